@@ -1,0 +1,27 @@
+package tai.autonomics.entitlement;
+
+import tai.autonomics.CborSerializable;
+
+/** An input that may change an entitlement: the flat contract, or a Marketplace Procurement event. */
+public sealed interface EntitlementEvent extends CborSerializable {
+
+  /** The id used to de-duplicate redeliveries, or null when the input carries none. */
+  String eventId();
+
+  enum FlatActionType { GRANT, REVOKE, SUSPEND, RESUME }
+
+  /**
+   * The flat contract {@code {tenant_id, entitlement_id, action, sku?, customer_id?, reason?}}; {@code eventId} is
+   * optional and de-duplicates when present.
+   */
+  record Flat(String tenantId, String entitlementId, FlatActionType action, String sku, String customerId,
+      String reason, String eventId) implements EntitlementEvent {}
+
+  /**
+   * A Google Cloud Marketplace Procurement event ({@code eventType} as Google sends it). The tenant is the one
+   * already bound to {@code entitlementId}; for a new entitlement, {@code tenantId} when the envelope named one,
+   * else the account id, else the entitlement id.
+   */
+  record Procurement(String eventId, String eventType, String providerId, String entitlementId, String newPlan,
+      String accountId, String tenantId) implements EntitlementEvent {}
+}

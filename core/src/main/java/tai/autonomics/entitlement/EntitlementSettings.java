@@ -1,0 +1,33 @@
+package tai.autonomics.entitlement;
+
+import com.typesafe.config.Config;
+import java.util.List;
+
+/**
+ * {@code autonomics.entitlements}.
+ *
+ * @param refuseUnknownTenants when false, a tenant without an entitlement is served on the default pack
+ * @param seeds entitlements granted at start to tenants that have none (the original's demo tenants)
+ * @param stashCapacity events held while one is being written; beyond it they are refused as overloaded
+ */
+public record EntitlementSettings(boolean refuseUnknownTenants, List<Entitlement> seeds, int stashCapacity) {
+
+  public EntitlementSettings {
+    seeds = List.copyOf(seeds);
+  }
+
+  public static EntitlementSettings create(Config config) {
+    Config entitlements = config.getConfig("autonomics.entitlements");
+    List<Entitlement> seeds = entitlements.getConfigList("seed").stream()
+        .map(seed -> new Entitlement(
+            seed.getString("tenant-id"),
+            seed.hasPath("entitlement-id") ? seed.getString("entitlement-id") : "seed-" + seed.getString("tenant-id"),
+            seed.hasPath("sku") ? seed.getString("sku") : EntitlementTransitions.DEFAULT_SKU,
+            EntitlementState.ACTIVE,
+            null,
+            null))
+        .toList();
+    return new EntitlementSettings(
+        entitlements.getBoolean("refuse-unknown-tenants"), seeds, entitlements.getInt("stash-capacity"));
+  }
+}

@@ -1,0 +1,133 @@
+package tai.autonomics.entitlement;
+
+import static tai.autonomics.entitlement.EntitlementState.ACTIVE;
+import static tai.autonomics.entitlement.EntitlementState.CANCELLED;
+import static tai.autonomics.entitlement.EntitlementState.DELETED;
+import static tai.autonomics.entitlement.EntitlementState.PENDING;
+import static tai.autonomics.entitlement.EntitlementState.PENDING_CANCELLATION;
+import static tai.autonomics.entitlement.EntitlementState.PENDING_PLAN_CHANGE;
+import static tai.autonomics.entitlement.EntitlementState.SUSPENDED;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The entitlement lifecycle as a pure function: what an event does to the current entitlement (null when the
+ * tenant has none). Kept apart from the actor so every transition is tested without one.
+ */
+public final class EntitlementTransitions {
+  public static final String DEFAULT_SKU = "base";
+
+  private EntitlementTransitions() {}
+
+  /** The outcome of applying one event. */
+  public sealed interface Outcome {}
+
+  /** The entitlement becomes {@code next}; {@code label} names what happened in the receipt. */
+  public record Changed(Entitlement next, String label) implements Outcome {}
+
+  /** Nothing changes, but the event is recorded and acknowledged (unknown or informational types). */
+  public record Recorded(String label) implements Outcome {}
+
+  /** Not allowed in the current state (HTTP 409) or not understood (HTTP 400). */
+  public record Rejected(String reason, String detail) implements Outcome {}
+
+  public static Outcome apply(Entitlement current, EntitlementEvent event) {
+    if (event instanceof EntitlementEvent.Flat flat) {
+      return applyFlat(current, flat);
+    }
+    return applyProcurement(current, (EntitlementEvent.Procurement) event);
+  }
+
+  private static Outcome applyFlat(Entitlement current, EntitlementEvent.Flat flat) {
+    EntitlementState from = current == null ? null : current.state();
+    return switch (flat.action()) {
+      case GRANT -> {
+        if (from != null && from != PENDING && from != SUSPENDED) {
+          yield invalid(flat.action().name(), from);
+        }
+        String sku = flat.sku() != null ? flat.sku() : current != null ? current.sku() : DEFAULT_SKU;
+        String customer = flat.customerId() != null ? flat.customerId() : current == null ? null : current.customerId();
+        yield new Changed(new Entitlement(flat.tenantId(), flat.entitlementId(), sku, ACTIVE, customer, null), "grant");
+      }
+      case SUSPEND -> move(current, flat.action().name(), EnumSet.of(ACTIVE), SUSPENDED, "suspend");
+      case RESUME -> move(current, flat.action().name(), EnumSet.of(SUSPENDED), ACTIVE, "resume");
+      case REVOKE -> move(current, flat.action().name(), EnumSet.of(ACTIVE, SUSPENDED), CANCELLED, "revoke");
+    };
+  }
+
+  private static Outcome applyProcurement(Entitlement current, EntitlementEvent.Procurement event) {
+    String type = event.eventType();
+    return switch (type) {
+      case "ENTITLEMENT_CREATION_REQUESTED" -> {
+        if (current != null && current.state() != CANCELLED && current.state() != DELETED) {
+          yield invalid(type, current.state());
+        }
+        yield new Changed(fresh(event, PENDING), type);
+      }
+      case "ENTITLEMENT_ACTIVE" -> {
+        if (current == null) {
+          yield new Changed(fresh(event, ACTIVE), type);
+        }
+        yield move(current, type, EnumSet.of(PENDING, SUSPENDED, ACTIVE), ACTIVE, type);
+      }
+      case "ENTITLEMENT_PLAN_CHANGE_REQUESTED" -> {
+        if (current == null || current.state() != ACTIVE) {
+          yield invalid(type, current == null ? null : current.state());
+        }
+        yield new Changed(current.withState(PENDING_PLAN_CHANGE).withPlan(current.sku(), planOf(event, current)), type);
+      }
+      case "ENTITLEMENT_PLAN_CHANGED" -> {
+        if (current == null || (current.state() != PENDING_PLAN_CHANGE && current.state() != ACTIVE)) {
+          yield invalid(type, current == null ? null : current.state());
+        }
+        String sku = event.newPlan() != null ? event.newPlan()
+            : current.pendingSku() != null ? current.pendingSku() : current.sku();
+        yield new Changed(current.withState(ACTIVE).withPlan(sku, null), type);
+      }
+      case "ENTITLEMENT_PLAN_CHANGE_CANCELLED" -> {
+        if (current == null || current.state() != PENDING_PLAN_CHANGE) {
+          yield invalid(type, current == null ? null : current.state());
+        }
+        yield new Changed(current.withState(ACTIVE).withPlan(current.sku(), null), type);
+      }
+      case "ENTITLEMENT_PENDING_CANCELLATION", "ENTITLEMENT_CANCELLING" ->
+          move(current, type, EnumSet.of(ACTIVE, PENDING_PLAN_CHANGE, PENDING_CANCELLATION), PENDING_CANCELLATION,
+              type);
+      case "ENTITLEMENT_CANCELLATION_REVERTED" -> move(current, type, EnumSet.of(PENDING_CANCELLATION), ACTIVE, type);
+      case "ENTITLEMENT_CANCELLED" -> move(current, type,
+          EnumSet.of(PENDING, ACTIVE, PENDING_PLAN_CHANGE, PENDING_CANCELLATION, SUSPENDED, CANCELLED), CANCELLED,
+          type);
+      case "ENTITLEMENT_DELETED", "ACCOUNT_DELETED" -> current == null
+          ? new Recorded(type)
+          : new Changed(current.withState(DELETED), type);
+      case "ENTITLEMENT_RENEWED" -> move(current, type, EnumSet.of(ACTIVE), ACTIVE, type);
+      // informational: an offer's lifecycle and the account's approval do not change what the tenant may use
+      case "ENTITLEMENT_OFFER_ACCEPTED", "ENTITLEMENT_OFFER_ENDED", "ACCOUNT_ACTIVE" -> new Recorded(type);
+      default -> new Recorded("unknown_event_type:" + type);
+    };
+  }
+
+  private static String planOf(EntitlementEvent.Procurement event, Entitlement current) {
+    return event.newPlan() != null ? event.newPlan() : current.sku();
+  }
+
+  private static Entitlement fresh(EntitlementEvent.Procurement event, EntitlementState state) {
+    String sku = event.newPlan() != null ? event.newPlan() : DEFAULT_SKU;
+    return new Entitlement(event.tenantId(), event.entitlementId(), sku, state, event.accountId(), null);
+  }
+
+  private static Outcome move(Entitlement current, String what, Set<EntitlementState> allowedFrom,
+      EntitlementState to, String label) {
+    if (current == null || !allowedFrom.contains(current.state())) {
+      return invalid(what, current == null ? null : current.state());
+    }
+    return new Changed(current.withState(to), label);
+  }
+
+  private static Rejected invalid(String what, EntitlementState from) {
+    return new Rejected("invalid_transition",
+        what.toLowerCase(java.util.Locale.ROOT) + " is not allowed when the entitlement is "
+            + (from == null ? "unknown" : from.wireName()));
+  }
+}

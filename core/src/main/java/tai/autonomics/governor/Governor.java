@@ -1,0 +1,389 @@
+package tai.autonomics.governor;
+
+import java.time.Duration;
+import java.util.UUID;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.pattern.StatusReply;
+import tai.autonomics.CborSerializable;
+import tai.autonomics.entitlement.Entitlements;
+import tai.autonomics.executor.Action;
+import tai.autonomics.executor.ActionExecutor;
+import tai.autonomics.executor.ActionOutcome;
+import tai.autonomics.ledger.Ledger;
+import tai.autonomics.ledger.Receipt;
+import tai.autonomics.ledger.ReceiptStore;
+import tai.autonomics.ledger.ReceiptType;
+import tai.autonomics.policy.Decision;
+import tai.autonomics.policy.Policy;
+import tai.autonomics.policy.PolicyPacks;
+import tai.autonomics.policy.Signal;
+
+/**
+ * One tenant's governor: the state machine of DESIGN §5 (boot, stable, warning, intervening, refusing). Each signal
+ * is decided by the tenant's policy pack and written as a receipt; the ledger answers the signal's sender once that
+ * receipt is durable, so the governor never waits for the disk and never answers before it. At most one action is in
+ * flight; signals arriving meanwhile wait in a bounded stash and are decided in order when it ends.
+ *
+ * <p>Lifecycle: started by {@link Governors} on first use, restored at boot from the ledger head and the tenant's
+ * entitlement, restarted by its supervisor after a failure, passivated after an idle period (it asks its parent,
+ * which stops it once no message for it is on the way).
+ */
+public final class Governor {
+
+  public sealed interface Command extends CborSerializable
+      permits ProcessSignal, EntitlementChanged, ActionCompleted, ActionFailed, GetState, Stop, EntitlementLoaded,
+          HeadLoaded, BootFailed, ActionDeadline, Timer {}
+
+  /** Decide on a signal; the reply carries its receipt once durable, or an error ({@code overloaded}). */
+  public record ProcessSignal(Signal signal, ActorRef<StatusReply<Receipt>> replyTo) implements Command {}
+
+  /** The tenant's entitlement changed. */
+  public record EntitlementChanged(Entitlements.Status status) implements Command {}
+
+  /** The in-flight action {@code actionId} succeeded. */
+  public record ActionCompleted(String actionId, String result) implements Command {}
+
+  /** The in-flight action {@code actionId} failed. */
+  public record ActionFailed(String actionId, String reason) implements Command {}
+
+  public record GetState(ActorRef<View> replyTo) implements Command {}
+
+  /** Sent by the parent once it holds back new messages for this tenant: stop now. */
+  public enum Stop implements Command { INSTANCE }
+
+  /** Told to the parent after an idle period, asking to be passivated. */
+  public record Idle(String tenantId, ActorRef<Command> governor) implements CborSerializable {}
+
+  /** What the governor is doing now; {@code actionId} is set while intervening. */
+  public record View(String tenantId, GovernorState state, String actionId, boolean entitled, String sku,
+      String policy, long signals, long refusals, long actions, int postponed) implements CborSerializable {}
+
+  private record EntitlementLoaded(Entitlements.Status status) implements Command {}
+
+  private record HeadLoaded(Ledger.Head head) implements Command {}
+
+  private record BootFailed(String what) implements Command {}
+
+  private record ActionDeadline(String actionId) implements Command {}
+
+  private enum Timer implements Command { QUARANTINE_OVER, COOLDOWN_OVER, IDLE }
+
+  static final String OVERLOADED = "overloaded";
+  static final String QUARANTINED = "quarantined";
+  static final String ENTITLEMENT_INACTIVE = "entitlement_inactive";
+  static final String UNKNOWN_TENANT = "unknown_tenant";
+
+  public static Behavior<Command> create(String tenantId, Collaborators collaborators, GovernorSettings settings) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> Behaviors.withStash(settings.stashCapacity(),
+        stash -> new Governor(tenantId, context, timers, stash, collaborators, settings).boot())));
+  }
+
+  /** The actors and configuration every governor talks to, built once by {@link Governors}. */
+  public record Collaborators(
+      ActorRef<Entitlements.Command> entitlements,
+      ActorRef<Ledger.Command> ledger,
+      ActorRef<ActionExecutor.Command> executor,
+      PolicyPacks packs,
+      ActorRef<Idle> parent) {}
+
+  private final String tenantId;
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final StashBuffer<Command> stash;
+  private final Collaborators collaborators;
+  private final GovernorSettings settings;
+  private final ActorRef<ActionOutcome> outcomeAdapter;
+
+  private Governor(String tenantId, ActorContext<Command> context, TimerScheduler<Command> timers,
+      StashBuffer<Command> stash, Collaborators collaborators, GovernorSettings settings) {
+    this.tenantId = tenantId;
+    this.context = context;
+    this.timers = timers;
+    this.stash = stash;
+    this.collaborators = collaborators;
+    this.settings = settings;
+    this.outcomeAdapter = context.messageAdapter(ActionOutcome.class, outcome ->
+        outcome instanceof ActionOutcome.Completed completed
+            ? new ActionCompleted(completed.actionId(), completed.result())
+            : new ActionFailed(outcome.actionId(), ((ActionOutcome.Failed) outcome).reason()));
+    if (!settings.idleTimeout().isZero()) {
+      context.setReceiveTimeout(settings.idleTimeout(), Timer.IDLE);
+    }
+  }
+
+  private Behavior<Command> boot() {
+    Duration timeout = settings.bootTimeout();
+    context.ask(Entitlements.Status.class, collaborators.entitlements(), timeout,
+        replyTo -> new Entitlements.Check(tenantId, replyTo),
+        (status, failure) -> status != null ? new EntitlementLoaded(status) : new BootFailed("entitlement"));
+    context.ask(Ledger.Head.class, collaborators.ledger(), timeout,
+        replyTo -> new Ledger.GetHead(tenantId, replyTo),
+        (head, failure) -> head != null ? new HeadLoaded(head) : new BootFailed("ledger head"));
+    return booting(null, null);
+  }
+
+  // waits for the entitlement and the ledger head; everything else is stashed
+  private Behavior<Command> booting(Entitlements.Status status, Ledger.Head head) {
+    return Behaviors.receive(Command.class)
+        .onMessage(EntitlementLoaded.class, loaded -> restoreWhenLoaded(loaded.status(), head))
+        .onMessage(HeadLoaded.class, loaded -> restoreWhenLoaded(status, loaded.head()))
+        .onMessage(BootFailed.class, failed -> {
+          throw new IllegalStateException("governor " + tenantId + " could not load its " + failed.what());
+        })
+        .onMessage(Stop.class, stop -> Behaviors.stopped())
+        .onMessage(Timer.class, timer -> Behaviors.same())
+        .onAnyMessage(this::stashOrRefuse)
+        .build();
+  }
+
+  private Behavior<Command> restoreWhenLoaded(Entitlements.Status status, Ledger.Head head) {
+    if (status == null || head == null) {
+      return booting(status, head);
+    }
+    GovernorData data = new GovernorData(tenantId, status.active(), status.sku(),
+        collaborators.packs().forSku(status.sku()), false, 0, 0, 0);
+    if (!status.active()) {
+      return stash.unstashAll(refusing(data, refusalReasonOf(status)));
+    }
+    ReceiptStore.TenantHead chainHead = head.head();
+    GovernorState last = chainHead == null ? null : GovernorState.fromWireName(chainHead.governorState());
+    if (last == GovernorState.WARNING) {
+      return stash.unstashAll(warning(data));
+    }
+    if (last == GovernorState.REFUSING) {
+      // the quarantine's start is not in the head: a restored quarantine runs its full length again
+      timers.startSingleTimer(Timer.QUARANTINE_OVER, data.pack().quarantine());
+      return stash.unstashAll(refusing(data, QUARANTINED));
+    }
+    // an action in flight before a restart is not ours to wait for any more: its result receipt tells how it ended
+    return stash.unstashAll(stable(data));
+  }
+
+  // waits for signals; the last decision was ok
+  private Behavior<Command> stable(GovernorData data) {
+    return deciding(GovernorState.STABLE, data);
+  }
+
+  // waits for signals; the last decision was a warning
+  private Behavior<Command> warning(GovernorData data) {
+    return deciding(GovernorState.WARNING, data);
+  }
+
+  private Behavior<Command> deciding(GovernorState state, GovernorData data) {
+    return Behaviors.receive(Command.class)
+        .onMessage(ProcessSignal.class, signal -> onSignal(state, data, signal))
+        .onMessage(EntitlementChanged.class, changed -> onEntitlementWhileServing(state, data, changed.status()))
+        .onMessage(GetState.class, get -> reply(get, state, data, null))
+        .onMessage(Timer.class, timer -> onTimerWhileServing(state, data, timer))
+        .onMessage(Stop.class, stop -> Behaviors.stopped())
+        .build();
+  }
+
+  // waits for the one action in flight to end; new signals are stashed (bounded)
+  private Behavior<Command> intervening(GovernorData data, String actionId) {
+    return Behaviors.receive(Command.class)
+        .onMessage(ProcessSignal.class, this::stashOrRefuse)
+        .onMessage(ActionCompleted.class, completed -> onActionCompleted(data, actionId, completed))
+        .onMessage(ActionFailed.class, failed -> onActionEnded(data, actionId, failed.actionId(),
+            "action_failed: " + failed.reason()))
+        .onMessage(ActionDeadline.class, deadline -> onActionEnded(data, actionId, deadline.actionId(),
+            "action_timeout"))
+        .onMessage(EntitlementChanged.class, changed -> intervening(withStatus(data, changed.status()), actionId))
+        .onMessage(GetState.class, get -> reply(get, GovernorState.INTERVENING, data, actionId))
+        .onMessage(Timer.class, timer -> timer == Timer.COOLDOWN_OVER
+            ? intervening(data.withCooldown(false), actionId) : Behaviors.same())
+        .onMessage(Stop.class, stop -> Behaviors.stopped())
+        .build();
+  }
+
+  // refuses every signal until the entitlement is active again or the quarantine ends (reason says which)
+  private Behavior<Command> refusing(GovernorData data, String reason) {
+    return Behaviors.receive(Command.class)
+        .onMessage(ProcessSignal.class, signal -> onSignalWhileRefusing(data, reason, signal))
+        .onMessage(EntitlementChanged.class, changed -> onEntitlementWhileRefusing(data, reason, changed.status()))
+        .onMessage(GetState.class, get -> reply(get, GovernorState.REFUSING, data, null))
+        .onMessage(Timer.class, timer -> onTimerWhileRefusing(data, reason, timer))
+        .onMessage(Stop.class, stop -> Behaviors.stopped())
+        .build();
+  }
+
+  private Behavior<Command> onSignal(GovernorState state, GovernorData data, ProcessSignal message) {
+    Signal signal = message.signal();
+    Decision decision = Policy.decide(data.pack(), signal, data.coolingDown() ? Policy.View.COOLING_DOWN
+        : Policy.View.NORMAL);
+    if (decision instanceof Decision.Refuse refuse) {
+      record(ReceiptType.REFUSAL, state, state, refuse.reason(), signal, data, null, message.replyTo());
+      return deciding(state, data.countSignal(true));
+    }
+    GovernorData counted = data.countSignal(false);
+    if (decision instanceof Decision.Ok) {
+      record(ReceiptType.TRANSITION, state, GovernorState.STABLE, "ok", signal, data, null, message.replyTo());
+      return stable(counted);
+    }
+    if (decision instanceof Decision.Warn warn) {
+      record(ReceiptType.TRANSITION, state, GovernorState.WARNING, warn.reason(), signal, data, null,
+          message.replyTo());
+      return warning(counted);
+    }
+    Decision.Act act = (Decision.Act) decision;
+    Action action = new Action(newActionId(), tenantId, act.action(), act.params());
+    record(ReceiptType.TRANSITION, state, GovernorState.INTERVENING, "act", signal, data, action, message.replyTo());
+    collaborators.executor().tell(new ActionExecutor.Execute(action, outcomeAdapter));
+    timers.startSingleTimer(new ActionDeadline(action.id()), settings.actionDeadline());
+    return intervening(counted.countAction(), action.id());
+  }
+
+  private Behavior<Command> onSignalWhileRefusing(GovernorData data, String reason, ProcessSignal message) {
+    String invalid = message.signal().invalidity();
+    record(ReceiptType.REFUSAL, GovernorState.REFUSING, GovernorState.REFUSING,
+        invalid != null ? Policy.INVALID_SIGNAL : reason, message.signal(), data, null, message.replyTo());
+    return refusing(data.countSignal(true), reason);
+  }
+
+  private Behavior<Command> onActionCompleted(GovernorData data, String actionId, ActionCompleted completed) {
+    if (!completed.actionId().equals(actionId)) {
+      context.getLog().debug("ignoring completion of action {}, waiting for {}", completed.actionId(), actionId);
+      return Behaviors.same();
+    }
+    timers.cancel(new ActionDeadline(actionId));
+    timers.startSingleTimer(Timer.COOLDOWN_OVER, data.pack().cooldown());
+    GovernorData cooling = data.withCooldown(true);
+    if (!data.entitled()) {
+      String reason = refusalReasonOf(data);
+      recordTransition(GovernorState.INTERVENING, GovernorState.REFUSING, reason, data);
+      return stash.unstashAll(refusing(cooling, reason));
+    }
+    recordTransition(GovernorState.INTERVENING, GovernorState.STABLE, "action_completed", data);
+    return stash.unstashAll(stable(cooling));
+  }
+
+  private Behavior<Command> onActionEnded(GovernorData data, String actionId, String endedId, String why) {
+    if (!endedId.equals(actionId)) {
+      return Behaviors.same();
+    }
+    timers.cancel(new ActionDeadline(actionId));
+    if (!data.entitled()) {
+      String reason = refusalReasonOf(data);
+      recordTransition(GovernorState.INTERVENING, GovernorState.REFUSING, reason, data);
+      return stash.unstashAll(refusing(data, reason));
+    }
+    recordTransition(GovernorState.INTERVENING, GovernorState.REFUSING, why, data);
+    timers.startSingleTimer(Timer.QUARANTINE_OVER, data.pack().quarantine());
+    return stash.unstashAll(refusing(data, QUARANTINED));
+  }
+
+  private Behavior<Command> onEntitlementWhileServing(GovernorState state, GovernorData data,
+      Entitlements.Status status) {
+    GovernorData updated = withStatus(data, status);
+    if (!status.active()) {
+      String reason = refusalReasonOf(status);
+      recordTransition(state, GovernorState.REFUSING, reason, updated);
+      return refusing(updated, reason);
+    }
+    return state == GovernorState.WARNING ? warning(updated) : stable(updated);
+  }
+
+  private Behavior<Command> onEntitlementWhileRefusing(GovernorData data, String reason, Entitlements.Status status) {
+    GovernorData updated = withStatus(data, status);
+    if (!status.active()) {
+      return refusing(updated, reason.equals(QUARANTINED) ? reason : refusalReasonOf(status));
+    }
+    if (reason.equals(QUARANTINED)) {
+      return refusing(updated, reason);
+    }
+    recordTransition(GovernorState.REFUSING, GovernorState.STABLE, "entitlement_active", updated);
+    return stable(updated);
+  }
+
+  private Behavior<Command> onTimerWhileServing(GovernorState state, GovernorData data, Timer timer) {
+    return switch (timer) {
+      case COOLDOWN_OVER -> state == GovernorState.WARNING
+          ? warning(data.withCooldown(false)) : stable(data.withCooldown(false));
+      case IDLE -> askToPassivate();
+      case QUARANTINE_OVER -> Behaviors.same();
+    };
+  }
+
+  private Behavior<Command> onTimerWhileRefusing(GovernorData data, String reason, Timer timer) {
+    return switch (timer) {
+      case COOLDOWN_OVER -> refusing(data.withCooldown(false), reason);
+      case IDLE -> askToPassivate();
+      case QUARANTINE_OVER -> {
+        if (!reason.equals(QUARANTINED)) {
+          yield Behaviors.same();
+        }
+        if (!data.entitled()) {
+          yield refusing(data, refusalReasonOf(data));
+        }
+        recordTransition(GovernorState.REFUSING, GovernorState.STABLE, "quarantine_over", data);
+        yield stable(data);
+      }
+    };
+  }
+
+  private Behavior<Command> askToPassivate() {
+    collaborators.parent().tell(new Idle(tenantId, context.getSelf()));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> stashOrRefuse(Command message) {
+    if (stash.isFull()) {
+      if (message instanceof ProcessSignal signal) {
+        signal.replyTo().tell(StatusReply.error(OVERLOADED));
+      } else if (message instanceof GetState) {
+        context.getLog().warn("governor {} stash full; state query dropped", tenantId);
+      }
+      return Behaviors.same();
+    }
+    stash.stash(message);
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> reply(GetState get, GovernorState state, GovernorData data, String actionId) {
+    get.replyTo().tell(new View(tenantId, state, actionId, data.entitled(), data.sku(), data.pack().reference(),
+        data.signals(), data.refusals(), data.actions(), stash.size()));
+    return Behaviors.same();
+  }
+
+  private GovernorData withStatus(GovernorData data, Entitlements.Status status) {
+    return data.withEntitlement(status.active(), status.sku(), collaborators.packs().forSku(status.sku()));
+  }
+
+  private static String refusalReasonOf(Entitlements.Status status) {
+    return status.entitlement() == null ? UNKNOWN_TENANT : ENTITLEMENT_INACTIVE;
+  }
+
+  private static String refusalReasonOf(GovernorData data) {
+    return data.sku() == null ? UNKNOWN_TENANT : ENTITLEMENT_INACTIVE;
+  }
+
+  private void recordTransition(GovernorState from, GovernorState to, String reason, GovernorData data) {
+    record(ReceiptType.TRANSITION, from, to, reason, null, data, null, context.getSystem().ignoreRef());
+  }
+
+  private void record(ReceiptType type, GovernorState from, GovernorState to, String reason, Signal signal,
+      GovernorData data, Action action, ActorRef<StatusReply<Receipt>> replyTo) {
+    Receipt.Builder draft = Receipt.draft(type, tenantId)
+        .states(from.wireName(), to.wireName())
+        .reason(reason)
+        .policy(data.pack().reference());
+    if (signal != null) {
+      draft.signal(signal.metric(), signal.value(), signal.timestampMs()).messageId(signal.messageId());
+    }
+    if (action != null) {
+      draft.action(action.id(), action.type());
+    }
+    collaborators.ledger().tell(new Ledger.Append(draft.build(), replyTo));
+  }
+
+  private static String newActionId() {
+    UUID uuid = UUID.randomUUID();
+    return java.util.HexFormat.of().toHexDigits(uuid.getMostSignificantBits())
+        + java.util.HexFormat.of().toHexDigits(uuid.getLeastSignificantBits());
+  }
+}

@@ -1,0 +1,104 @@
+package tai.autonomics.ledger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * An in-memory {@link ReceiptStore}: complete and thread-safe, but lost with the process. Used by unit tests and by
+ * {@code autonomics.ledger.store = memory}. A batch becomes visible receipt by receipt; readers never see a receipt
+ * before the index entries that lead to it.
+ */
+public final class MemoryReceiptStore implements ReceiptStore {
+  private final NavigableMap<Long, Receipt> bySeq = new ConcurrentSkipListMap<>();
+  private final Map<String, Receipt> byId = new ConcurrentHashMap<>();
+  private final Map<String, NavigableMap<Long, Receipt>> byTenant = new ConcurrentHashMap<>();
+  private final Map<String, Receipt> byMessageId = new ConcurrentHashMap<>();
+  private final Map<String, TenantHead> heads = new ConcurrentHashMap<>();
+  private final Map<String, Receipt> latestEntitlement = new ConcurrentHashMap<>();
+  private volatile long lastSeq;
+
+  @Override
+  public synchronized void append(List<Receipt> batch, boolean sync) {
+    for (Receipt receipt : batch) {
+      if (!receipt.isSealed()) {
+        throw new IllegalArgumentException("receipt is not sealed: " + receipt);
+      }
+      byId.put(receipt.id(), receipt);
+      byTenant.computeIfAbsent(receipt.tenantId(), t -> new ConcurrentSkipListMap<>()).put(receipt.seq(), receipt);
+      if (receipt.messageId() != null) {
+        byMessageId.putIfAbsent(receipt.messageId(), receipt);
+      }
+      heads.merge(receipt.tenantId(), TenantHead.first(receipt), (old, fresh) -> old.advancedBy(receipt));
+      if (receipt.type() == ReceiptType.ENTITLEMENT) {
+        latestEntitlement.put(receipt.tenantId(), receipt);
+      }
+      bySeq.put(receipt.seq(), receipt);
+      lastSeq = receipt.seq();
+    }
+  }
+
+  @Override
+  public Optional<Receipt> get(String id) {
+    return Optional.ofNullable(byId.get(id));
+  }
+
+  @Override
+  public List<Receipt> page(String tenantId, long afterSeq, int limit) {
+    NavigableMap<Long, Receipt> chain = byTenant.get(tenantId);
+    if (chain == null) {
+      return List.of();
+    }
+    return firstN(chain.tailMap(afterSeq, false), limit);
+  }
+
+  @Override
+  public List<Receipt> scan(long afterSeq, int limit) {
+    return firstN(bySeq.tailMap(afterSeq, false), limit);
+  }
+
+  private static List<Receipt> firstN(NavigableMap<Long, Receipt> tail, int limit) {
+    List<Receipt> out = new ArrayList<>(Math.min(limit, 256));
+    for (Receipt receipt : tail.values()) {
+      if (out.size() >= limit) {
+        break;
+      }
+      out.add(receipt);
+    }
+    return List.copyOf(out);
+  }
+
+  @Override
+  public Optional<Receipt> findByMessageId(String messageId) {
+    return Optional.ofNullable(byMessageId.get(messageId));
+  }
+
+  @Override
+  public Optional<TenantHead> head(String tenantId) {
+    return Optional.ofNullable(heads.get(tenantId));
+  }
+
+  @Override
+  public List<Receipt> latestEntitlements() {
+    return List.copyOf(latestEntitlement.values());
+  }
+
+  @Override
+  public long lastSeq() {
+    return lastSeq;
+  }
+
+  @Override
+  public Stats stats() {
+    return new Stats(bySeq.size(), 0);
+  }
+
+  @Override
+  public void close() {
+    // nothing to release: the receipts live on the heap and go with it
+  }
+}

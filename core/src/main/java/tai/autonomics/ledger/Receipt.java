@@ -1,0 +1,144 @@
+package tai.autonomics.ledger;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.Objects;
+import tai.autonomics.CborSerializable;
+
+/**
+ * One entry of the tamper-evident ledger (DESIGN §8). A receipt is created as a draft by whoever decides something
+ * (governor, entitlements, executor) with {@code id}, {@code seq}, {@code prev_hash} and {@code hash} unset; the
+ * Ledger actor, the single writer, fills them in {@link #sealed}. Fields that do not apply are null and absent from
+ * the JSON, and so absent from the canonical form that is hashed.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder(alphabetic = true)
+public record Receipt(
+    @JsonProperty("id") String id,
+    @JsonProperty("seq") Long seq,
+    @JsonProperty("type") ReceiptType type,
+    @JsonProperty("tenant_id") String tenantId,
+    @JsonProperty("state_from") String stateFrom,
+    @JsonProperty("state_to") String stateTo,
+    @JsonProperty("reason") String reason,
+    @JsonProperty("action_id") String actionId,
+    @JsonProperty("action_type") String actionType,
+    @JsonProperty("attempts") Integer attempts,
+    @JsonProperty("message_id") String messageId,
+    @JsonProperty("entitlement_id") String entitlementId,
+    @JsonProperty("sku") String sku,
+    @JsonProperty("signal") SignalRecord signal,
+    @JsonProperty("policy") String policy,
+    @JsonProperty("timestamp") long timestamp,
+    @JsonProperty("prev_hash") String prevHash,
+    @JsonProperty("hash") String hash)
+    implements CborSerializable {
+
+  public static final String GENESIS_HASH = "0".repeat(64);
+
+  public Receipt {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(tenantId, "tenant_id");
+  }
+
+  /** The signal a decision was made on, as it is kept in the receipt (value may be null for invalid signals). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder(alphabetic = true)
+  public record SignalRecord(
+      @JsonProperty("metric") String metric,
+      @JsonProperty("value") Double value,
+      @JsonProperty("timestamp_ms") Long timestampMs)
+      implements CborSerializable {}
+
+  public static Builder draft(ReceiptType type, String tenantId) {
+    return new Builder(type, tenantId);
+  }
+
+  /** True once the Ledger has given the receipt its place in the chain. */
+  public boolean isSealed() {
+    return hash != null;
+  }
+
+  /** The receipt with its chain fields set; the hash must be computed over the result with {@code hash == null}. */
+  public Receipt sealed(String newId, long newSeq, String newPrevHash, String newHash) {
+    return new Receipt(newId, newSeq, type, tenantId, stateFrom, stateTo, reason, actionId, actionType, attempts,
+        messageId, entitlementId, sku, signal, policy, timestamp, newPrevHash, newHash);
+  }
+
+  /** Collects a draft's fields; unset fields stay absent. */
+  public static final class Builder {
+    private final ReceiptType type;
+    private final String tenantId;
+    private String stateFrom;
+    private String stateTo;
+    private String reason;
+    private String actionId;
+    private String actionType;
+    private Integer attempts;
+    private String messageId;
+    private String entitlementId;
+    private String sku;
+    private SignalRecord signal;
+    private String policy;
+    private long timestamp = System.currentTimeMillis();
+
+    private Builder(ReceiptType type, String tenantId) {
+      this.type = type;
+      this.tenantId = tenantId;
+    }
+
+    public Builder states(String from, String to) {
+      this.stateFrom = from;
+      this.stateTo = to;
+      return this;
+    }
+
+    public Builder reason(String value) {
+      this.reason = value;
+      return this;
+    }
+
+    public Builder action(String id, String actionTypeName) {
+      this.actionId = id;
+      this.actionType = actionTypeName;
+      return this;
+    }
+
+    public Builder attempts(int value) {
+      this.attempts = value;
+      return this;
+    }
+
+    public Builder messageId(String value) {
+      this.messageId = value;
+      return this;
+    }
+
+    public Builder entitlement(String id, String skuName) {
+      this.entitlementId = id;
+      this.sku = skuName;
+      return this;
+    }
+
+    public Builder signal(String metric, Double value, Long timestampMs) {
+      this.signal = new SignalRecord(metric, value, timestampMs);
+      return this;
+    }
+
+    public Builder policy(String value) {
+      this.policy = value;
+      return this;
+    }
+
+    public Builder timestamp(long epochMillis) {
+      this.timestamp = epochMillis;
+      return this;
+    }
+
+    public Receipt build() {
+      return new Receipt(null, null, type, tenantId, stateFrom, stateTo, reason, actionId, actionType, attempts,
+          messageId, entitlementId, sku, signal, policy, timestamp, null, null);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package tai.autonomics.ledger;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Durable home of the receipts (DESIGN §8). Only the Ledger actor appends; reads are thread-safe and may be called
+ * from any thread (HTTP routes read straight from the store, without an actor hop).
+ *
+ * <p>Implementations: {@link MemoryReceiptStore} (tests, {@code store = memory}) and the RocksDB store.
+ */
+public interface ReceiptStore extends AutoCloseable {
+
+  /**
+   * Writes sealed receipts atomically, in order. When {@code sync} is true the call returns only once the batch
+   * survives a process kill and power loss.
+   */
+  void append(List<Receipt> batch, boolean sync);
+
+  Optional<Receipt> get(String id);
+
+  /** The tenant's receipts with {@code seq > afterSeq}, in chain order, at most {@code limit}. */
+  List<Receipt> page(String tenantId, long afterSeq, int limit);
+
+  /** All receipts with {@code seq > afterSeq} in ledger order, at most {@code limit}: ledger-wide verification. */
+  List<Receipt> scan(long afterSeq, int limit);
+
+  /** The receipt written for a Pub/Sub messageId or a Marketplace eventId, for de-duplication. */
+  Optional<Receipt> findByMessageId(String messageId);
+
+  /** Where a tenant's chain ends, or empty for a tenant without receipts. */
+  Optional<TenantHead> head(String tenantId);
+
+  /** The latest entitlement receipt of every tenant: Entitlements rebuilds its state from these at start. */
+  List<Receipt> latestEntitlements();
+
+  /** The highest seq written, 0 for an empty ledger. */
+  long lastSeq();
+
+  Stats stats();
+
+  @Override
+  void close();
+
+  /**
+   * End of a tenant's chain: the last receipt's hash and seq, and the last governor state written for the tenant
+   * (null when the tenant has only entitlement or action receipts).
+   */
+  record TenantHead(String tenantId, long seq, String hash, String governorState) {
+    public TenantHead advancedBy(Receipt sealed) {
+      String state = sealed.type().carriesGovernorState() ? sealed.stateTo() : governorState;
+      return new TenantHead(tenantId, sealed.seq(), sealed.hash(), state);
+    }
+
+    public static TenantHead first(Receipt sealed) {
+      return new TenantHead(sealed.tenantId(), sealed.seq(), sealed.hash(),
+          sealed.type().carriesGovernorState() ? sealed.stateTo() : null);
+    }
+  }
+
+  record Stats(long count, long bytesOnDisk) {}
+}

@@ -1,0 +1,22 @@
+package tai.autonomics.ledger;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** The kinds of receipt the ledger holds; their JSON names are the lowercase wire names of DESIGN §8. */
+public enum ReceiptType {
+  TRANSITION,
+  REFUSAL,
+  ENTITLEMENT,
+  ACTION_ATTEMPT,
+  ACTION_RESULT;
+
+  @JsonValue
+  public String wireName() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** Receipts written by a governor: their {@code state_to} is a governor state, so a restart can restore it. */
+  public boolean carriesGovernorState() {
+    return this == TRANSITION || this == REFUSAL;
+  }
+}

@@ -1,0 +1,54 @@
+package tai.autonomics.node;
+
+import java.time.Duration;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import tai.autonomics.entitlement.Entitlements;
+import tai.autonomics.executor.ActionExecutor;
+import tai.autonomics.governor.Governor;
+import tai.autonomics.governor.Governors;
+import tai.autonomics.ledger.Ledger;
+import tai.autonomics.ledger.ReceiptStore;
+import tai.autonomics.policy.PolicyPacks;
+
+/**
+ * The root actor: spawns the ledger, entitlements, executor and governors, hands them to the edge, nothing else.
+ * The store is opened by the caller before the actor system starts, so a node that cannot open it fails at once.
+ */
+public final class Guardian {
+
+  /** Starts whatever the node exposes (HTTP in the node, nothing in actor-level tests). */
+  @FunctionalInterface
+  public interface Edge {
+    void start(org.apache.pekko.actor.typed.ActorSystem<?> system, Node node);
+  }
+
+  private Guardian() {}
+
+  public static Behavior<Void> create(NodeSettings settings, ReceiptStore store, PolicyPacks packs, Edge edge) {
+    return Behaviors.setup(context -> {
+      var ledger = context.spawn(
+          Behaviors.supervise(Ledger.create(store, settings.ledger()))
+              .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(100), Duration.ofSeconds(5), 0.2)),
+          "ledger",
+          DispatcherSelector.fromConfig("autonomics.ledger.dispatcher"));
+      var entitlements = context.spawn(
+          Behaviors.supervise(Entitlements.create(ledger, store, settings.entitlements()))
+              .onFailure(SupervisorStrategy.restart()),
+          "entitlements");
+      var executor = context.spawn(
+          Behaviors.supervise(ActionExecutor.create(ledger, settings.executor()))
+              .onFailure(SupervisorStrategy.restart()),
+          "executor");
+      var governors = context.spawn(
+          Governors.create(entitlements,
+              idle -> new Governor.Collaborators(entitlements, ledger, executor, packs, idle),
+              settings.governor()),
+          "governors");
+      edge.start(context.getSystem(), new Node(ledger, entitlements, executor, governors, store, packs, settings));
+      return Behaviors.empty();
+    });
+  }
+}

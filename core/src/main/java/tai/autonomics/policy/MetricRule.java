@@ -1,0 +1,38 @@
+package tai.autonomics.policy;
+
+import com.typesafe.config.Config;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Thresholds for one metric. Both are exclusive: {@code value > actAbove} acts, {@code value > warnAbove} warns.
+ *
+ * @param action the remediation started when the act threshold is crossed (scale, rollback, throttle)
+ * @param params the action's parameters, handed to its effector unchanged
+ */
+public record MetricRule(double warnAbove, double actAbove, String action, Map<String, String> params) {
+
+  public MetricRule {
+    if (warnAbove > actAbove) {
+      throw new IllegalArgumentException("warn-above (" + warnAbove + ") must not exceed act-above (" + actAbove + ")");
+    }
+    params = Map.copyOf(params);
+  }
+
+  /** The original system's thresholds: warn above 60, act above 80, scale. */
+  public static final MetricRule ORIGINAL_DEFAULT = new MetricRule(60, 80, "scale", Map.of());
+
+  /** Reads a rule, taking each missing key from {@code fallback}. */
+  static MetricRule fromConfig(Config config, MetricRule fallback) {
+    Map<String, String> params = new TreeMap<>(fallback.params());
+    if (config.hasPath("params")) {
+      config.getConfig("params").entrySet()
+          .forEach(e -> params.put(e.getKey(), String.valueOf(e.getValue().unwrapped())));
+    }
+    return new MetricRule(
+        config.hasPath("warn-above") ? config.getDouble("warn-above") : fallback.warnAbove(),
+        config.hasPath("act-above") ? config.getDouble("act-above") : fallback.actAbove(),
+        config.hasPath("action") ? config.getString("action") : fallback.action(),
+        params);
+  }
+}
