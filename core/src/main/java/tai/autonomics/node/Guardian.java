@@ -1,5 +1,6 @@
 package tai.autonomics.node;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -27,7 +28,8 @@ public final class Guardian {
 
   private Guardian() {}
 
-  public static Behavior<Void> create(NodeSettings settings, ReceiptStore store, PolicyPacks packs, Edge edge) {
+  public static Behavior<Void> create(NodeSettings settings, ReceiptStore store, PolicyPacks packs,
+      MeterRegistry metrics, Edge edge) {
     return Behaviors.setup(context -> {
       var ledger = context.spawn(
           Behaviors.supervise(Ledger.create(store, settings.ledger()))
@@ -47,7 +49,7 @@ public final class Guardian {
               idle -> new Governor.Collaborators(entitlements, ledger, executor, packs, idle),
               settings.governor()),
           "governors");
-      edge.start(context.getSystem(), new Node(ledger, entitlements, executor, governors, store, packs, settings));
+      edge.start(context.getSystem(), new Node(ledger, entitlements, executor, governors, store, packs, settings, metrics));
       return Behaviors.empty();
     });
   }

@@ -1,5 +1,6 @@
 package tai.autonomics.node;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.pekko.actor.typed.ActorRef;
 import tai.autonomics.entitlement.Entitlements;
 import tai.autonomics.executor.ActionExecutor;
@@ -10,7 +11,8 @@ import tai.autonomics.policy.PolicyPacks;
 
 /**
  * The running subsystems of a node, as the edge (HTTP, benchmarks, tests) reaches them: actor refs for commands,
- * and the receipt store for reads that need no actor hop.
+ * the receipt store for reads that need no actor hop, and the metrics registry every subsystem reports to (the
+ * HTTP node exposes it at /metrics).
  */
 public record Node(
     ActorRef<Ledger.Command> ledger,
@@ -19,4 +21,5 @@ public record Node(
     ActorRef<Governors.Command> governors,
     ReceiptStore store,
     PolicyPacks packs,
-    NodeSettings settings) {}
+    NodeSettings settings,
+    MeterRegistry metrics) {}

@@ -53,7 +53,8 @@ public final class Main {
     HttpSettings http = HttpSettings.create(config);
     CompletableFuture<ServerBinding> bound = new CompletableFuture<>();
     ActorSystem<Void> system = ActorSystem.create(
-        Guardian.create(settings, store, packs, (sys, node) -> HttpServer.start(sys, node, http)
+        Guardian.create(settings, store, packs, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+            (sys, node) -> HttpServer.start(sys, node, http)
             .whenComplete((binding, failure) -> {
               if (failure != null) {
                 bound.completeExceptionally(failure);
