@@ -1,5 +1,7 @@
 package tai.autonomics.governor;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -34,6 +36,18 @@ import tai.autonomics.policy.Signal;
  */
 public final class Governor {
 
+  /**
+   * The type names let {@link Governors.Deliver}, whose field has this interface as its type, cross the network in
+   * cluster mode; the private messages never leave the governor and need none.
+   */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+  @JsonSubTypes({
+      @JsonSubTypes.Type(value = ProcessSignal.class, name = "process-signal"),
+      @JsonSubTypes.Type(value = EntitlementChanged.class, name = "entitlement-changed"),
+      @JsonSubTypes.Type(value = ActionCompleted.class, name = "action-completed"),
+      @JsonSubTypes.Type(value = ActionFailed.class, name = "action-failed"),
+      @JsonSubTypes.Type(value = GetState.class, name = "get-state"),
+      @JsonSubTypes.Type(value = Stop.class, name = "stop")})
   public sealed interface Command extends CborSerializable
       permits ProcessSignal, EntitlementChanged, ActionCompleted, ActionFailed, GetState, Stop, EntitlementLoaded,
           HeadLoaded, BootFailed, ActionDeadline, Timer {}
