@@ -15,6 +15,7 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.scaladsl.model.EntityStreamException;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.pattern.StatusReply;
 import org.slf4j.Logger;
@@ -60,6 +61,13 @@ public final class EdgeErrors {
     if (cause instanceof EntityStreamSizeException size) {
       return refusal(StatusCodes.PAYLOAD_TOO_LARGE, "payload_too_large",
           "the body exceeds the limit of " + size.limit() + " bytes");
+    }
+    if (cause instanceof EntityStreamException stream) {
+      // the request parser's own limit (pekko.http.server.parsing.max-content-length) or a broken body stream
+      String summary = stream.info().summary();
+      return summary.contains("too large")
+          ? refusal(StatusCodes.PAYLOAD_TOO_LARGE, "payload_too_large", summary)
+          : refusal(StatusCodes.BAD_REQUEST, "invalid_body", summary);
     }
     if (cause instanceof TimeoutException) {
       return refusal(StatusCodes.SERVICE_UNAVAILABLE, "overloaded", "the node did not answer in time; retry later");

@@ -61,8 +61,21 @@ public final class Main {
     }
   }
 
+  /** A started node: its actor system (terminate it to stop the node) and its HTTP binding. */
+  public record Running(ActorSystem<Void> system, ServerBinding binding) {
+    public int port() {
+      return binding.localAddress().getPort();
+    }
+  }
+
   /** Starts a node; the returned stage completes with the HTTP binding (tests bind to port 0 through this). */
   public static CompletableFuture<ServerBinding> start(Config config, NodeSettings settings, PolicyPacks packs,
+      ReceiptStore store) {
+    return startNode(config, settings, packs, store).thenApply(Running::binding);
+  }
+
+  /** As {@link #start}, keeping hold of the actor system so the caller can stop the node. */
+  public static CompletableFuture<Running> startNode(Config config, NodeSettings settings, PolicyPacks packs,
       ReceiptStore store) {
     HttpSettings http = HttpSettings.create(config);
     PrometheusMeterRegistry metrics = metricsRegistry();
@@ -83,7 +96,7 @@ public final class Main {
     });
     system.log().info("receipt store: {} at {}", settings.ledger().store(),
         settings.ledger().dataDir().toAbsolutePath());
-    return bound;
+    return bound.thenApply(binding -> new Running(system, binding));
   }
 
   private static PrometheusMeterRegistry metricsRegistry() {
