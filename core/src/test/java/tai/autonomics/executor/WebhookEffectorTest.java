@@ -172,7 +172,7 @@ class WebhookEffectorTest {
   @Test
   void aReceiverThatDoesNotAnswerInTimeIsRetriedAsATimeout() throws Exception {
     Action action = ActionExecutorTest.action("tenant-slow", "rollback");
-    assertEquals(new ActionOutcome.Failed(action.id(), "webhook_timeout", 3), run(executorPosting("/slow", "300ms"), action));
+    assertEquals(new ActionOutcome.Failed(action.id(), "webhook_timeout", 3), run(executorPosting("/slow", "1s"), action));
     // the client gives up on the third attempt before a busy receiver may even have counted it
     testKit.createTestProbe().awaitAssert(() -> {
       assertEquals(3, callsPerAction.get(action.id()).get());
