@@ -62,7 +62,7 @@ final class ReceiptCodec {
     w.varLong(flags);
     w.put((byte) typeCode(r.type()));
     w.string(r.tenantId());
-    w.varLong(zigzag(r.timestamp()));
+    w.varLong(zigzag(exact(r.timestamp())));
     w.stringIf(r.id());
     w.stringIf(r.stateFrom());
     w.stringIf(r.stateTo());
@@ -85,7 +85,7 @@ final class ReceiptCodec {
         }
       }
       if (s.timestampMs() != null) {
-        w.varLong(zigzag(s.timestampMs()));
+        w.varLong(zigzag(exact(s.timestampMs())));
       }
     }
     w.stringIf(r.policy());
@@ -114,7 +114,7 @@ final class ReceiptCodec {
       throw new IllegalArgumentException("unknown receipt type code " + code);
     }
     String tenant = in.string();
-    long timestamp = unzigzag(in.varLong());
+    long timestamp = exact(unzigzag(in.varLong()));
     String id = in.stringIf(flags, ID);
     String stateFrom = in.stringIf(flags, STATE_FROM);
     String stateTo = in.stringIf(flags, STATE_TO);
@@ -136,7 +136,7 @@ final class ReceiptCodec {
     if ((flags & SIGNAL) != 0) {
       String metric = in.stringIf(flags, METRIC);
       Double value = (flags & VALUE) == 0 ? null : in.doubleValue((flags & VALUE_INTEGRAL) != 0);
-      Long at = (flags & SIGNAL_TIMESTAMP) == 0 ? null : unzigzag(in.varLong());
+      Long at = (flags & SIGNAL_TIMESTAMP) == 0 ? null : exact(unzigzag(in.varLong()));
       signal = new Receipt.SignalRecord(metric, value, at);
     }
     String policy = in.stringIf(flags, POLICY);
@@ -145,6 +145,17 @@ final class ReceiptCodec {
     in.expectEnd();
     return new Receipt(id, seq, TYPES[code], tenant, stateFrom, stateTo, reason, actionId, actionType, attempts,
         messageId, entitlementId, sku, signal, policy, timestamp, prevHash, hash);
+  }
+
+  /**
+   * JCS writes numbers as doubles, so integers beyond 2^53 lose digits in the hashed form and a change to them
+   * could go unseen: they are neither stored nor read back (the Ledger refuses such drafts first).
+   */
+  private static long exact(long value) {
+    if (!ReceiptHasher.isExactInJson(value)) {
+      throw new IllegalArgumentException("integer " + value + " is beyond 2^53 and has no exact JSON form");
+    }
+    return value;
   }
 
   private static int typeCode(ReceiptType type) {

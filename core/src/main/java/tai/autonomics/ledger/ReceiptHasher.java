@@ -34,7 +34,10 @@ public final class ReceiptHasher {
    * reference that {@link CanonicalReceipt} is tested against.
    */
   public static String libraryCanonicalJson(Receipt receipt) {
-    Receipt unhashed = receipt.sealed(receipt.id(), receipt.seq(), receipt.prevHash(), null);
+    Receipt r = receipt;
+    Receipt unhashed = new Receipt(r.id(), r.seq(), r.type(), r.tenantId(), r.stateFrom(), r.stateTo(), r.reason(),
+        r.actionId(), r.actionType(), r.attempts(), r.messageId(), r.entitlementId(), r.sku(), r.signal(), r.policy(),
+        r.timestamp(), r.prevHash(), null);
     try {
       return new JsonCanonicalizer(Json.MAPPER.writeValueAsString(unhashed)).getEncodedString();
     } catch (JsonProcessingException e) {
@@ -42,6 +45,26 @@ public final class ReceiptHasher {
     } catch (IOException e) {
       throw new IllegalStateException("receipt JSON cannot be canonicalized", e);
     }
+  }
+
+  /** Integers JCS writes exactly: within ±2^53, where every integer is a double. */
+  static boolean isExactInJson(long value) {
+    return value >= -(1L << 53) && value <= 1L << 53;
+  }
+
+  /**
+   * Why a draft cannot be hashed so that every change to it shows, or null when it can: its integers must be
+   * exact in JSON (I-JSON, RFC 7493), since the canonical form rounds larger ones.
+   */
+  public static String problemOf(Receipt draft) {
+    if (!isExactInJson(draft.timestamp())) {
+      return "timestamp beyond 2^53";
+    }
+    if (draft.signal() != null && draft.signal().timestampMs() != null
+        && !isExactInJson(draft.signal().timestampMs())) {
+      return "signal timestamp_ms beyond 2^53";
+    }
+    return null;
   }
 
   public static String hash(Receipt receipt) {
