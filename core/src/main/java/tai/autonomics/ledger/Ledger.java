@@ -109,6 +109,11 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
       append.replyTo().tell(StatusReply.error("overloaded"));
       return this;
     }
+    String problem = ReceiptHasher.problemOf(append.draft());
+    if (problem != null) {
+      append.replyTo().tell(StatusReply.error("invalid_receipt: " + problem));
+      return this;
+    }
     enqueue(append.draft(), 0, LedgerReply.single(append.replyTo()));
     return flushIfIdle();
   }
@@ -121,6 +126,14 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     if (next.size() + append.drafts().size() > settings.maxPending()) {
       append.replyTo().tell(StatusReply.error("overloaded"));
       return this;
+    }
+    for (Receipt draft : append.drafts()) {
+      String problem = ReceiptHasher.problemOf(draft);
+      if (problem != null) {
+        // checked before any is sealed: a batch is written whole or not at all
+        append.replyTo().tell(StatusReply.error("invalid_receipt: " + problem));
+        return this;
+      }
     }
     LedgerReply reply = LedgerReply.batch(append.replyTo(), append.drafts().size());
     for (int i = 0; i < append.drafts().size(); i++) {
