@@ -204,6 +204,11 @@ public final class RocksReceiptStore implements ReceiptStore {
     return read(db::sstBytesByFamily);
   }
 
+  /** The database underneath: tamper tests change stored bytes through it, as an attacker with disk access could. */
+  RocksLayout layout() {
+    return db;
+  }
+
   private Receipt receiptAt(long seq, String index) throws RocksDBException {
     return decode(seq, db.get(Family.RECEIPTS, Keys.seq(seq)), index);
   }
