@@ -88,6 +88,16 @@ class ActionExecutorTest {
   }
 
   @Test
+  void messagesThatMayCrossTheNetworkSerialise() {
+    TestProbe<ActionOutcome> outcomes = testKit.createTestProbe();
+    testKit.serializationTestKit().verifySerialization(
+        new ActionExecutor.Execute(action("wire", "scale"), outcomes.getRef()), true);
+    testKit.serializationTestKit().verifySerialization(new ActionOutcome.Completed("a".repeat(32), "scaled", 2), true);
+    testKit.serializationTestKit().verifySerialization(new ActionOutcome.Failed("a".repeat(32), "timeout", 3), true);
+    testKit.serializationTestKit().verifySerialization(new ActionExecutor.Status(30, 3, 27, 0), true);
+  }
+
+  @Test
   void growsIntoOverflowUnderLoadAndRetiresIdleOverflowWorkers() throws Exception {
     ScriptedEffector effector = ScriptedEffector.gated();
     Pool pool = pool("pool-size = 2, max-overflow = 3, queue-capacity = 2, overflow-idle-timeout = 300ms",
