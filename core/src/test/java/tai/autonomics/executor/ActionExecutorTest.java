@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -250,6 +251,23 @@ class ActionExecutorTest {
     assertEquals(1, pool.count("worker_failed"));
     eventually(() -> assertTrue(pool.receipts("crash").stream().anyMatch(r -> broken.id().equals(r.actionId())
         && r.type() == ReceiptType.ACTION_RESULT && "worker_failed".equals(r.reason()))));
+  }
+
+  @Test
+  void stoppingThePoolAnswersEveryActionItHolds() throws Exception {
+    ScriptedEffector effector = ScriptedEffector.gated();
+    Pool pool = pool("pool-size = 1, max-overflow = 0", Effectors.of(effector));
+    TestProbe<ActionOutcome> outcomes = testKit.createTestProbe();
+    Action running = send(pool, "stop", "scale", outcomes);
+    effector.next();
+    Action waiting = send(pool, "stop", "scale", outcomes);
+    assertEquals(1, pool.status().queued());
+    testKit.stop(pool.ref());
+    assertEquals(Set.of(new ActionOutcome.Failed(running.id(), "executor_stopped", 1),
+        new ActionOutcome.Failed(waiting.id(), "executor_stopped", 0)),
+        Set.copyOf(outcomes.receiveSeveralMessages(2)));
+    assertTrue(pool.registry().find("autonomics.executor.queue.depth").gauge() == null,
+        "a stopped pool leaves no gauges behind for a restarted one to collide with");
   }
 
   @Test
