@@ -231,6 +231,10 @@ public final class ExecutorBenchmark {
           wait.recordValue(Math.max(0, started[i] - sent[i]));
         }
       }
+      var receiptsFailed = registry.find("autonomics.executor.receipts.failed").counter();
+      if (receiptsFailed != null && receiptsFailed.count() > 0) {
+        collected.outcomes.put("receipts_not_written(total)", (long) receiptsFailed.count());
+      }
       return new Result(n, elapsed, collected.endToEnd, wait, collected.byType, collected.outcomes, utilisation);
     }
 
