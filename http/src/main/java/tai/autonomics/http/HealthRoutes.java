@@ -14,12 +14,14 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
+import tai.autonomics.executor.ActionExecutor;
 import tai.autonomics.governor.Governors;
 import tai.autonomics.ledger.Ledger;
 import tai.autonomics.node.Node;
 
 /**
- * {@code GET /health}: 200 {@code {"status":"ok","checks":{...}}} when the ledger and the governors answer in time;
+ * {@code GET /health}: 200 {@code {"status":"ok","checks":{...}}} when the ledger, the executor and the governors answer in
+ * time;
  * 503 {@code {"status":"unavailable",...}} when one does not, or once shutdown has begun (load balancers drain).
  */
 public final class HealthRoutes {
@@ -82,9 +84,13 @@ public final class HealthRoutes {
         replyTo -> new Ledger.GetHead("health-probe", replyTo), timeout, system.scheduler());
     CompletionStage<Governors.Live> governors = AskPattern.ask(node.governors(), Governors.CountLive::new,
         timeout, system.scheduler());
-    return ledger.thenCombine(governors, (head, live) -> {
+    CompletionStage<ActionExecutor.Status> executor = AskPattern.ask(node.executor(), ActionExecutor.GetStatus::new,
+        timeout, system.scheduler());
+    return ledger.thenCombine(governors, (head, live) -> live).thenCombine(executor, (live, pool) -> {
       Map<String, Object> checks = new LinkedHashMap<>();
       checks.put("ledger", Map.of("status", "ok", "last_seq", node.store().lastSeq()));
+      checks.put("executor", Map.of("status", "ok", "workers", pool.workers(), "busy", pool.busy(),
+          "queued", pool.queued()));
       checks.put("governors", Map.of("status", "ok", "live", live.governors()));
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("status", "ok");
