@@ -28,7 +28,7 @@ import tai.autonomics.policy.Signal;
  * a memory store, signals entering at {@link Governors} as the HTTP layer sends them.
  *
  * <pre>
- * java -cp ... tai.autonomics.governor.GovernorBenchmark latency|throughput|heap|all
+ * java -cp ... tai.autonomics.governor.GovernorBenchmark latency|throughput|speed|heap|parts|all
  * </pre>
  *
  * <ul>
@@ -62,14 +62,17 @@ public final class GovernorBenchmark {
     try {
       Node node = started.get(10, TimeUnit.SECONDS);
       Config dispatcher = config.getConfig("pekko.actor.default-dispatcher");
-      System.out.printf("java %s, %d cpus, default-dispatcher %s factor=%s max=%s throughput=%d%n",
+      System.out.printf("java %s, %d cpus, default-dispatcher %s fork-join min=%s factor=%s max=%s "
+              + "throughput=%d%n",
           System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
-          dispatcher.getString("executor"), dispatcher.getString("fork-join-executor.parallelism-factor"),
+          dispatcher.getString("executor"), dispatcher.getString("fork-join-executor.parallelism-min"),
+          dispatcher.getString("fork-join-executor.parallelism-factor"),
           dispatcher.getString("fork-join-executor.parallelism-max"), dispatcher.getInt("throughput"));
-      if (mode.equals("latency") || mode.equals("all")) {
+      boolean speed = mode.equals("speed") || mode.equals("all");
+      if (mode.equals("latency") || speed) {
         latency(system, node);
       }
-      if (mode.equals("throughput") || mode.equals("all")) {
+      if (mode.equals("throughput") || speed) {
         throughput(system, node);
       }
       if (mode.equals("heap") || mode.equals("all")) {
