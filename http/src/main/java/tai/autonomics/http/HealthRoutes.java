@@ -95,12 +95,12 @@ public final class HealthRoutes {
   }
 
   private CompletionStage<Map<String, Object>> askAll() {
-    CompletionStage<Ledger.Head> ledger = AskPattern.ask(node.ledger(),
-        replyTo -> new Ledger.GetHead("health-probe", replyTo), timeout, system.scheduler());
-    CompletionStage<Governors.Live> governors = AskPattern.ask(node.governors(), Governors.CountLive::new,
-        timeout, system.scheduler());
-    CompletionStage<ActionExecutor.Status> executor = AskPattern.ask(node.executor(), ActionExecutor.GetStatus::new,
-        timeout, system.scheduler());
+    CompletionStage<Ledger.Head> ledger = edge.gateway().onDispatcher(AskPattern.ask(node.ledger(),
+        replyTo -> new Ledger.GetHead("health-probe", replyTo), timeout, system.scheduler()));
+    CompletionStage<Governors.Live> governors = edge.gateway().onDispatcher(AskPattern.ask(node.governors(),
+        Governors.CountLive::new, timeout, system.scheduler()));
+    CompletionStage<ActionExecutor.Status> executor = edge.gateway().onDispatcher(AskPattern.ask(node.executor(),
+        ActionExecutor.GetStatus::new, timeout, system.scheduler()));
     return ledger.thenCombine(governors, (head, live) -> live).thenCombine(executor, (live, pool) -> {
       Map<String, Object> checks = new LinkedHashMap<>();
       checks.put("ledger", Map.of("status", "ok", "last_seq", node.store().lastSeq()));
