@@ -93,6 +93,7 @@ public final class CaseResult {
       Map<String, Object> sample = new LinkedHashMap<>();
       sample.put("t", s.seconds());
       sample.put("heap_mb", mb(s.heapUsed()));
+      sample.put("heap_in_use_mb", mb(s.heapInUse()));
       sample.put("gc_count", s.gcCount());
       sample.put("gc_time_ms", s.gcMillis());
       sample.put("cpu", s.processCpu());
@@ -144,8 +145,11 @@ public final class CaseResult {
   private String summaryLine() {
     StringBuilder line = new StringBuilder();
     for (Target t : targets) {
-      line.append(t.met() ? "ok " : "MISSED ").append(t.name()).append(" (").append(t.metric()).append('=')
-          .append(fmt(t.actual())).append(") ");
+      line.append(t.met() ? "ok " : "MISSED ").append(t.name());
+      if (!t.op().equals("holds")) {
+        line.append(" (").append(t.metric()).append('=').append(fmt(t.actual())).append(')');
+      }
+      line.append("; ");
     }
     return line.toString().trim();
   }

@@ -3,6 +3,9 @@ package tai.autonomics.bench.load;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +20,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ResourceSampler implements AutoCloseable {
 
-  /** One sample; {@code processCpu} is 0..1 of all cores, negative when the JVM cannot tell. */
-  public record Sample(double seconds, long heapUsed, long gcCount, long gcMillis, double processCpu) {}
+  /**
+   * One sample. {@code heapUsed} is the live heap: measured after a full collection with {@code gcFirst}, else
+   * estimated as the young pools after their last collection plus the old pools as they are now (garbage in the
+   * young generation, which the next minor collection frees, is left out). {@code heapInUse} is the raw figure.
+   * {@code processCpu} is 0..1 of all cores, negative when the JVM cannot tell.
+   */
+  public record Sample(double seconds, long heapUsed, long heapInUse, long gcCount, long gcMillis,
+      double processCpu) {}
 
   /** Summary of a sampled window. Growth is the least-squares slope of heap over time, bytes per second. */
   public record Report(List<Sample> samples, long heapFirst, long heapLast, long heapPeak, double heapAverage,
@@ -70,11 +79,26 @@ public final class ResourceSampler implements AutoCloseable {
     if (gcFirst) {
       System.gc();
     }
-    Sample sample = new Sample((System.nanoTime() - start) / 1e9, memory.getHeapMemoryUsage().getUsed(),
+    long inUse = memory.getHeapMemoryUsage().getUsed();
+    Sample sample = new Sample((System.nanoTime() - start) / 1e9, gcFirst ? inUse : retainedHeap(), inUse,
         gcCount() - gcCountAtStart, gcMillis() - gcMillisAtStart, processCpu());
     synchronized (samples) {
       samples.add(sample);
     }
+  }
+
+  private static long retainedHeap() {
+    long total = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() != MemoryType.HEAP) {
+        continue;
+      }
+      String name = pool.getName();
+      boolean young = name.contains("Eden") || name.contains("Survivor");
+      MemoryUsage afterGc = young ? pool.getCollectionUsage() : null;
+      total += afterGc != null ? afterGc.getUsed() : pool.getUsage().getUsed();
+    }
+    return total;
   }
 
   private long gcCount() {
