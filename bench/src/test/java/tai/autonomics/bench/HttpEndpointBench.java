@@ -57,7 +57,8 @@ class HttpEndpointBench {
   }
 
   private static CaseResult result(String name, int workers, Duration duration) {
-    return CaseResult.of(SUITE, name).param("store", node.storeKind()).param("durability", "fsync")
+    return CaseResult.of(SUITE, name).metric("failure_samples", node.failureSamples())
+        .param("store", node.storeKind()).param("durability", "fsync")
         .param("workers", workers).param("duration_s", duration.toSeconds());
   }
 

@@ -38,6 +38,8 @@ public final class CoreHarness {
   public final ActorRef<Governors.Command> governors;
   public final ReceiptStore store;
   public final OutcomeTap tap = new OutcomeTap();
+  public final io.micrometer.core.instrument.MeterRegistry metrics =
+      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
   private CoreHarness(ActorTestKit testKit, Config config, ReceiptStore store, String suffix) {
     NodeSettings settings = NodeSettings.create(config);
@@ -48,7 +50,7 @@ public final class CoreHarness {
         DispatcherSelector.fromConfig("autonomics.ledger.dispatcher"));
     this.entitlements = testKit.spawn(Entitlements.create(ledger, store, settings.entitlements()),
         "entitlements-" + suffix);
-    this.executor = testKit.spawn(ActionExecutor.create(ledger, settings.executor()), "executor-" + suffix);
+    this.executor = testKit.spawn(ActionExecutor.create(ledger, settings.executor(), metrics), "executor-" + suffix);
     ActorRef<ActionExecutor.Command> tapped = testKit.spawn(tap.behavior(executor), "executor-tap-" + suffix);
     this.governors = testKit.spawn(Governors.create(entitlements,
         idle -> new Governor.Collaborators(entitlements, ledger, tapped, packs, idle), settings.governor()),

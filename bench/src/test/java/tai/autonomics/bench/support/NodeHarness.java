@@ -8,34 +8,36 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 import java.util.function.Supplier;
-import org.apache.pekko.http.javadsl.ServerBinding;
 import tai.autonomics.bench.load.Request;
 import tai.autonomics.http.Main;
 import tai.autonomics.node.NodeSettings;
 import tai.autonomics.policy.PolicyPacks;
 
 /**
- * A real node (actors, store, HTTP) started in this JVM through {@code Main.start} on 127.0.0.1 and a free port,
+ * A real node (actors, store, HTTP) started in this JVM through {@code Main.startNode} on 127.0.0.1 and a free port,
  * and an HTTP client that loads it over real connections. Requests time out on their own, so a load run stays
  * bounded even against a node that stopped answering.
  */
 public final class NodeHarness implements AutoCloseable {
   public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
-  private final ServerBinding binding;
+  private final Main.Running running;
   private final BenchStores.Opened store;
   private final HttpClient client;
   private final ExecutorService clientThreads;
   private final String base;
+  private final List<String> failures = new CopyOnWriteArrayList<>();
 
-  private NodeHarness(ServerBinding binding, BenchStores.Opened store) {
-    this.binding = binding;
+  private NodeHarness(Main.Running running, BenchStores.Opened store) {
+    this.running = running;
     this.store = store;
     this.clientThreads = Executors.newFixedThreadPool(4, runnable -> {
       Thread thread = new Thread(runnable, "bench-http-client");
@@ -44,7 +46,7 @@ public final class NodeHarness implements AutoCloseable {
     });
     this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).executor(clientThreads).build();
-    this.base = "http://127.0.0.1:" + binding.localAddress().getPort();
+    this.base = "http://127.0.0.1:" + running.port();
   }
 
   /** Starts a node on the embedded defaults plus {@code overrides}, its store under {@code dataDir}. */
@@ -59,9 +61,9 @@ public final class NodeHarness implements AutoCloseable {
     BenchStores.Opened opened = BenchStores.open(config, dataDir);
     Config effective = opened.config();
     try {
-      ServerBinding binding = Main.start(effective, NodeSettings.create(effective), PolicyPacks.create(effective),
-          opened.store()).get(60, TimeUnit.SECONDS);
-      return new NodeHarness(binding, opened);
+      Main.Running running = Main.startNode(effective, NodeSettings.create(effective),
+          PolicyPacks.create(effective), opened.store()).get(60, TimeUnit.SECONDS);
+      return new NodeHarness(running, opened);
     } catch (Exception e) {
       throw new IllegalStateException("the node did not start", e);
     }
@@ -82,13 +84,26 @@ public final class NodeHarness implements AutoCloseable {
   /** GET {@code path}; success when the status satisfies {@code ok}. */
   public Request get(String path, IntPredicate ok) {
     return () -> send(HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT).GET().build())
-        .thenApply(response -> ok.test(response.statusCode()));
+        .thenApply(response -> judged(path, response, ok));
   }
 
   /** POST a JSON body made fresh for each request; success when the status satisfies {@code ok}. */
   public Request post(String path, Supplier<String> body, IntPredicate ok) {
-    return () -> send(postRequest(path, body.get()))
-        .thenApply(response -> ok.test(response.statusCode()));
+    return () -> send(postRequest(path, body.get())).thenApply(response -> judged(path, response, ok));
+  }
+
+  private boolean judged(String path, HttpResponse<String> response, IntPredicate ok) {
+    boolean success = ok.test(response.statusCode());
+    if (!success && failures.size() < 5) {
+      String body = response.body() == null ? "" : response.body();
+      failures.add(path + " " + response.statusCode() + " " + body.substring(0, Math.min(200, body.length())));
+    }
+    return success;
+  }
+
+  /** The first few unexpected answers (path, status, start of the body), for the result file. */
+  public List<String> failureSamples() {
+    return List.copyOf(failures);
   }
 
   public HttpRequest postRequest(String path, String body) {
@@ -117,10 +132,12 @@ public final class NodeHarness implements AutoCloseable {
     }
   }
 
+  /** Stops the node: unbinds, stops the actors; the store closes once the actor system has terminated. */
   @Override
   public void close() {
-    binding.terminate(Duration.ofSeconds(5)).toCompletableFuture().orTimeout(10, TimeUnit.SECONDS)
-        .exceptionally(failure -> null).join();
     clientThreads.shutdownNow();
+    running.system().terminate();
+    running.system().getWhenTerminated().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS)
+        .exceptionally(failure -> null).join();
   }
 }
