@@ -117,7 +117,7 @@ public final class BenchRunner {
   static int run(Options options) {
     System.setProperty("bench.profile", options.profile());
     System.setProperty("bench.results.dir", options.results().toString());
-    System.setProperty("bench.assert", String.valueOf(options.assertTargets()));
+    System.setProperty("bench.assert", options.assertTargets() ? "all" : "integrity");
     System.setProperty("bench.progress", String.valueOf(options.verbose() || options.profile().equals("full")));
     System.setProperty("java.awt.headless", "true");
     clearResults(options.results());

@@ -128,12 +128,21 @@ public final class CaseResult {
     return List.copyOf(targets);
   }
 
-  /** Writes the JSON and returns its path; then fails the case (unless bench.assert=false) on a missed target. */
+  /**
+   * Writes the JSON and returns its path; then fails the case on a missed target as {@code bench.assert} says:
+   * {@code all} (the default, and the runner's) fails on any missed target; {@code integrity} only on the
+   * correctness conditions (nothing lost, counts match, no 5xx, chain valid), with the performance targets
+   * measured and recorded but not failing the build (the CI setting: a shared two-core runner is too noisy for
+   * microsecond targets); {@code none} never fails.
+   */
   public Path finish() {
     Path file = write();
-    List<Target> missed = targets.stream().filter(t -> !t.met()).toList();
+    String mode = System.getProperty("bench.assert", "all");
+    List<Target> missed = targets.stream().filter(t -> !t.met())
+        .filter(t -> mode.equals("all") || mode.equals("true") || (mode.equals("integrity") && t.op().equals("holds")))
+        .toList();
     System.out.printf("%s.%s [%s]: %s%n", suite, name, profile.wireName(), summaryLine());
-    if (!missed.isEmpty() && !"false".equals(System.getProperty("bench.assert"))) {
+    if (!missed.isEmpty()) {
       StringBuilder why = new StringBuilder(name + " missed its target(s):");
       missed.forEach(t -> why.append(String.format(" %s (measured %s %s, needs %s %s);", t.name(), t.metric(),
           fmt(t.actual()), t.op(), fmt(t.limit()))));

@@ -18,7 +18,7 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /** The report's charts, rendered with JFreeChart to PNG and handed back as data URIs to embed in the HTML. */
 final class Charts {
-  private static final int WIDTH = 560;
+  private static final int WIDTH = 600;
   private static final int HEIGHT = 300;
 
   private Charts() {}
@@ -38,7 +38,9 @@ final class Charts {
     CategoryPlot plot = chart.getCategoryPlot();
     LogAxis log = new LogAxis("latency (us, log)");
     log.setSmallestValue(0.1);
+    log.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.#"));
     plot.setRangeAxis(log);
+    plot.getDomainAxis().setMaximumCategoryLabelWidthRatio(2.5f);
     return png(chart);
   }
 
