@@ -172,9 +172,14 @@ class ActionExecutorBench {
     int poolSize = 10;
     int latency = LATENCY_MS.get("scale");
     Pool executor = executor(poolSize, 5);
-    ClosedLoad.run(ClosedLoad.Settings.of("warm-up", 10, LONG).maxRequests(100), () -> execute(executor, "scale"));
-    // offered load: 80 % of what the pool's steady workers can serve at the effector's latency
-    double rate = 0.8 * poolSize * 1000.0 / latency;
+    // calibration: the worker time one action takes on this machine now, by the executor's own busy counter
+    double calibrationStart = executor.busySeconds();
+    int calibrationActions = 200;
+    ClosedLoad.run(ClosedLoad.Settings.of("calibration", poolSize, LONG).maxRequests(calibrationActions),
+        () -> execute(executor, "scale"));
+    double serviceSeconds = (executor.busySeconds() - calibrationStart) / calibrationActions;
+    // offered load: 80 % of what the pool's steady workers can serve at that service time
+    double rate = 0.8 * poolSize / serviceSeconds;
     Duration window = Duration.ofMillis((long) Math.ceil(count / rate * 1000));
     double busyBefore = executor.busySeconds();
     LoadResult load = OpenLoad.run(OpenLoad.Settings.of("80 % of pool capacity", rate, window).maxRequests(count)
@@ -183,7 +188,8 @@ class ActionExecutorBench {
     double utilisation = (executor.busySeconds() - busyBefore) / (load.wallSeconds() * poolSize);
     CaseResult r = result("bench_worker_utilization").param("actions", count).param("pool", poolSize + "+5")
         .param("arrival_rate_per_s", rate).param("simulated_latency_ms", latency).load(load)
-        .metric("utilisation", utilisation).metric("busy_worker_seconds", executor.busySeconds() - busyBefore);
+        .metric("utilisation", utilisation).metric("busy_worker_seconds", executor.busySeconds() - busyBefore)
+        .metric("service_time_ms", serviceSeconds * 1000);
     r.holds("no starvation: every action served within the checkout timeout", "errors",
         load.errors() == 0 && load.ok() == count && load.latencies().getMaxValue() < 5_000_000_000L);
     r.above("utilisation >= 75 %", "utilisation", utilisation, 0.75);

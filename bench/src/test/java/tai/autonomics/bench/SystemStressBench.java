@@ -212,23 +212,25 @@ class SystemStressBench {
   }
 
   /**
-   * Seconds from the start of {@code after} to its first interval whose median latency is within 20 % of the
-   * baseline's median (with a 1 ms floor: below that, scheduling noise on a shared machine is larger than 20 %),
-   * and from which it stays there; infinity when it never gets back.
+   * Seconds from the start of {@code after} to the first interval that begins three in a row whose median latency
+   * is within 20 % of the baseline's median (with a 1 ms floor: below that, scheduling noise on a shared machine
+   * is larger than 20 %); infinity when that never happens. The last interval, where the stage drains, and
+   * intervals without answers are left out.
    */
   static double recoverySeconds(LoadResult baseline, LoadResult after) {
     double bound = Math.max(1.2 * baseline.percentileNanos(50), baseline.percentileNanos(50) + 1_000_000);
-    List<LatencyRecorder.IntervalStats> intervals = after.intervals();
-    int firstGood = -1;
-    for (int i = 0; i < intervals.size(); i++) {
-      LatencyRecorder.IntervalStats interval = intervals.get(i);
-      boolean good = interval.ok() > 0 && interval.p50Nanos() <= bound;
-      if (good && firstGood < 0) {
-        firstGood = i;
-      } else if (!good && interval.ok() > 0) {
-        firstGood = -1;
+    List<LatencyRecorder.IntervalStats> intervals = after.intervals().stream()
+        .limit(Math.max(0, after.intervals().size() - 1)).filter(i -> i.ok() > 0).toList();
+    int needed = Math.min(3, intervals.size());
+    for (int i = 0; i + needed <= intervals.size() && needed > 0; i++) {
+      boolean settled = true;
+      for (int j = i; j < i + needed; j++) {
+        settled &= intervals.get(j).p50Nanos() <= bound;
+      }
+      if (settled) {
+        return intervals.get(i).startSeconds();
       }
     }
-    return firstGood < 0 ? Double.POSITIVE_INFINITY : intervals.get(firstGood).startSeconds();
+    return Double.POSITIVE_INFINITY;
   }
 }
