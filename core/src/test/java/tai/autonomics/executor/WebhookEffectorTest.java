@@ -98,7 +98,7 @@ class WebhookEffectorTest {
   /** An executor whose rollbacks go to the receiver's {@code path}; everything else stays simulated. */
   private static ActorRef<ActionExecutor.Command> executorPosting(String path) {
     // only the slow receiver's test needs a short timeout; elsewhere a loaded machine must not turn into timeouts
-    String timeout = path.equals("/slow") ? "300ms" : "5s";
+    String timeout = path.equals("/slow") ? "500ms" : "5s";
     ExecutorSettings settings = ActionExecutorTest.settings("""
         effectors { rollback = webhook }
         webhook { url = "http://127.0.0.1:%d%s", secret = "%s", timeout = %s }
@@ -170,9 +170,11 @@ class WebhookEffectorTest {
   void aReceiverThatDoesNotAnswerInTimeIsRetriedAsATimeout() throws Exception {
     Action action = ActionExecutorTest.action("tenant-slow", "rollback");
     assertEquals(new ActionOutcome.Failed(action.id(), "webhook_timeout", 3), run(executorPosting("/slow"), action));
-    // the client gives up on the third attempt before a busy receiver may even have counted it
+    // the attempts count is the client's; on a loaded machine a timed-out attempt may never reach the receiver
+    // (the request timeout covers connecting), so the receiver is only required to have seen some, never more
     testKit.createTestProbe().awaitAssert(() -> {
-      assertEquals(3, callsPerAction.get(action.id()).get());
+      int calls = callsPerAction.getOrDefault(action.id(), new AtomicInteger()).get();
+      assertTrue(calls >= 1 && calls <= 3, "calls at the receiver: " + calls);
       return null;
     });
   }
