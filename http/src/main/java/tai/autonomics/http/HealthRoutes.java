@@ -14,12 +14,14 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
+import tai.autonomics.executor.ActionExecutor;
 import tai.autonomics.governor.Governors;
 import tai.autonomics.ledger.Ledger;
 import tai.autonomics.node.Node;
 
 /**
- * {@code GET /health}: 200 {@code {"status":"ok","checks":{...}}} when the ledger and the governors answer in time;
+ * {@code GET /health}: 200 {@code {"status":"ok","checks":{...}}} when the ledger, the executor and the governors answer in
+ * time;
  * 503 {@code {"status":"unavailable",...}} when one does not, or once shutdown has begun (load balancers drain).
  */
 public final class HealthRoutes {
@@ -27,6 +29,12 @@ public final class HealthRoutes {
   private final Node node;
   private final EdgeContext edge;
   private final Duration timeout;
+  private final java.util.concurrent.atomic.AtomicReference<Check> latest =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  private static final long FRESH_NANOS = Duration.ofMillis(100).toNanos();
+
+  private record Check(long startedNanos, CompletableFuture<Map<String, Object>> result) {}
 
   public HealthRoutes(ActorSystem<?> system, Node node, EdgeContext edge) {
     this.system = system;
@@ -41,17 +49,48 @@ public final class HealthRoutes {
         .exceptionally(failure -> unavailable(String.valueOf(failure.getMessage()))))));
   }
 
+  /**
+   * Probes are answered from the last check while it is younger than {@link #FRESH_NANOS}, and concurrent probes
+   * share one check in flight: a storm of probes costs the actors one round of asks per interval, not one each.
+   */
   private CompletionStage<Map<String, Object>> check() {
     if (!edge.ready()) {
       return CompletableFuture.failedFuture(new IllegalStateException("shutting down"));
     }
+    Check last = latest.get();
+    long now = System.nanoTime();
+    if (last != null && now - last.startedNanos() < FRESH_NANOS) {
+      return last.result();
+    }
+    Check next = new Check(now, new CompletableFuture<>());
+    if (!latest.compareAndSet(last, next)) {
+      Check winner = latest.get();
+      return winner != null ? winner.result() : check();
+    }
+    askAll().whenComplete((body, failure) -> {
+      if (failure != null) {
+        // a failed check is not served to later probes: the next probe asks again
+        latest.compareAndSet(next, null);
+        next.result().completeExceptionally(failure);
+      } else {
+        next.result().complete(body);
+      }
+    });
+    return next.result();
+  }
+
+  private CompletionStage<Map<String, Object>> askAll() {
     CompletionStage<Ledger.Head> ledger = AskPattern.ask(node.ledger(),
         replyTo -> new Ledger.GetHead("health-probe", replyTo), timeout, system.scheduler());
     CompletionStage<Governors.Live> governors = AskPattern.ask(node.governors(), Governors.CountLive::new,
         timeout, system.scheduler());
-    return ledger.thenCombine(governors, (head, live) -> {
+    CompletionStage<ActionExecutor.Status> executor = AskPattern.ask(node.executor(), ActionExecutor.GetStatus::new,
+        timeout, system.scheduler());
+    return ledger.thenCombine(governors, (head, live) -> live).thenCombine(executor, (live, pool) -> {
       Map<String, Object> checks = new LinkedHashMap<>();
       checks.put("ledger", Map.of("status", "ok", "last_seq", node.store().lastSeq()));
+      checks.put("executor", Map.of("status", "ok", "workers", pool.workers(), "busy", pool.busy(),
+          "queued", pool.queued()));
       checks.put("governors", Map.of("status", "ok", "live", live.governors()));
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("status", "ok");
