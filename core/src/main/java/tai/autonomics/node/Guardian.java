@@ -41,7 +41,7 @@ public final class Guardian {
               .onFailure(SupervisorStrategy.restart()),
           "entitlements");
       var executor = context.spawn(
-          Behaviors.supervise(ActionExecutor.create(ledger, settings.executor()))
+          Behaviors.supervise(ActionExecutor.create(ledger, settings.executor(), metrics))
               .onFailure(SupervisorStrategy.restart()),
           "executor");
       var governors = context.spawn(
