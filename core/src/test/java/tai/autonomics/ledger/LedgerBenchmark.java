@@ -108,6 +108,9 @@ public final class LedgerBenchmark {
         java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
+  /** Pub/Sub-like message ids (17 digits), unique: a repeat would be answered as a duplicate, not written. */
+  private static final java.util.concurrent.atomic.AtomicLong MESSAGE_IDS =
+      new java.util.concurrent.atomic.AtomicLong(10_000_000_000_000_000L);
   private static final String[] TENANTS = new String[1000];
 
   static {
@@ -120,7 +123,7 @@ public final class LedgerBenchmark {
     return Receipt.draft(ReceiptType.TRANSITION, TENANTS[random.nextInt(tenants)])
         .states("stable", "warning").reason("cpu above 60").policy("base")
         .signal("cpu", (double) random.nextInt(100), System.currentTimeMillis())
-        .messageId(Long.toString(10_000_000_000_000_000L + random.nextInt(Integer.MAX_VALUE))).build();
+        .messageId(Long.toString(MESSAGE_IDS.incrementAndGet())).build();
   }
 
   private static void hashing() {
