@@ -50,7 +50,7 @@ class GovernorPerfBench {
         autonomics.ledger.durability = off
         autonomics.entitlements.refuse-unknown-tenants = false
         autonomics.governor.idle-timeout = 0s
-        autonomics.executor.simulated.latency = 1ms
+        autonomics.executor.simulated { latency = 1ms, types.scale.latency = 1ms }
         autonomics.policy.default-pack = bench
         autonomics.policy.packs.bench {
           cooldown = 1ms
@@ -189,7 +189,7 @@ class GovernorPerfBench {
   void bench_event_postponement() {
     int postponed = 1000;
     Duration actionLatency = Duration.ofMillis(300);
-    Config slow = ConfigFactory.parseString("autonomics.executor.simulated.latency = "
+    Config slow = ConfigFactory.parseString("autonomics.executor.simulated.types.scale.latency = "
         + actionLatency.toMillis() + "ms").withFallback(config);
     BenchStores.Opened own = BenchStores.open(slow, dataDir.resolve("postponement"));
     try {
