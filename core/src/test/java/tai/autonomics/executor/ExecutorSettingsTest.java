@@ -79,4 +79,18 @@ class ExecutorSettingsTest {
         effector.attempt(new Action("c".repeat(32), "t", "broken", Map.of()), 1).toCompletableFuture().join());
     assertEquals("scaled", SimulatedEffector.resultOf("scale_up"));
   }
+
+  @Test
+  void eachTypeGetsItsConfiguredEffector() {
+    ExecutorSettings settings = ActionExecutorTest.settings("""
+        effectors { rollback = log, throttle = webhook }
+        webhook { url = "http://127.0.0.1:9/hook", secret = "s" }
+        """);
+    Effectors effectors = Effectors.create(settings, Runnable::run);
+    assertTrue(effectors.forType("scale") instanceof SimulatedEffector);
+    assertTrue(effectors.forType("rollback") instanceof LogEffector);
+    assertTrue(effectors.forType("throttle") instanceof WebhookEffector);
+    assertEquals(Effector.succeeded("logged"), effectors.forType("rollback")
+        .attempt(new Action("d".repeat(32), "t", "rollback", Map.of("release", "v1")), 1).toCompletableFuture().join());
+  }
 }
