@@ -32,9 +32,15 @@ public final class HealthRoutes {
   private final java.util.concurrent.atomic.AtomicReference<Check> latest =
       new java.util.concurrent.atomic.AtomicReference<>();
 
+  private final java.util.concurrent.atomic.AtomicReference<Ok> lastOk =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
   private static final long FRESH_NANOS = Duration.ofMillis(100).toNanos();
+  private static final long STALE_NANOS = Duration.ofSeconds(1).toNanos();
 
   private record Check(long startedNanos, CompletableFuture<Map<String, Object>> result) {}
+
+  private record Ok(long checkedNanos, Map<String, Object> body) {}
 
   public HealthRoutes(ActorSystem<?> system, Node node, EdgeContext edge) {
     this.system = system;
@@ -50,42 +56,51 @@ public final class HealthRoutes {
   }
 
   /**
-   * Probes are answered from the last check while it is younger than {@link #FRESH_NANOS}, and concurrent probes
-   * share one check in flight: a storm of probes costs the actors one round of asks per interval, not one each.
+   * Probes share checks: a check younger than {@link #FRESH_NANOS} answers at once; an older one still answers at
+   * once (while at most {@link #STALE_NANOS} old) but starts one new check in the background; beyond that, probes
+   * wait for the check in flight. A failed check is never served: the next probe waits for a new one. A probe storm
+   * thus costs the actors one round of asks per interval, and a probe never queues behind the actors it checks
+   * while they answered a moment ago.
    */
   private CompletionStage<Map<String, Object>> check() {
     if (!edge.ready()) {
       return CompletableFuture.failedFuture(new IllegalStateException("shutting down"));
     }
-    Check last = latest.get();
     long now = System.nanoTime();
+    Check last = latest.get();
     if (last != null && now - last.startedNanos() < FRESH_NANOS) {
       return last.result();
     }
     Check next = new Check(now, new CompletableFuture<>());
-    if (!latest.compareAndSet(last, next)) {
-      Check winner = latest.get();
-      return winner != null ? winner.result() : check();
+    Check current = latest.compareAndSet(last, next) ? startCheck(next) : latest.get();
+    Ok ok = lastOk.get();
+    if (ok != null && now - ok.checkedNanos() < STALE_NANOS) {
+      return CompletableFuture.completedFuture(ok.body());
     }
+    return current != null ? current.result() : check();
+  }
+
+  private Check startCheck(Check check) {
     askAll().whenComplete((body, failure) -> {
       if (failure != null) {
-        // a failed check is not served to later probes: the next probe asks again
-        latest.compareAndSet(next, null);
-        next.result().completeExceptionally(failure);
+        lastOk.set(null);
+        latest.compareAndSet(check, null);
+        check.result().completeExceptionally(failure);
       } else {
-        next.result().complete(body);
+        lastOk.set(new Ok(check.startedNanos(), body));
+        check.result().complete(body);
       }
     });
-    return next.result();
+    return check;
   }
 
   private CompletionStage<Map<String, Object>> askAll() {
-    CompletionStage<Ledger.Head> ledger = AskPattern.ask(node.ledger(),
-        replyTo -> new Ledger.GetHead("health-probe", replyTo), timeout, system.scheduler());
-    CompletionStage<Governors.Live> governors = AskPattern.ask(node.governors(), Governors.CountLive::new,
-        timeout, system.scheduler());
-    CompletionStage<ActionExecutor.Status> executor = AskPattern.ask(node.executor(), ActionExecutor.GetStatus::new,
-        timeout, system.scheduler());
+    CompletionStage<Ledger.Head> ledger = edge.gateway().onDispatcher(AskPattern.ask(node.ledger(),
+        replyTo -> new Ledger.GetHead("health-probe", replyTo), timeout, system.scheduler()));
+    CompletionStage<Governors.Live> governors = edge.gateway().onDispatcher(AskPattern.ask(node.governors(),
+        Governors.CountLive::new, timeout, system.scheduler()));
+    CompletionStage<ActionExecutor.Status> executor = edge.gateway().onDispatcher(AskPattern.ask(node.executor(),
+        ActionExecutor.GetStatus::new, timeout, system.scheduler()));
     return ledger.thenCombine(governors, (head, live) -> live).thenCombine(executor, (live, pool) -> {
       Map<String, Object> checks = new LinkedHashMap<>();
       checks.put("ledger", Map.of("status", "ok", "last_seq", node.store().lastSeq()));
