@@ -13,6 +13,7 @@ final class CodecBytes {
   static final int HEX = 1;
   static final int DECIMAL = 2;
   private static final long EXACT = 1L << 53;
+  private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   private CodecBytes() {}
 
@@ -145,28 +146,44 @@ final class CodecBytes {
       int kind = (int) (header & 3);
       long n = header >>> 2;
       String s = switch (kind) {
-        case DECIMAL -> Long.toString(varLong());
-        case HEX -> new String(hexChars(n));
+        case DECIMAL -> decimal(n);
+        case HEX -> hex(n);
         case UTF8 -> utf8(n);
         default -> throw new IllegalArgumentException("unknown string kind " + kind);
       };
-      if (kind != UTF8 && s.length() != n || kindOf(s) != kind) {
+      // hex and decimal strings are checked as they are read; text is rare to look like either
+      if (kind == UTF8 && kindOf(s) != UTF8) {
         throw new IllegalArgumentException("non-canonical string");
       }
       return s;
     }
 
-    private char[] hexChars(long n) {
-      if (n % 2 != 0 || n / 2 > buf.length - pos) {
+    private String decimal(long n) {
+      String s = Long.toString(varLong());
+      // a negative or overlong number, or a length that does not match, was not written by the writer
+      if (s.length() != n || n > 18 || s.charAt(0) == '-') {
+        throw new IllegalArgumentException("non-canonical decimal string");
+      }
+      return s;
+    }
+
+    private String hex(long n) {
+      if (n % 2 != 0 || n == 0 || n / 2 > buf.length - pos) {
         throw new IllegalArgumentException("bad hex string length");
       }
-      char[] chars = new char[(int) n];
+      byte[] chars = new byte[(int) n];
+      boolean digitsOnly = true;
       for (int i = 0; i < chars.length; i += 2) {
         int b = buf[pos++] & 0xFF;
-        chars[i] = Character.forDigit(b >> 4, 16);
-        chars[i + 1] = Character.forDigit(b & 0xF, 16);
+        digitsOnly &= (b >> 4) < 10 && (b & 0xF) < 10;
+        chars[i] = HEX_DIGITS[b >> 4];
+        chars[i + 1] = HEX_DIGITS[b & 0xF];
       }
-      return chars;
+      // digits alone, short enough and without a leading zero, are written as a decimal
+      if (digitsOnly && n <= 18 && chars[0] != '0') {
+        throw new IllegalArgumentException("non-canonical hex string");
+      }
+      return new String(chars, StandardCharsets.US_ASCII);
     }
 
     private String utf8(long n) {

@@ -40,6 +40,8 @@ import tai.autonomics.ledger.MemoryReceiptStore;
  */
 public final class ExecutorBenchmark {
   private static final String[] SEED_TYPES = {"scale", "rollback", "throttle"};
+  private static final String SEED_LATENCIES =
+      "simulated.types { scale { latency = 5ms }, rollback { latency = 10ms }, throttle { latency = 2ms } }\n";
 
   private final ActorTestKit kit;
   private final boolean withLedger;
@@ -102,7 +104,7 @@ public final class ExecutorBenchmark {
 
   private void bursts() throws Exception {
     for (String latency : List.of("seed", "zero")) {
-      Run run = start(latency.equals("seed") ? "" : "simulated.latency = 0ms");
+      Run run = start(latency.equals("seed") ? SEED_LATENCIES : "simulated.latency = 0ms");
       String[] types = latency.equals("seed") ? SEED_TYPES : new String[] {"noop"};
       run.burst(200, types);
       Histogram wait = new Histogram(3);
@@ -123,7 +125,7 @@ public final class ExecutorBenchmark {
   }
 
   private void utilisation() throws Exception {
-    Run run = start("");
+    Run run = start(SEED_LATENCIES);
     run.open(1000, 2, SEED_TYPES);
     for (int rate : new int[] {1000, 2500, 4000, 4500}) {
       Result result = run.open(rate, 5, SEED_TYPES);
@@ -131,7 +133,7 @@ public final class ExecutorBenchmark {
     }
     run.stop();
     // the seed's 2000-action case, with room to queue them all (the default queue refuses beyond 1000 + 30)
-    Run roomy = start("queue-capacity = 2000");
+    Run roomy = start(SEED_LATENCIES + "queue-capacity = 2000");
     roomy.burst(200, SEED_TYPES);
     Result all = roomy.burst(2000, SEED_TYPES);
     System.out.printf("seed latencies, 2000 actions at once, queue-capacity 2000: %s%n", all.summary());

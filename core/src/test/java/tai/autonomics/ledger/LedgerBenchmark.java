@@ -3,13 +3,19 @@ package tai.autonomics.ledger;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -18,6 +24,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.pattern.StatusReply;
 
@@ -45,9 +52,13 @@ public final class LedgerBenchmark {
       System.out.printf("cores %d, java %s%n", Runtime.getRuntime().availableProcessors(),
           System.getProperty("java.version"));
       hashing();
-      try (RocksReceiptStore store = RocksReceiptStore.open(root.resolve("durable"))) {
+      try (RocksReceiptStore rocks = RocksReceiptStore.open(root.resolve("durable"))) {
+        ControlledStore store = new ControlledStore(rocks);
         withLedger(config, store, true, (system, ledger) -> {
           throughput(system, ledger, seconds);
+          List<Integer> batches = store.batchSizes();
+          System.out.printf("  group commits: %d, mean %.1f receipts each%n", batches.size(),
+              batches.stream().mapToInt(Integer::intValue).average().orElse(0));
           latency("durable append alone", system, ledger, 500, 2000);
         });
       }
@@ -86,11 +97,40 @@ public final class LedgerBenchmark {
     }
   }
 
+  /** CPU time of the JVM's Java threads by pool (digits dropped from names); native RocksDB threads are not in it. */
+  private static Map<String, Long> threadCpu() {
+    var bean = ManagementFactory.getThreadMXBean();
+    Map<String, Long> groups = new TreeMap<>();
+    for (var info : bean.getThreadInfo(bean.getAllThreadIds())) {
+      if (info != null) {
+        long nanos = bean.getThreadCpuTime(info.getThreadId());
+        groups.merge(info.getThreadName().replaceAll("[0-9]+", "N"), Math.max(0, nanos), Long::sum);
+      }
+    }
+    return groups;
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /** Pub/Sub-like message ids (17 digits), unique: a repeat would be answered as a duplicate, not written. */
+  private static final AtomicLong MESSAGE_IDS =
+      new AtomicLong(10_000_000_000_000_000L);
+  private static final String[] TENANTS = new String[1000];
+
+  static {
+    for (int i = 0; i < TENANTS.length; i++) {
+      TENANTS[i] = String.format("tenant-%04d", i);
+    }
+  }
+
   private static Receipt draft(Random random, int tenants) {
-    return Receipt.draft(ReceiptType.TRANSITION, String.format("tenant-%04d", random.nextInt(tenants)))
+    return Receipt.draft(ReceiptType.TRANSITION, TENANTS[random.nextInt(tenants)])
         .states("stable", "warning").reason("cpu above 60").policy("base")
         .signal("cpu", (double) random.nextInt(100), System.currentTimeMillis())
-        .messageId(Long.toString(10_000_000_000_000_000L + random.nextInt(Integer.MAX_VALUE))).build();
+        .messageId(Long.toString(MESSAGE_IDS.incrementAndGet())).build();
   }
 
   private static void hashing() {
@@ -113,20 +153,29 @@ public final class LedgerBenchmark {
       throws Exception {
     LongAdder answered = new LongAdder();
     LongAdder errors = new LongAdder();
-    java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+    AtomicBoolean running = new AtomicBoolean(true);
     for (int i = 0; i < APPENDERS; i++) {
       system.systemActorOf(appender(ledger, answered, errors, running::get, i), "appender-" + i,
-          org.apache.pekko.actor.typed.Props.empty());
+          Props.empty());
     }
     Thread.sleep(2_000); // warm-up
     long before = answered.sum();
+    long cpuBefore = processCpuNanos();
+    Map<String, Long> threadsBefore = threadCpu();
     long start = System.nanoTime();
     Thread.sleep(seconds * 1000L);
     long count = answered.sum() - before;
     double elapsed = (System.nanoTime() - start) / 1e9;
+    double cpuPerReceipt = (processCpuNanos() - cpuBefore) / 1e3 / Math.max(1, count);
+    Map<String, Long> threadsAfter = threadCpu();
+    threadsAfter.forEach((group, nanos) -> System.out.printf("    %s: %.1f µs per receipt%n", group,
+        (nanos - threadsBefore.getOrDefault(group, 0L)) / 1e3 / Math.max(1, count)));
     running.set(false);
     System.out.printf("durable appends, %d concurrent appenders: %.0f receipts/s (%d in %.1f s, %d errors)%n",
         APPENDERS, count / elapsed, count, elapsed, errors.sum());
+    // CPU time does not depend on what else the machine runs: it says what free cores would give
+    System.out.printf("  process CPU per receipt: %.1f µs (appenders, ledger, RocksDB and GC together)%n",
+        cpuPerReceipt);
     Thread.sleep(500);
   }
 
@@ -173,7 +222,7 @@ public final class LedgerBenchmark {
         ledger.tell(new Ledger.Append(draft(random, 1000), context.getSelf()));
         return Behaviors.same();
       });
-    }), "latency-" + name.replace(' ', '-'), org.apache.pekko.actor.typed.Props.empty());
+    }), "latency-" + name.replace(' ', '-'), Props.empty());
     done.get(10, TimeUnit.MINUTES);
     print(name, histogram);
   }
@@ -183,9 +232,9 @@ public final class LedgerBenchmark {
     int count = 200_000;
     TestChains chains = new TestChains(0);
     Random random = new Random(3);
-    List<Receipt> all = new java.util.ArrayList<>(count);
+    List<Receipt> all = new ArrayList<>(count);
     for (int from = 0; from < count; from += 1000) {
-      List<Receipt> batch = new java.util.ArrayList<>(1000);
+      List<Receipt> batch = new ArrayList<>(1000);
       for (int i = 0; i < 1000; i++) {
         batch.add(chains.seal(draft(random, tenants)));
       }
@@ -212,7 +261,7 @@ public final class LedgerBenchmark {
         byMessageId.recordValue(end - middle);
       }
       for (int i = 0; i < 20_000; i++) {
-        String tenant = String.format("tenant-%04d", random.nextInt(tenants));
+        String tenant = TENANTS[random.nextInt(tenants)];
         long after = random.nextInt(count - 30_000);
         long start = System.nanoTime();
         int size = store.page(tenant, after, 100).size();
