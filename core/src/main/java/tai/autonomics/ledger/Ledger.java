@@ -26,6 +26,10 @@ import tai.autonomics.CborSerializable;
  * <p>Store writes run on the {@code autonomics.ledger.io-dispatcher}, never on the actor's own thread when synced.
  * A failed write answers every waiting appender with an error and then fails the actor, whose supervisor restarts
  * it; the restart reloads seq and heads from the store, so the chain continues from what is really on disk.
+ *
+ * <p>In cluster mode every node runs its own Ledger over one shared store, so the seq and head cached here can be
+ * behind; the store re-links such receipts in its write transaction ({@link ReceiptStore#commit}), the answers carry
+ * the receipts as stored, and a governor's boot ({@link GetHead}) reads the head from the store.
  */
 public final class Ledger extends AbstractBehavior<Ledger.Command> {
 
@@ -49,7 +53,8 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   /** {@code head} is null for a tenant without receipts. */
   public record Head(String tenantId, ReceiptStore.TenantHead head) implements CborSerializable {}
 
-  private record BatchWritten(List<Waiter> batch) implements Command {}
+  /** {@code stored}: the written receipts as the store holds them, in order (see {@link ReceiptStore#commit}). */
+  private record BatchWritten(List<Waiter> batch, List<Receipt> stored) implements Command {}
 
   private record BatchFailed(List<Waiter> batch, Throwable cause) implements Command {}
 
@@ -109,6 +114,8 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   private final LedgerSettings settings;
   private final Executor io;
   private final Map<String, ReceiptStore.TenantHead> heads = new HashMap<>();
+  /** Receipts sealed but not yet durable, per tenant: a tenant absent here has its true head in the store. */
+  private final Map<String, Integer> pendingByTenant = new HashMap<>();
   /** Receipts sealed but not yet durable, by message id: a duplicate arriving meanwhile waits for the original. */
   private final Map<String, Receipt> uncommittedByMessageId = new HashMap<>();
   private List<Waiter> next = new ArrayList<>();
@@ -161,7 +168,12 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   }
 
   private Behavior<Command> onGetHead(GetHead get) {
-    get.replyTo().tell(new Head(get.tenantId(), headOf(get.tenantId()).orElse(null)));
+    String tenantId = get.tenantId();
+    if (!pendingByTenant.containsKey(tenantId)) {
+      // nothing of ours in flight: the store is the truth, and in cluster mode another node may have written since
+      heads.remove(tenantId);
+    }
+    get.replyTo().tell(new Head(tenantId, headOf(tenantId).orElse(null)));
     return this;
   }
 
@@ -179,6 +191,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     if (sealed.messageId() != null) {
       uncommittedByMessageId.put(sealed.messageId(), sealed);
     }
+    pendingByTenant.merge(sealed.tenantId(), 1, Integer::sum);
     next.add(new Waiter(sealed, true, reply, index));
   }
 
@@ -213,17 +226,18 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     }
     if (!settings.durable()) {
       // an unsynced RocksDB write is a few microseconds: cheaper inline than a thread hop
+      List<Receipt> stored;
       try {
-        store.append(toWrite, false);
+        stored = store.commit(toWrite, false);
       } catch (RuntimeException e) {
         return onBatchFailed(new BatchFailed(batch, e));
       }
-      return onBatchWritten(new BatchWritten(batch));
+      return onBatchWritten(new BatchWritten(batch, stored));
     }
     writing = true;
     getContext().pipeToSelf(
-        CompletableFuture.runAsync(() -> store.append(toWrite, true), io),
-        (ok, failure) -> failure == null ? new BatchWritten(batch) : new BatchFailed(batch, failure));
+        CompletableFuture.supplyAsync(() -> store.commit(toWrite, true), io),
+        (stored, failure) -> failure == null ? new BatchWritten(batch, stored) : new BatchFailed(batch, failure));
     return this;
   }
 
@@ -240,13 +254,53 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
 
   private Behavior<Command> onBatchWritten(BatchWritten written) {
     writing = false;
-    for (Waiter waiter : written.batch()) {
-      waiter.reply().done(waiter.index(), waiter.receipt());
+    List<Waiter> batch = written.batch();
+    Map<String, Receipt> storedBySealedId = new HashMap<>();
+    Map<String, Receipt> movedTenants = new HashMap<>();
+    int k = 0;
+    for (Waiter waiter : batch) {
+      if (waiter.write()) {
+        Receipt sealed = waiter.receipt();
+        Receipt stored = written.stored().get(k++);
+        storedBySealedId.put(sealed.id(), stored);
+        pendingByTenant.computeIfPresent(sealed.tenantId(), (tenant, n) -> n > 1 ? n - 1 : null);
+        if (!stored.hash().equals(sealed.hash())) {
+          movedTenants.put(sealed.tenantId(), stored.id().equals(sealed.id()) ? stored : null);
+        }
+        lastSeq = Math.max(lastSeq, stored.seq());
+      }
+    }
+    for (Waiter waiter : batch) {
+      Receipt stored = storedBySealedId.get(waiter.receipt().id());
+      if (stored == null) {
+        // a duplicate of a receipt committed in an earlier batch: answer with it as the store holds it
+        stored = store.findByMessageId(waiter.receipt().messageId()).orElse(waiter.receipt());
+      }
+      waiter.reply().done(waiter.index(), stored);
       if (waiter.write() && waiter.receipt().messageId() != null) {
         uncommittedByMessageId.remove(waiter.receipt().messageId());
       }
     }
+    movedTenants.forEach(this::correctHead);
     return flushIfIdle();
+  }
+
+  /**
+   * The store re-linked the tenant's receipts (another ledger wrote to its chain: cluster mode). Receipts still
+   * pending are re-linked when they are written; with none pending the cached head takes the stored one's place, or
+   * is dropped (reloaded from the store on next use) when the store answered with an older duplicate.
+   */
+  private void correctHead(String tenantId, Receipt lastStored) {
+    if (pendingByTenant.containsKey(tenantId)) {
+      return;
+    }
+    ReceiptStore.TenantHead cached = heads.get(tenantId);
+    if (lastStored == null || cached == null) {
+      heads.remove(tenantId);
+    } else {
+      heads.put(tenantId, new ReceiptStore.TenantHead(tenantId, lastStored.seq(), lastStored.hash(),
+          cached.governorState()));
+    }
   }
 
   private Behavior<Command> onBatchFailed(BatchFailed failed) {
