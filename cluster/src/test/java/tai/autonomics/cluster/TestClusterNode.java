@@ -50,7 +50,7 @@ public record TestClusterNode(ActorSystem<Void> system, Node node, PostgresRecei
         pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
         pekko.cluster.failure-detector.acceptable-heartbeat-pause = 2s
         pekko.cluster.sharding.number-of-shards = 30
-        pekko.loglevel = WARNING
+        pekko.loglevel = INFO
         autonomics.entitlements.seed = [%s]
         autonomics.executor.simulated.latency = 1ms
         """.formatted(port, seedPort, seeds)).withFallback(ConfigFactory.load()).resolve();
