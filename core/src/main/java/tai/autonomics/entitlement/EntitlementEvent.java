@@ -1,8 +1,17 @@
 package tai.autonomics.entitlement;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import tai.autonomics.CborSerializable;
 
-/** An input that may change an entitlement: the flat contract, or a Marketplace Procurement event. */
+/**
+ * An input that may change an entitlement: the flat contract, or a Marketplace Procurement event. The type names
+ * let {@link Entitlements.Apply}, whose field has this interface as its type, cross the network in cluster mode.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = EntitlementEvent.Flat.class, name = "flat"),
+    @JsonSubTypes.Type(value = EntitlementEvent.Procurement.class, name = "procurement")})
 public sealed interface EntitlementEvent extends CborSerializable {
 
   /** The id used to de-duplicate redeliveries, or null when the input carries none. */

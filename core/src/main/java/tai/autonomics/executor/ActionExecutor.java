@@ -1,115 +1,298 @@
 package tai.autonomics.executor;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.concurrent.CompletableFuture;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.pattern.StatusReply;
 import tai.autonomics.CborSerializable;
 import tai.autonomics.ledger.Ledger;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptType;
 
 /**
- * Runs remediation actions with bounded concurrency: at most pool-size + max-overflow actions run at once on the
- * {@code autonomics.executor.blocking-dispatcher}, the rest wait in a bounded queue. Each action writes an
- * {@code action_attempt} receipt before it runs and an {@code action_result} receipt after, then its governor is
- * told how it ended.
+ * The action pool (DESIGN §9): pool-size {@link ActionWorker}s started up front, up to max-overflow more started
+ * when every worker is busy and retired after overflow-idle-timeout of idleness (poolboy's size and max_overflow),
+ * then a bounded FIFO queue. A full queue refuses at once as {@code overloaded}; an action still waiting after the
+ * checkout timeout fails as {@code pool_timeout}. Every refusal is answered and written as an {@code action_result}
+ * receipt; the workers write the receipts of the actions they run and answer the governors themselves.
+ *
+ * <p>Why a pool actor and not a Pekko router: a pool router sends each message to a routee at once, into that
+ * routee's unbounded mailbox, so there is no shared wait queue to bound, no notion of a free worker to check out,
+ * no checkout timeout, and its resizer grows and shrinks on mailbox pressure samples rather than starting a worker
+ * exactly when all are busy and retiring it after a measured idle period. Handing out free workers from one actor
+ * gives those semantics directly and keeps each queued action visible for the wait metric.
+ *
+ * <p>The pool has a single state; its collections are mutable fields because they change on every message and
+ * copying them would cost O(workers + queue) per action. Workers are supervised with stop and watched: a worker
+ * that fails has its action failed as {@code worker_failed} and is replaced, so neither the pool nor the caller
+ * notices more than that one failed action.
  */
 public final class ActionExecutor {
 
-  public sealed interface Command extends CborSerializable permits Execute, Finished {}
+  public sealed interface Command extends CborSerializable
+      permits Execute, GetStatus, WorkerFree, WorkerRetrying, WorkerStopped, ReceiptAnswered, Tick {}
 
+  /** Run {@code action}; {@code replyTo} is told how it ended, exactly once. */
   public record Execute(Action action, ActorRef<ActionOutcome> replyTo) implements Command {}
 
-  private record Finished(Execute execute, ActionOutcome outcome) implements Command {}
+  public record GetStatus(ActorRef<Status> replyTo) implements Command {}
 
-  public static Behavior<Command> create(ActorRef<Ledger.Command> ledger, ExecutorSettings settings) {
-    return Behaviors.setup(context -> new ActionExecutor(context, ledger, settings).running());
+  public record Status(int workers, int busy, int idle, int queued) implements CborSerializable {}
+
+  /** From a worker: its action ended and it can take the next one. */
+  record WorkerFree(ActorRef<ActionWorker.Command> worker) implements Command {}
+
+  /** From a worker: it starts attempt {@code attempt}, so a failure now has made that many attempts. */
+  record WorkerRetrying(ActorRef<ActionWorker.Command> worker, int attempt) implements Command {}
+
+  private record WorkerStopped(ActorRef<ActionWorker.Command> worker) implements Command {}
+
+  private record ReceiptAnswered(String error) implements Command {}
+
+  private enum Tick implements Command { CHECKOUT_EXPIRY, RETIRE_IDLE, SAMPLE_UTILISATION }
+
+  private record Waiting(Execute execute, long arrived) {}
+
+  private record Idle(ActorRef<ActionWorker.Command> worker, long since) {}
+
+  private record Busy(Execute execute, int attempts) {}
+
+  public static Behavior<Command> create(ActorRef<Ledger.Command> ledger, ExecutorSettings settings,
+      MeterRegistry registry) {
+    return Behaviors.setup(context -> create(ledger, settings, registry,
+        Effectors.create(settings, blockingExecutor(context.getSystem()))));
+  }
+
+  /** With the effectors given rather than configured: for tests and embedders with effectors of their own. */
+  public static Behavior<Command> create(ActorRef<Ledger.Command> ledger, ExecutorSettings settings,
+      MeterRegistry registry, Effectors effectors) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+        new ActionExecutor(context, timers, ledger, settings, registry, effectors).running()));
+  }
+
+  /** The dispatcher effectors run blocking or callback work on. */
+  public static Executor blockingExecutor(ActorSystem<?> system) {
+    return system.dispatchers().lookup(DispatcherSelector.fromConfig("autonomics.executor.blocking-dispatcher"));
   }
 
   private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
   private final ActorRef<Ledger.Command> ledger;
   private final ExecutorSettings settings;
-  private final Executor blocking;
-  private final Deque<Execute> queue = new ArrayDeque<>();
-  private int busy;
+  private final Effectors effectors;
+  private final ExecutorMetrics metrics;
+  private final ActorRef<StatusReply<Receipt>> receiptReplies;
+  private final long checkoutTimeout;
+  private final long idleTimeout;
+  // most recently freed first, so the least recently used workers are the ones that idle out
+  private final ArrayDeque<Idle> idle = new ArrayDeque<>();
+  private final Map<ActorRef<ActionWorker.Command>, Busy> busy = new HashMap<>();
+  private final ArrayDeque<Waiting> queue = new ArrayDeque<>();
+  private int workers;
+  private long spawned;
+  private long sampledAt = System.nanoTime();
+  private long sampledBusy;
 
-  private ActionExecutor(ActorContext<Command> context, ActorRef<Ledger.Command> ledger, ExecutorSettings settings) {
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private ActionExecutor(ActorContext<Command> context, TimerScheduler<Command> timers,
+      ActorRef<Ledger.Command> ledger, ExecutorSettings settings, MeterRegistry registry, Effectors effectors) {
     this.context = context;
+    this.timers = timers;
     this.ledger = ledger;
     this.settings = settings;
-    this.blocking = context.getSystem().dispatchers()
-        .lookup(DispatcherSelector.fromConfig("autonomics.executor.blocking-dispatcher"));
+    this.effectors = effectors;
+    this.metrics = new ExecutorMetrics(registry, settings.maxWorkers());
+    this.checkoutTimeout = settings.checkoutTimeout().toNanos();
+    this.idleTimeout = settings.overflowIdleTimeout().toNanos();
+    ActorRef adapter = context.messageAdapter(StatusReply.class,
+        reply -> new ReceiptAnswered(reply.isError() ? reply.getError().getMessage() : null));
+    this.receiptReplies = adapter;
+    long now = System.nanoTime();
+    for (int i = 0; i < settings.poolSize(); i++) {
+      idle.push(new Idle(spawnWorker(), now));
+    }
+    timers.startTimerAtFixedRate(Tick.SAMPLE_UTILISATION, settings.utilisationWindow());
+    changed(now);
   }
 
+  // the only state: hands actions to free workers, queues or refuses the rest
   private Behavior<Command> running() {
     return Behaviors.receive(Command.class)
         .onMessage(Execute.class, this::onExecute)
-        .onMessage(Finished.class, this::onFinished)
+        .onMessage(WorkerFree.class, this::onWorkerFree)
+        .onMessage(WorkerRetrying.class, this::onWorkerRetrying)
+        .onMessage(WorkerStopped.class, this::onWorkerStopped)
+        .onMessage(Tick.class, this::onTick)
+        .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(ReceiptAnswered.class, this::onReceiptAnswered)
         .build();
   }
 
   private Behavior<Command> onExecute(Execute execute) {
-    if (busy < settings.poolSize() + settings.maxOverflow()) {
-      start(execute);
+    long now = System.nanoTime();
+    if (!idle.isEmpty()) {
+      dispatch(idle.pop().worker(), execute, now, now);
+    } else if (workers < settings.maxWorkers()) {
+      dispatch(spawnWorker(), execute, now, now);
     } else if (queue.size() < settings.queueCapacity()) {
-      queue.add(execute);
+      queue.add(new Waiting(execute, now));
+      if (queue.size() == 1) {
+        timers.startSingleTimer(Tick.CHECKOUT_EXPIRY, settings.checkoutTimeout());
+      }
     } else {
-      execute.replyTo().tell(new ActionOutcome.Failed(execute.action().id(), "overloaded", 0));
+      refuse(execute, "received", "overloaded", 0);
+    }
+    changed(now);
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onWorkerFree(WorkerFree free) {
+    if (busy.remove(free.worker()) == null) {
+      return Behaviors.same();
+    }
+    long now = System.nanoTime();
+    makeAvailable(free.worker(), now);
+    changed(now);
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onWorkerRetrying(WorkerRetrying retrying) {
+    busy.computeIfPresent(retrying.worker(), (worker, b) -> new Busy(b.execute(), retrying.attempt()));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onWorkerStopped(WorkerStopped stopped) {
+    workers--;
+    idle.removeIf(entry -> entry.worker().equals(stopped.worker()));
+    Busy lost = busy.remove(stopped.worker());
+    if (lost != null) {
+      context.getLog().warn("worker {} failed while running action {}; replacing it",
+          stopped.worker().path().name(), lost.execute().action().id());
+      refuse(lost.execute(), "running", "worker_failed", lost.attempts());
+    }
+    long now = System.nanoTime();
+    if (workers < settings.poolSize() || !queue.isEmpty()) {
+      makeAvailable(spawnWorker(), now);
+    }
+    changed(now);
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onTick(Tick tick) {
+    long now = System.nanoTime();
+    switch (tick) {
+      case CHECKOUT_EXPIRY -> expireWaiting(now);
+      case RETIRE_IDLE -> retireIdle(now);
+      case SAMPLE_UTILISATION -> sampleUtilisation(now);
+    }
+    changed(now);
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onGetStatus(GetStatus get) {
+    get.replyTo().tell(new Status(workers, busy.size(), idle.size(), queue.size()));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onReceiptAnswered(ReceiptAnswered answered) {
+    if (answered.error() != null) {
+      metrics.receiptFailed();
+      context.getLog().warn("action receipt not written: {}", answered.error());
     }
     return Behaviors.same();
   }
 
-  private Behavior<Command> onFinished(Finished finished) {
-    busy--;
-    Action action = finished.execute().action();
-    Receipt.Builder result = Receipt.draft(ReceiptType.ACTION_RESULT, action.tenantId())
-        .action(action.id(), action.type())
-        .attempts(attemptsOf(finished.outcome()));
-    if (finished.outcome() instanceof ActionOutcome.Completed completed) {
-      result.states("running", "completed").reason(completed.result());
-    } else {
-      result.states("running", "failed").reason(((ActionOutcome.Failed) finished.outcome()).reason());
+  /** A free worker takes the oldest waiting action that has not yet outwaited the checkout timeout. */
+  private void makeAvailable(ActorRef<ActionWorker.Command> worker, long now) {
+    Waiting next;
+    while ((next = queue.poll()) != null) {
+      if (now - next.arrived() < checkoutTimeout) {
+        dispatch(worker, next.execute(), next.arrived(), now);
+        return;
+      }
+      timedOut(next, now);
     }
-    ledger.tell(new Ledger.Append(result.build(), context.getSystem().ignoreRef()));
-    finished.execute().replyTo().tell(finished.outcome());
+    idle.push(new Idle(worker, now));
+    if (workers > settings.poolSize() && !timers.isTimerActive(Tick.RETIRE_IDLE)) {
+      timers.startSingleTimer(Tick.RETIRE_IDLE, settings.overflowIdleTimeout());
+    }
+  }
+
+  private void dispatch(ActorRef<ActionWorker.Command> worker, Execute execute, long arrived, long now) {
+    busy.put(worker, new Busy(execute, 1));
+    metrics.queueWait(now - arrived);
+    worker.tell(new ActionWorker.Run(execute, now));
+  }
+
+  private void expireWaiting(long now) {
+    while (!queue.isEmpty() && now - queue.peek().arrived() >= checkoutTimeout) {
+      timedOut(queue.poll(), now);
+    }
     if (!queue.isEmpty()) {
-      start(queue.poll());
+      long left = checkoutTimeout - (now - queue.peek().arrived());
+      timers.startSingleTimer(Tick.CHECKOUT_EXPIRY, Duration.ofNanos(Math.max(left, 1_000_000)));
     }
-    return Behaviors.same();
   }
 
-  private void start(Execute execute) {
-    busy++;
+  private void timedOut(Waiting waiting, long now) {
+    metrics.queueWait(now - waiting.arrived());
+    refuse(waiting.execute(), "queued", "pool_timeout", 0);
+  }
+
+  /** Stops the least recently used idle workers beyond pool-size that have been idle for the whole timeout. */
+  private void retireIdle(long now) {
+    while (workers > settings.poolSize() && !idle.isEmpty() && now - idle.peekLast().since() >= idleTimeout) {
+      ActorRef<ActionWorker.Command> worker = idle.pollLast().worker();
+      context.unwatch(worker);
+      context.stop(worker);
+      workers--;
+    }
+    if (workers > settings.poolSize()) {
+      long left = idle.isEmpty() ? idleTimeout : idleTimeout - (now - idle.peekLast().since());
+      timers.startSingleTimer(Tick.RETIRE_IDLE, Duration.ofNanos(Math.max(left, 1_000_000)));
+    }
+  }
+
+  private void sampleUtilisation(long now) {
+    long busyNanos = metrics.busyNanos(now);
+    double capacityNanos = (double) settings.maxWorkers() * (now - sampledAt);
+    metrics.utilisation(capacityNanos > 0 ? (busyNanos - sampledBusy) / capacityNanos : 0);
+    sampledAt = now;
+    sampledBusy = busyNanos;
+  }
+
+  /** Ends an action the pool could not (or no longer can) run: receipt, answer, count. */
+  private void refuse(Execute execute, String stateFrom, String reason, int attempts) {
     Action action = execute.action();
-    ledger.tell(new Ledger.Append(Receipt.draft(ReceiptType.ACTION_ATTEMPT, action.tenantId())
-        .action(action.id(), action.type()).attempts(1).build(), context.getSystem().ignoreRef()));
-    CompletableFuture<ActionOutcome> run = CompletableFuture.supplyAsync(() -> simulate(action), blocking)
-        .orTimeout(settings.deadline().toMillis(), TimeUnit.MILLISECONDS);
-    context.pipeToSelf(run, (outcome, failure) -> new Finished(execute,
-        failure == null ? outcome : new ActionOutcome.Failed(action.id(), "timeout", 1)));
+    ledger.tell(new Ledger.Append(Receipt.draft(ReceiptType.ACTION_RESULT, action.tenantId())
+        .action(action.id(), action.type()).attempts(attempts).states(stateFrom, "failed").reason(reason).build(),
+        receiptReplies));
+    execute.replyTo().tell(new ActionOutcome.Failed(action.id(), reason, attempts));
+    metrics.counted(reason);
   }
 
-  /** The simulated effector: configured latency and failure rate, nothing outside the process is touched. */
-  private ActionOutcome simulate(Action action) {
-    long nanos = settings.simulatedLatency().toNanos();
-    if (nanos > 0) {
-      java.util.concurrent.locks.LockSupport.parkNanos(nanos);
-    }
-    if (ThreadLocalRandom.current().nextDouble() < settings.simulatedFailureRate()) {
-      return new ActionOutcome.Failed(action.id(), "simulated_failure", 1);
-    }
-    return new ActionOutcome.Completed(action.id(), "simulated", 1);
+  private ActorRef<ActionWorker.Command> spawnWorker() {
+    ActorRef<ActionWorker.Command> worker = context.spawn(
+        Behaviors.supervise(ActionWorker.create(context.getSelf(), ledger, effectors, settings, metrics))
+            .onFailure(SupervisorStrategy.stop()),
+        "worker-" + (++spawned));
+    context.watchWith(worker, new WorkerStopped(worker));
+    workers++;
+    return worker;
   }
 
-  private static int attemptsOf(ActionOutcome outcome) {
-    return outcome instanceof ActionOutcome.Completed c ? c.attempts() : ((ActionOutcome.Failed) outcome).attempts();
+  private void changed(long now) {
+    metrics.poolChanged(now, workers, busy.size(), queue.size());
   }
 }

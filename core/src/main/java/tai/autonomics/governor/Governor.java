@@ -1,7 +1,8 @@
 package tai.autonomics.governor;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Duration;
-import java.util.UUID;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -35,6 +36,18 @@ import tai.autonomics.policy.Signal;
  */
 public final class Governor {
 
+  /**
+   * The type names let {@link Governors.Deliver}, whose field has this interface as its type, cross the network in
+   * cluster mode; the private messages never leave the governor and need none.
+   */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+  @JsonSubTypes({
+      @JsonSubTypes.Type(value = ProcessSignal.class, name = "process-signal"),
+      @JsonSubTypes.Type(value = EntitlementChanged.class, name = "entitlement-changed"),
+      @JsonSubTypes.Type(value = ActionCompleted.class, name = "action-completed"),
+      @JsonSubTypes.Type(value = ActionFailed.class, name = "action-failed"),
+      @JsonSubTypes.Type(value = GetState.class, name = "get-state"),
+      @JsonSubTypes.Type(value = Stop.class, name = "stop")})
   public sealed interface Command extends CborSerializable
       permits ProcessSignal, EntitlementChanged, ActionCompleted, ActionFailed, GetState, Stop, EntitlementLoaded,
           HeadLoaded, BootFailed, ActionDeadline, Timer {}
@@ -63,11 +76,12 @@ public final class Governor {
   public record View(String tenantId, GovernorState state, String actionId, boolean entitled, String sku,
       String policy, long signals, long refusals, long actions, int postponed) implements CborSerializable {}
 
-  private record EntitlementLoaded(Entitlements.Status status) implements Command {}
+  // boot replies carry the incarnation that asked: a reply to an incarnation that has since failed is stale
+  private record EntitlementLoaded(Entitlements.Status status, long incarnation) implements Command {}
 
-  private record HeadLoaded(Ledger.Head head) implements Command {}
+  private record HeadLoaded(Ledger.Head head, long incarnation) implements Command {}
 
-  private record BootFailed(String what) implements Command {}
+  private record BootFailed(String what, long incarnation) implements Command {}
 
   private record ActionDeadline(String actionId) implements Command {}
 
@@ -77,6 +91,7 @@ public final class Governor {
   static final String QUARANTINED = "quarantined";
   static final String ENTITLEMENT_INACTIVE = "entitlement_inactive";
   static final String UNKNOWN_TENANT = "unknown_tenant";
+  static final String UNAVAILABLE = "unavailable";
 
   public static Behavior<Command> create(String tenantId, Collaborators collaborators, GovernorSettings settings) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> Behaviors.withStash(settings.stashCapacity(),
@@ -97,7 +112,10 @@ public final class Governor {
   private final StashBuffer<Command> stash;
   private final Collaborators collaborators;
   private final GovernorSettings settings;
-  private final ActorRef<ActionOutcome> outcomeAdapter;
+  private final GovernorReceipts receipts;
+  private final long incarnation = System.nanoTime();
+  /** Built at the first action, not at start: most governors never act, and an adapter costs heap per governor. */
+  private ActorRef<ActionOutcome> outcomeAdapter;
 
   private Governor(String tenantId, ActorContext<Command> context, TimerScheduler<Command> timers,
       StashBuffer<Command> stash, Collaborators collaborators, GovernorSettings settings) {
@@ -107,10 +125,7 @@ public final class Governor {
     this.stash = stash;
     this.collaborators = collaborators;
     this.settings = settings;
-    this.outcomeAdapter = context.messageAdapter(ActionOutcome.class, outcome ->
-        outcome instanceof ActionOutcome.Completed completed
-            ? new ActionCompleted(completed.actionId(), completed.result())
-            : new ActionFailed(outcome.actionId(), ((ActionOutcome.Failed) outcome).reason()));
+    this.receipts = new GovernorReceipts(tenantId, collaborators.ledger(), context.getSystem().ignoreRef());
     if (!settings.idleTimeout().isZero()) {
       context.setReceiveTimeout(settings.idleTimeout(), Timer.IDLE);
     }
@@ -120,25 +135,39 @@ public final class Governor {
     Duration timeout = settings.bootTimeout();
     context.ask(Entitlements.Status.class, collaborators.entitlements(), timeout,
         replyTo -> new Entitlements.Check(tenantId, replyTo),
-        (status, failure) -> status != null ? new EntitlementLoaded(status) : new BootFailed("entitlement"));
+        (status, failure) -> status != null
+            ? new EntitlementLoaded(status, incarnation) : new BootFailed("entitlement", incarnation));
     context.ask(Ledger.Head.class, collaborators.ledger(), timeout,
         replyTo -> new Ledger.GetHead(tenantId, replyTo),
-        (head, failure) -> head != null ? new HeadLoaded(head) : new BootFailed("ledger head"));
+        (head, failure) -> head != null
+            ? new HeadLoaded(head, incarnation) : new BootFailed("ledger head", incarnation));
     return booting(null, null);
   }
 
   // waits for the entitlement and the ledger head; everything else is stashed
   private Behavior<Command> booting(Entitlements.Status status, Ledger.Head head) {
     return Behaviors.receive(Command.class)
-        .onMessage(EntitlementLoaded.class, loaded -> restoreWhenLoaded(loaded.status(), head))
-        .onMessage(HeadLoaded.class, loaded -> restoreWhenLoaded(status, loaded.head()))
-        .onMessage(BootFailed.class, failed -> {
-          throw new IllegalStateException("governor " + tenantId + " could not load its " + failed.what());
-        })
+        .onMessage(EntitlementLoaded.class, loaded -> loaded.incarnation() != incarnation
+            ? Behaviors.same() : restoreWhenLoaded(loaded.status(), head))
+        .onMessage(HeadLoaded.class, loaded -> loaded.incarnation() != incarnation
+            ? Behaviors.same() : restoreWhenLoaded(status, loaded.head()))
+        .onMessage(BootFailed.class, failed -> failed.incarnation() != incarnation
+            ? Behaviors.same() : onBootFailed(failed))
         .onMessage(Stop.class, stop -> Behaviors.stopped())
         .onMessage(Timer.class, timer -> Behaviors.same())
         .onAnyMessage(this::stashOrRefuse)
         .build();
+  }
+
+  private Behavior<Command> onBootFailed(BootFailed failed) {
+    // the stash does not survive the restart: answer its signals now instead of leaving their senders to time out
+    stash.forEach(message -> {
+      if (message instanceof ProcessSignal signal) {
+        signal.replyTo().tell(StatusReply.error(UNAVAILABLE));
+      }
+    });
+    stash.clear();
+    throw new IllegalStateException("governor " + tenantId + " could not load its " + failed.what());
   }
 
   private Behavior<Command> restoreWhenLoaded(Entitlements.Status status, Ledger.Head head) {
@@ -217,30 +246,32 @@ public final class Governor {
     Decision decision = Policy.decide(data.pack(), signal, data.coolingDown() ? Policy.View.COOLING_DOWN
         : Policy.View.NORMAL);
     if (decision instanceof Decision.Refuse refuse) {
-      record(ReceiptType.REFUSAL, state, state, refuse.reason(), signal, data, null, message.replyTo());
+      receipts.decided(ReceiptType.REFUSAL, state, state, refuse.reason(), signal, data, null, message.replyTo());
       return deciding(state, data.countSignal(true));
     }
     GovernorData counted = data.countSignal(false);
     if (decision instanceof Decision.Ok) {
-      record(ReceiptType.TRANSITION, state, GovernorState.STABLE, "ok", signal, data, null, message.replyTo());
+      receipts.decided(ReceiptType.TRANSITION, state, GovernorState.STABLE, "ok", signal, data, null,
+          message.replyTo());
       return stable(counted);
     }
     if (decision instanceof Decision.Warn warn) {
-      record(ReceiptType.TRANSITION, state, GovernorState.WARNING, warn.reason(), signal, data, null,
+      receipts.decided(ReceiptType.TRANSITION, state, GovernorState.WARNING, warn.reason(), signal, data, null,
           message.replyTo());
       return warning(counted);
     }
     Decision.Act act = (Decision.Act) decision;
-    Action action = new Action(newActionId(), tenantId, act.action(), act.params());
-    record(ReceiptType.TRANSITION, state, GovernorState.INTERVENING, "act", signal, data, action, message.replyTo());
-    collaborators.executor().tell(new ActionExecutor.Execute(action, outcomeAdapter));
+    Action action = new Action(GovernorReceipts.newActionId(), tenantId, act.action(), act.params());
+    receipts.decided(ReceiptType.TRANSITION, state, GovernorState.INTERVENING, "act", signal, data, action,
+        message.replyTo());
+    collaborators.executor().tell(new ActionExecutor.Execute(action, outcomes()));
     timers.startSingleTimer(new ActionDeadline(action.id()), settings.actionDeadline());
     return intervening(counted.countAction(), action.id());
   }
 
   private Behavior<Command> onSignalWhileRefusing(GovernorData data, String reason, ProcessSignal message) {
     String invalid = message.signal().invalidity();
-    record(ReceiptType.REFUSAL, GovernorState.REFUSING, GovernorState.REFUSING,
+    receipts.decided(ReceiptType.REFUSAL, GovernorState.REFUSING, GovernorState.REFUSING,
         invalid != null ? Policy.INVALID_SIGNAL : reason, message.signal(), data, null, message.replyTo());
     return refusing(data.countSignal(true), reason);
   }
@@ -255,10 +286,10 @@ public final class Governor {
     GovernorData cooling = data.withCooldown(true);
     if (!data.entitled()) {
       String reason = refusalReasonOf(data);
-      recordTransition(GovernorState.INTERVENING, GovernorState.REFUSING, reason, data);
+      receipts.transition(GovernorState.INTERVENING, GovernorState.REFUSING, reason, data);
       return stash.unstashAll(refusing(cooling, reason));
     }
-    recordTransition(GovernorState.INTERVENING, GovernorState.STABLE, "action_completed", data);
+    receipts.transition(GovernorState.INTERVENING, GovernorState.STABLE, "action_completed", data);
     return stash.unstashAll(stable(cooling));
   }
 
@@ -269,10 +300,10 @@ public final class Governor {
     timers.cancel(new ActionDeadline(actionId));
     if (!data.entitled()) {
       String reason = refusalReasonOf(data);
-      recordTransition(GovernorState.INTERVENING, GovernorState.REFUSING, reason, data);
+      receipts.transition(GovernorState.INTERVENING, GovernorState.REFUSING, reason, data);
       return stash.unstashAll(refusing(data, reason));
     }
-    recordTransition(GovernorState.INTERVENING, GovernorState.REFUSING, why, data);
+    receipts.transition(GovernorState.INTERVENING, GovernorState.REFUSING, why, data);
     timers.startSingleTimer(Timer.QUARANTINE_OVER, data.pack().quarantine());
     return stash.unstashAll(refusing(data, QUARANTINED));
   }
@@ -282,7 +313,7 @@ public final class Governor {
     GovernorData updated = withStatus(data, status);
     if (!status.active()) {
       String reason = refusalReasonOf(status);
-      recordTransition(state, GovernorState.REFUSING, reason, updated);
+      receipts.transition(state, GovernorState.REFUSING, reason, updated);
       return refusing(updated, reason);
     }
     return state == GovernorState.WARNING ? warning(updated) : stable(updated);
@@ -296,7 +327,7 @@ public final class Governor {
     if (reason.equals(QUARANTINED)) {
       return refusing(updated, reason);
     }
-    recordTransition(GovernorState.REFUSING, GovernorState.STABLE, "entitlement_active", updated);
+    receipts.transition(GovernorState.REFUSING, GovernorState.STABLE, "entitlement_active", updated);
     return stable(updated);
   }
 
@@ -320,7 +351,7 @@ public final class Governor {
         if (!data.entitled()) {
           yield refusing(data, refusalReasonOf(data));
         }
-        recordTransition(GovernorState.REFUSING, GovernorState.STABLE, "quarantine_over", data);
+        receipts.transition(GovernorState.REFUSING, GovernorState.STABLE, "quarantine_over", data);
         yield stable(data);
       }
     };
@@ -362,28 +393,13 @@ public final class Governor {
     return data.sku() == null ? UNKNOWN_TENANT : ENTITLEMENT_INACTIVE;
   }
 
-  private void recordTransition(GovernorState from, GovernorState to, String reason, GovernorData data) {
-    record(ReceiptType.TRANSITION, from, to, reason, null, data, null, context.getSystem().ignoreRef());
-  }
-
-  private void record(ReceiptType type, GovernorState from, GovernorState to, String reason, Signal signal,
-      GovernorData data, Action action, ActorRef<StatusReply<Receipt>> replyTo) {
-    Receipt.Builder draft = Receipt.draft(type, tenantId)
-        .states(from.wireName(), to.wireName())
-        .reason(reason)
-        .policy(data.pack().reference());
-    if (signal != null) {
-      draft.signal(signal.metric(), signal.value(), signal.timestampMs()).messageId(signal.messageId());
+  private ActorRef<ActionOutcome> outcomes() {
+    if (outcomeAdapter == null) {
+      outcomeAdapter = context.messageAdapter(ActionOutcome.class, outcome ->
+          outcome instanceof ActionOutcome.Completed completed
+              ? new ActionCompleted(completed.actionId(), completed.result())
+              : new ActionFailed(outcome.actionId(), ((ActionOutcome.Failed) outcome).reason()));
     }
-    if (action != null) {
-      draft.action(action.id(), action.type());
-    }
-    collaborators.ledger().tell(new Ledger.Append(draft.build(), replyTo));
-  }
-
-  private static String newActionId() {
-    UUID uuid = UUID.randomUUID();
-    return java.util.HexFormat.of().toHexDigits(uuid.getMostSignificantBits())
-        + java.util.HexFormat.of().toHexDigits(uuid.getLeastSignificantBits());
+    return outcomeAdapter;
   }
 }

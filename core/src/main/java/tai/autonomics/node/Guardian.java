@@ -45,7 +45,7 @@ public final class Guardian {
           Behaviors.supervise(Entitlements.create(ledger, store, settings.entitlements()))
               .onFailure(SupervisorStrategy.restart()));
       var executor = context.spawn(
-          Behaviors.supervise(ActionExecutor.create(ledger, settings.executor()))
+          Behaviors.supervise(ActionExecutor.create(ledger, settings.executor(), metrics))
               .onFailure(SupervisorStrategy.restart()),
           "executor");
       var governors = topology.governors(context, entitlements,

@@ -22,9 +22,13 @@ public record MetricRule(double warnAbove, double actAbove, String action, Map<S
   /** The original system's thresholds: warn above 60, act above 80, scale. */
   public static final MetricRule ORIGINAL_DEFAULT = new MetricRule(60, 80, "scale", Map.of());
 
-  /** Reads a rule, taking each missing key from {@code fallback}. */
+  /**
+   * Reads a rule, taking each missing key from {@code fallback}. Parameters belong to an action: a rule that names
+   * another action than the fallback's starts without the fallback's parameters.
+   */
   static MetricRule fromConfig(Config config, MetricRule fallback) {
-    Map<String, String> params = new TreeMap<>(fallback.params());
+    String action = config.hasPath("action") ? config.getString("action") : fallback.action();
+    Map<String, String> params = action.equals(fallback.action()) ? new TreeMap<>(fallback.params()) : new TreeMap<>();
     if (config.hasPath("params")) {
       config.getConfig("params").entrySet()
           .forEach(e -> params.put(e.getKey(), String.valueOf(e.getValue().unwrapped())));
@@ -32,7 +36,7 @@ public record MetricRule(double warnAbove, double actAbove, String action, Map<S
     return new MetricRule(
         config.hasPath("warn-above") ? config.getDouble("warn-above") : fallback.warnAbove(),
         config.hasPath("act-above") ? config.getDouble("act-above") : fallback.actAbove(),
-        config.hasPath("action") ? config.getString("action") : fallback.action(),
+        action,
         params);
   }
 }

@@ -1,6 +1,15 @@
 package tai.autonomics.http;
 
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
+import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
+import static org.apache.pekko.http.javadsl.server.Directives.mapResponse;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -11,14 +20,34 @@ import org.apache.pekko.http.javadsl.server.Route;
 import tai.autonomics.node.Node;
 
 /**
- * Binds the routes and ties the binding to CoordinatedShutdown: on SIGTERM the node stops accepting, gives
- * in-flight requests the shutdown deadline to finish, and only then lets the actors (and the ledger) stop.
+ * Builds the routes and binds them; the binding joins CoordinatedShutdown. On SIGTERM: new work is refused
+ * (503 not_ready, /health 503) and the port is unbound, in-flight requests get the shutdown deadline to finish, and
+ * only then do the actors stop; the store is closed after the actor system has terminated (see {@link Main}).
+ * Every answer, including rejections and unexpected exceptions, is JSON; every request is timed by route.
  */
 public final class HttpServer {
   private HttpServer() {}
 
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, Node node, HttpSettings settings) {
-    Route routes = new HealthRoutes(system, node, settings).routes();
+    PrometheusMeterRegistry registry = (PrometheusMeterRegistry) node.metrics();
+    EdgeMetrics metrics = new EdgeMetrics(registry, settings.tenantLabel(), node.store());
+    EdgeContext edge = new EdgeContext(system, new NodeGateway(system, node, settings.askTimeout()), settings,
+        metrics, Clock.systemUTC());
+    Route routes = timed(metrics, handleExceptions(EdgeErrors.exceptionHandler(), () ->
+        handleRejections(EdgeErrors.rejectionHandler(), () -> concat(
+            new HealthRoutes(system, node, edge).routes(),
+            new PubSubRoutes(edge).routes(),
+            new MarketplaceRoutes(edge).routes(),
+            new ReceiptRoutes(edge).routes(),
+            new TenantRoutes(edge).routes(),
+            new MetricsRoutes(edge, registry).routes()))));
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "http-stop-accepting",
+        () -> {
+          system.log().info("shutting down: refusing new work, finishing in-flight requests (deadline {})",
+              settings.shutdownDeadline());
+          edge.stopAccepting();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
     CompletionStage<ServerBinding> binding = Http.get(system)
         .newServerAt(settings.host(), settings.port())
         .bind(routes);
@@ -31,12 +60,36 @@ public final class HttpServer {
       InetSocketAddress address = bound.localAddress();
       system.log().info("listening on http://{}:{}", address.getHostString(), address.getPort());
       bound.addToCoordinatedShutdown(settings.shutdownDeadline(), system);
-      CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "log-unbind",
-          () -> {
-            system.log().info("shutting down: no new connections, finishing in-flight requests");
-            return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
-          });
     });
     return binding;
+  }
+
+  /** Records every request as {@code http_server_requests_seconds{route,method,status}}. */
+  private static Route timed(EdgeMetrics metrics, Route inner) {
+    return extractRequest(request -> {
+      long started = System.nanoTime();
+      String route = routeOf(request.getUri().path());
+      String method = request.method().name();
+      return mapResponse(response -> {
+        metrics.httpRequest(route, method, response.status().intValue(), System.nanoTime() - started);
+        return response;
+      }, () -> inner);
+    });
+  }
+
+  /** The route template of a path: ids are not labels (unbounded cardinality). */
+  static String routeOf(String path) {
+    String[] parts = path.split("/", -1);
+    if (parts.length < 2) {
+      return "other";
+    }
+    return switch (parts[1]) {
+      case "health", "pubsub", "marketplace", "metrics" -> parts.length == 2 ? "/" + parts[1] : "other";
+      case "receipts" -> parts.length == 3 ? "/receipts/{id}" : "other";
+      case "tenants" -> parts.length == 3 ? "/tenants/{id}"
+          : parts.length == 4 && (parts[3].equals("receipts") || parts[3].equals("verify"))
+              ? "/tenants/{id}/" + parts[3] : "other";
+      default -> "other";
+    };
   }
 }

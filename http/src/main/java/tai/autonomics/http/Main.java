@@ -2,7 +2,16 @@ package tai.autonomics.http;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import tai.autonomics.ledger.ReceiptStore;
@@ -13,8 +22,9 @@ import tai.autonomics.policy.PolicyPacks;
 
 /**
  * {@code java -jar node.jar}: reads the configuration (embedded defaults, {@code -Dconfig.file=...}, {@code PORT},
- * {@code TAI_DATA_DIR}), opens the receipt store, starts the actors and the HTTP server. A store that cannot be
- * opened or a port that cannot be bound ends the process with a clear message and a non-zero exit code.
+ * {@code TAI_DATA_DIR}), opens the receipt store, starts the actors and the HTTP server. Invalid configuration
+ * (exit 2), a store that cannot be opened (exit 3) and a port that cannot be bound (exit 4) end the process with a
+ * clear message.
  */
 public final class Main {
   private Main() {}
@@ -26,6 +36,7 @@ public final class Main {
     try {
       settings = NodeSettings.create(config);
       packs = PolicyPacks.create(config);
+      HttpSettings.create(config);
     } catch (RuntimeException e) {
       System.err.println("invalid configuration: " + e.getMessage());
       System.exit(2);
@@ -40,21 +51,37 @@ public final class Main {
       System.exit(3);
       return;
     }
-    start(config, settings, packs, store).exceptionally(failure -> {
-      System.err.println("node did not start: " + failure.getMessage());
+    try {
+      // the main thread is no dispatcher thread: waiting here for the binding blocks nothing else
+      start(config, settings, packs, store).join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      System.err.println("node did not start: " + cause.getMessage());
       System.exit(4);
-      return null;
-    });
+    }
+  }
+
+  /** A started node: its actor system (terminate it to stop the node) and its HTTP binding. */
+  public record Running(ActorSystem<Void> system, ServerBinding binding) {
+    public int port() {
+      return binding.localAddress().getPort();
+    }
   }
 
   /** Starts a node; the returned stage completes with the HTTP binding (tests bind to port 0 through this). */
   public static CompletableFuture<ServerBinding> start(Config config, NodeSettings settings, PolicyPacks packs,
       ReceiptStore store) {
+    return startNode(config, settings, packs, store).thenApply(Running::binding);
+  }
+
+  /** As {@link #start}, keeping hold of the actor system so the caller can stop the node. */
+  public static CompletableFuture<Running> startNode(Config config, NodeSettings settings, PolicyPacks packs,
+      ReceiptStore store) {
     HttpSettings http = HttpSettings.create(config);
+    PrometheusMeterRegistry metrics = metricsRegistry();
     CompletableFuture<ServerBinding> bound = new CompletableFuture<>();
     ActorSystem<Void> system = ActorSystem.create(
-        Guardian.create(settings, store, packs, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
-            (sys, node) -> HttpServer.start(sys, node, http)
+        Guardian.create(settings, store, packs, metrics, (sys, node) -> HttpServer.start(sys, node, http)
             .whenComplete((binding, failure) -> {
               if (failure != null) {
                 bound.completeExceptionally(failure);
@@ -63,9 +90,23 @@ public final class Main {
               }
             })),
         "tai-autonomics", config);
-    system.getWhenTerminated().thenRun(store::close);
+    system.getWhenTerminated().thenRun(() -> {
+      store.close();
+      metrics.close();
+    });
     system.log().info("receipt store: {} at {}", settings.ledger().store(),
         settings.ledger().dataDir().toAbsolutePath());
-    return bound;
+    return bound.thenApply(binding -> new Running(system, binding));
+  }
+
+  private static PrometheusMeterRegistry metricsRegistry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    return registry;
   }
 }

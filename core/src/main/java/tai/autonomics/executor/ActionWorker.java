@@ -1,0 +1,216 @@
+package tai.autonomics.executor;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.pattern.StatusReply;
+import tai.autonomics.CborSerializable;
+import tai.autonomics.ledger.Ledger;
+import tai.autonomics.ledger.Receipt;
+import tai.autonomics.ledger.ReceiptType;
+
+/**
+ * Runs one action at a time for the {@link ActionExecutor} pool: each attempt writes an {@code action_attempt}
+ * receipt (one per attempt, so retries are visible in the chain) and starts the type's effector; a retryable
+ * failure is retried after an exponential, jittered backoff up to max-attempts; the deadline (all attempts and
+ * backoffs included) ends it as {@code timeout}. At the end it writes the {@code action_result} receipt, tells the
+ * governor {@link ActionOutcome.Completed} or {@link ActionOutcome.Failed}, and reports itself free to the pool.
+ *
+ * <p>Lifecycle: spawned and watched by the pool, stopped by it when retired. An exception thrown by an effector
+ * fails the worker; the pool then fails its action as {@code worker_failed} and starts a replacement. Answers of an
+ * attempt the worker no longer waits for (after a deadline) carry an old run number and are dropped.
+ */
+public final class ActionWorker {
+
+  public sealed interface Command extends CborSerializable
+      permits Run, AttemptEnded, RetryDue, DeadlineDue, ReceiptAnswered {}
+
+  /** Run {@code execute} now; {@code checkedOut} (System.nanoTime) is when the pool handed it over. */
+  public record Run(ActionExecutor.Execute execute, long checkedOut) implements Command {}
+
+  private record AttemptEnded(long run, int attempt, Effector.Result result) implements Command {}
+
+  private record RetryDue(long run, int attempt) implements Command {}
+
+  private record DeadlineDue(long run) implements Command {}
+
+  private record ReceiptAnswered(String error) implements Command {}
+
+  private enum TimerKey { DEADLINE, RETRY }
+
+  /** The action being run: {@code attempt} is the latest attempt started, {@code lastFailure} why the one before failed. */
+  private record Job(ActionExecutor.Execute execute, long run, long checkedOut, int attempt, String lastFailure) {
+    Action action() {
+      return execute.action();
+    }
+
+    Job retry(int nextAttempt, String failure) {
+      return new Job(execute, run, checkedOut, nextAttempt, failure);
+    }
+  }
+
+  static Behavior<Command> create(ActorRef<ActionExecutor.Command> pool, ActorRef<Ledger.Command> ledger,
+      Effectors effectors, ExecutorSettings settings, ExecutorMetrics metrics) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+        new ActionWorker(context, timers, pool, ledger, effectors, settings, metrics).idle()));
+  }
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final ActorRef<ActionExecutor.Command> pool;
+  private final ActorRef<Ledger.Command> ledger;
+  private final Effectors effectors;
+  private final ExecutorSettings settings;
+  private final ExecutorMetrics metrics;
+  private final ActorRef<StatusReply<Receipt>> receiptReplies;
+  private long runs;
+  // the running attempt, cancelled when the deadline ends the action (an effector may stop early on cancel)
+  private CompletableFuture<Effector.Result> inFlight;
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private ActionWorker(ActorContext<Command> context, TimerScheduler<Command> timers,
+      ActorRef<ActionExecutor.Command> pool, ActorRef<Ledger.Command> ledger, Effectors effectors,
+      ExecutorSettings settings, ExecutorMetrics metrics) {
+    this.context = context;
+    this.timers = timers;
+    this.pool = pool;
+    this.ledger = ledger;
+    this.effectors = effectors;
+    this.settings = settings;
+    this.metrics = metrics;
+    ActorRef adapter = context.messageAdapter(StatusReply.class,
+        reply -> new ReceiptAnswered(reply.isError() ? reply.getError().getMessage() : null));
+    this.receiptReplies = adapter;
+  }
+
+  // waits for the pool to hand over an action
+  private Behavior<Command> idle() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Run.class, this::onRun)
+        .onMessage(ReceiptAnswered.class, this::onReceiptAnswered)
+        .onAnyMessage(stale -> Behaviors.same())
+        .build();
+  }
+
+  // waits for the effector to answer the current attempt, or the deadline
+  private Behavior<Command> attempting(Job job) {
+    return Behaviors.receive(Command.class)
+        .onMessage(AttemptEnded.class, ended -> ended.run() == job.run() ? onAttemptEnded(job, ended)
+            : Behaviors.same())
+        .onMessage(DeadlineDue.class, due -> due.run() == job.run() ? onDeadline(job) : Behaviors.same())
+        .onMessage(Run.class, this::onRunWhileBusy)
+        .onMessage(ReceiptAnswered.class, this::onReceiptAnswered)
+        .onAnyMessage(stale -> Behaviors.same())
+        .build();
+  }
+
+  // waits out the backoff before the next attempt, or the deadline
+  private Behavior<Command> backingOff(Job job) {
+    return Behaviors.receive(Command.class)
+        .onMessage(RetryDue.class, due -> due.run() == job.run() ? onRetryDue(job, due) : Behaviors.same())
+        .onMessage(DeadlineDue.class, due -> due.run() == job.run() ? onDeadline(job) : Behaviors.same())
+        .onMessage(Run.class, this::onRunWhileBusy)
+        .onMessage(ReceiptAnswered.class, this::onReceiptAnswered)
+        .onAnyMessage(stale -> Behaviors.same())
+        .build();
+  }
+
+  private Behavior<Command> onRun(Run run) {
+    Job job = new Job(run.execute(), ++runs, run.checkedOut(), 1, null);
+    timers.startSingleTimer(TimerKey.DEADLINE, new DeadlineDue(job.run()), settings.deadline());
+    return attempt(job);
+  }
+
+  private Behavior<Command> onRunWhileBusy(Run run) {
+    // the pool hands actions only to free workers; answer rather than lose the caller's action if that ever breaks
+    context.getLog().error("worker busy, refusing action {}", run.execute().action().id());
+    run.execute().replyTo().tell(new ActionOutcome.Failed(run.execute().action().id(), "worker_busy", 0));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> attempt(Job job) {
+    Action action = job.action();
+    Receipt.Builder receipt = Receipt.draft(ReceiptType.ACTION_ATTEMPT, action.tenantId())
+        .action(action.id(), action.type())
+        .attempts(job.attempt());
+    if (job.lastFailure() != null) {
+      receipt.reason("retry after " + job.lastFailure());
+    }
+    ledger.tell(new Ledger.Append(receipt.build(), receiptReplies));
+    // an exception thrown here fails the worker on purpose: the pool fails the action and replaces the worker
+    inFlight = effectors.forType(action.type()).attempt(action, job.attempt()).toCompletableFuture();
+    long run = job.run();
+    int attempt = job.attempt();
+    context.pipeToSelf(inFlight, (result, failure) -> new AttemptEnded(run, attempt, result != null ? result
+        : Effector.permanent("effector_error: " + failure.getClass().getSimpleName())));
+    return attempting(job);
+  }
+
+  private Behavior<Command> onAttemptEnded(Job job, AttemptEnded ended) {
+    inFlight = null;
+    if (ended.result() instanceof Effector.Succeeded succeeded) {
+      return finish(job, new ActionOutcome.Completed(job.action().id(), succeeded.result(), job.attempt()),
+          "completed");
+    }
+    Effector.Failed failed = (Effector.Failed) ended.result();
+    if (!failed.retryable() || job.attempt() >= settings.maxAttempts()) {
+      return finish(job, new ActionOutcome.Failed(job.action().id(), failed.reason(), job.attempt()), "failed");
+    }
+    metrics.retried(job.action().type());
+    timers.startSingleTimer(TimerKey.RETRY, new RetryDue(job.run(), job.attempt() + 1), backoff(job.attempt()));
+    return backingOff(job.retry(job.attempt(), failed.reason()));
+  }
+
+  private Behavior<Command> onRetryDue(Job job, RetryDue due) {
+    pool.tell(new ActionExecutor.WorkerRetrying(context.getSelf(), due.attempt()));
+    return attempt(job.retry(due.attempt(), job.lastFailure()));
+  }
+
+  private Behavior<Command> onDeadline(Job job) {
+    if (inFlight != null) {
+      inFlight.cancel(true);
+      inFlight = null;
+    }
+    return finish(job, new ActionOutcome.Failed(job.action().id(), "timeout", job.attempt()), "timeout");
+  }
+
+  private Behavior<Command> finish(Job job, ActionOutcome outcome, String outcomeTag) {
+    timers.cancelAll();
+    Action action = job.action();
+    Receipt.Builder result = Receipt.draft(ReceiptType.ACTION_RESULT, action.tenantId())
+        .action(action.id(), action.type())
+        .attempts(job.attempt());
+    if (outcome instanceof ActionOutcome.Completed completed) {
+      result.states("running", "completed").reason(completed.result());
+    } else {
+      result.states("running", "failed").reason(((ActionOutcome.Failed) outcome).reason());
+    }
+    // told in this order, so the result receipt reaches the ledger before anything the governor writes after it
+    ledger.tell(new Ledger.Append(result.build(), receiptReplies));
+    job.execute().replyTo().tell(outcome);
+    metrics.actionEnded(action.type(), outcomeTag, System.nanoTime() - job.checkedOut());
+    pool.tell(new ActionExecutor.WorkerFree(context.getSelf()));
+    return idle();
+  }
+
+  /** Before attempt n+1: backoff-min * 2^(n-1), capped at backoff-max, moved by up to +-jitter of itself. */
+  private Duration backoff(int attemptsMade) {
+    double base = Math.min(settings.backoffMax().toNanos(),
+        settings.backoffMin().toNanos() * Math.pow(2, attemptsMade - 1));
+    double jitter = settings.backoffJitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+    return Duration.ofNanos(Math.max(0, Math.round(base * (1 + jitter))));
+  }
+
+  private Behavior<Command> onReceiptAnswered(ReceiptAnswered answered) {
+    if (answered.error() != null) {
+      metrics.receiptFailed();
+      context.getLog().warn("action receipt not written: {}", answered.error());
+    }
+    return Behaviors.same();
+  }
+}

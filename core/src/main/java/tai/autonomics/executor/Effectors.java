@@ -1,0 +1,44 @@
+package tai.autonomics.executor;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/** The effector of each action type, built once from {@code autonomics.executor.effectors}. */
+public final class Effectors {
+  private final Map<String, Effector> byType;
+  private final Effector fallback;
+
+  private Effectors(Map<String, Effector> byType, Effector fallback) {
+    this.byType = Map.copyOf(byType);
+    this.fallback = fallback;
+  }
+
+  /** Every type runs {@code effector}; {@link #with} overrides single types (tests and embedders use this). */
+  public static Effectors of(Effector effector) {
+    return new Effectors(Map.of(), effector);
+  }
+
+  public Effectors with(String type, Effector effector) {
+    Map<String, Effector> copy = new HashMap<>(byType);
+    copy.put(type, effector);
+    return new Effectors(copy, fallback);
+  }
+
+  /** One instance per configured kind, shared by the types that use it (a webhook client is built once). */
+  public static Effectors create(ExecutorSettings settings, Executor blocking) {
+    Map<String, Effector> kinds = new HashMap<>();
+    kinds.put("simulated", new SimulatedEffector(settings.simulated(), blocking));
+    kinds.put("log", new LogEffector(blocking));
+    if (settings.webhook().url() != null) {
+      kinds.put("webhook", new WebhookEffector(settings.webhook(), blocking));
+    }
+    Map<String, Effector> byType = new HashMap<>();
+    settings.effectorByType().forEach((type, kind) -> byType.put(type, kinds.get(kind)));
+    return new Effectors(byType, kinds.get(settings.defaultEffector()));
+  }
+
+  public Effector forType(String type) {
+    return byType.getOrDefault(type, fallback);
+  }
+}

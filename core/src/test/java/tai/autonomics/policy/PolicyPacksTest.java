@@ -1,0 +1,124 @@
+package tai.autonomics.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Packs read from HOCON (reference.conf and overrides) and their content-derived versions. */
+class PolicyPacksTest {
+
+  private static PolicyPacks load(String hocon) {
+    return PolicyPacks.create(ConfigFactory.parseString(hocon).withFallback(ConfigFactory.defaultReference())
+        .resolve());
+  }
+
+  @Test
+  void referencePacksCarryTheTiersOfDesign() {
+    PolicyPacks packs = PolicyPacks.create(ConfigFactory.defaultReference());
+    assertEquals(java.util.Set.of("base", "professional", "enterprise"), packs.all().keySet());
+    PolicyPack base = packs.forSku("base");
+    assertEquals(MetricRule.ORIGINAL_DEFAULT, base.defaultRule());
+    assertEquals(Duration.ofSeconds(30), base.cooldown());
+    assertEquals(Duration.ofSeconds(60), base.quarantine());
+    PolicyPack enterprise = packs.forSku("enterprise");
+    assertEquals(new MetricRule(70, 85, "scale", Map.of("step", "2")), enterprise.defaultRule());
+    assertEquals(new MetricRule(5000, 10000, "throttle", Map.of("limit", "8000")), enterprise.ruleFor("request_rate"));
+    assertEquals(new MetricRule(1, 5, "rollback", Map.of()), packs.forSku("professional").ruleFor("error_rate"));
+    assertEquals(MetricRule.ORIGINAL_DEFAULT, packs.forSku("professional").ruleFor("cpu"));
+    // a rule with an action of its own does not inherit the default action's parameters
+    assertEquals(new MetricRule(1, 5, "rollback", Map.of()), enterprise.ruleFor("error_rate"));
+  }
+
+  @Test
+  void unknownAndMissingSkusFallBackToTheDefaultPack() {
+    PolicyPacks packs = PolicyPacks.create(ConfigFactory.defaultReference());
+    assertSame(packs.forSku("base"), packs.forSku("platinum"));
+    assertSame(packs.forSku("base"), packs.forSku(null));
+    assertFalse(packs.knows("platinum"));
+    assertTrue(packs.knows("enterprise"));
+  }
+
+  @Test
+  void missingKeysTakeTheOriginalDefaultsAndRulesInheritFromTheDefaultRule() {
+    PolicyPacks packs = load("""
+        autonomics.policy.packs.custom {
+          default-rule { act-above = 90 }
+          rules { "disk.used" { warn-above = 75 } }
+        }
+        """);
+    PolicyPack custom = packs.forSku("custom");
+    assertEquals(new MetricRule(60, 90, "scale", Map.of()), custom.defaultRule());
+    assertEquals(new MetricRule(75, 90, "scale", Map.of()), custom.ruleFor("disk.used"));
+    PolicyPack withParams = load("""
+        autonomics.policy.packs.p {
+          default-rule { action = scale, params { step = 2 } }
+          rules { cpu { act-above = 95 }, mem { action = restart } }
+        }
+        """).forSku("p");
+    assertEquals(Map.of("step", "2"), withParams.ruleFor("cpu").params(), "same action: its parameters are inherited");
+    assertEquals(Map.of(), withParams.ruleFor("mem").params(), "own action: the default's parameters are not");
+    assertEquals(Duration.ofSeconds(30), custom.cooldown());
+    assertEquals(Duration.ofSeconds(60), custom.quarantine());
+  }
+
+  @Test
+  void versionIsStableForTheSameContentAndChangesWithAnyNumber() {
+    String base = "autonomics.policy.packs.base { cooldown = 30s, quarantine = 60s, "
+        + "default-rule { warn-above = 60, act-above = 80, action = scale } }";
+    String version = load(base).forSku("base").version();
+    assertEquals(version, load(base).forSku("base").version());
+    assertEquals(version, PolicyPacks.create(ConfigFactory.defaultReference()).forSku("base").version(),
+        "keys written out with their default values do not change the version");
+    assertEquals(16, version.length());
+    assertEquals("base@" + version, load(base).forSku("base").reference());
+    for (String changed : new String[] {
+        "autonomics.policy.packs.base.default-rule.warn-above = 60.5",
+        "autonomics.policy.packs.base.default-rule.act-above = 81",
+        "autonomics.policy.packs.base.default-rule.action = rollback",
+        "autonomics.policy.packs.base.default-rule.params.step = 3",
+        "autonomics.policy.packs.base.cooldown = 31s",
+        "autonomics.policy.packs.base.quarantine = 59s",
+        "autonomics.policy.packs.base.rules.cpu.act-above = 90"}) {
+      assertNotEquals(version, load(base + "\n" + changed).forSku("base").version(), changed);
+    }
+  }
+
+  @Test
+  void theSameRulesUnderAnotherNameAreAnotherVersion() {
+    PolicyPack a = PolicyPack.of("a", MetricRule.ORIGINAL_DEFAULT, Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(1));
+    PolicyPack b = PolicyPack.of("b", MetricRule.ORIGINAL_DEFAULT, Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(1));
+    assertNotEquals(a.version(), b.version());
+  }
+
+  @Test
+  void inconsistentOrDanglingConfigurationFailsAtLoad() {
+    assertThrows(IllegalArgumentException.class,
+        () -> load("autonomics.policy.packs.bad.default-rule { warn-above = 90, act-above = 80 }"));
+    assertThrows(IllegalArgumentException.class, () -> load("autonomics.policy.default-pack = gold"));
+  }
+
+  @Test
+  void aPackFileInConfFormatLoads() {
+    Config conf = ConfigFactory.parseString("""
+        autonomics.policy {
+          default-pack = small
+          packs = {
+            small { cooldown = 5s, quarantine = 10s, default-rule { warn-above = 10, act-above = 20, action = page } }
+          }
+        }
+        """);
+    PolicyPacks packs = PolicyPacks.create(conf);
+    assertEquals(Map.of("small", packs.forSku("small")), packs.all());
+    assertEquals(new MetricRule(10, 20, "page", Map.of()), packs.forSku("anything").defaultRule());
+    assertEquals(Duration.ofSeconds(5), packs.forSku("small").cooldown());
+  }
+}

@@ -1,0 +1,85 @@
+package tai.autonomics.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Locale;
+import tai.autonomics.entitlement.EntitlementEvent;
+
+/**
+ * Reads {@code POST /marketplace} bodies (DESIGN §7): the flat contract {@code {tenant_id, entitlement_id, action,
+ * sku?, customer_id?, reason?, event_id?, signature?}} or a Pub/Sub push envelope whose data is a Marketplace
+ * Procurement event {@code {eventId, eventType, providerId, entitlement: {id, newPlan?}, account?: {id}}}.
+ */
+public final class MarketplaceDecoder {
+  private MarketplaceDecoder() {}
+
+  /**
+   * A decoded request. {@code signature} is the Marketplace JWT carried in the body (flat: {@code signature};
+   * envelope: the message attribute {@code signature}), null when absent.
+   */
+  public record Request(EntitlementEvent event, boolean envelope, String signature) {}
+
+  /** @param requestId the {@code X-Request-ID} header: de-duplicates a flat event that has no {@code event_id} */
+  public static Request decode(JsonNode body, String requestId) {
+    if (PushEnvelope.isEnvelope(body)) {
+      PushEnvelope envelope = PushEnvelope.decode(body);
+      JsonNode event = envelope.dataJson();
+      if (!event.isObject()) {
+        throw ClientError.badRequest("invalid_envelope", "message.data is not a Procurement event object");
+      }
+      return new Request(procurement(event, envelope), true, envelope.attributes().get("signature"));
+    }
+    return new Request(flat(body, requestId), false, optional(body, "signature"));
+  }
+
+  private static EntitlementEvent.Procurement procurement(JsonNode event, PushEnvelope envelope) {
+    String eventId = optional(event, "eventId");
+    String eventType = optional(event, "eventType");
+    String entitlementId = optional(event.path("entitlement"), "id");
+    String accountId = optional(event.path("account"), "id");
+    if (eventId == null || eventType == null || (entitlementId == null && accountId == null)) {
+      throw ClientError.badRequest("missing_required_fields",
+          "a Procurement event needs eventId, eventType and entitlement.id or account.id");
+    }
+    return new EntitlementEvent.Procurement(eventId, eventType, optional(event, "providerId"), entitlementId,
+        optional(event.path("entitlement"), "newPlan"), accountId, blankToNull(envelope.attributes().get("tenant_id")));
+  }
+
+  private static EntitlementEvent.Flat flat(JsonNode body, String requestId) {
+    String tenantId = optional(body, "tenant_id");
+    String entitlementId = optional(body, "entitlement_id");
+    String action = optional(body, "action");
+    if (tenantId == null || entitlementId == null || action == null) {
+      throw ClientError.badRequest("missing_required_fields", "tenant_id, entitlement_id and action are required");
+    }
+    EntitlementEvent.FlatActionType type;
+    try {
+      type = EntitlementEvent.FlatActionType.valueOf(action.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw ClientError.badRequest("unknown_action", "action must be grant, revoke, suspend or resume");
+    }
+    String eventId = optional(body, "event_id");
+    return new EntitlementEvent.Flat(tenantId, entitlementId, type, optional(body, "sku"),
+        optional(body, "customer_id"), optional(body, "reason"), eventId != null ? eventId : blankToNull(requestId));
+  }
+
+  /** A string field, null when absent or blank; a present non-string is malformed. */
+  private static String optional(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull() || value.isMissingNode()) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw ClientError.badRequest("invalid_event", field + " is not a string");
+    }
+    String text = value.textValue();
+    int max = field.equals("signature") ? 16_384 : field.equals("reason") ? 1024 : SignalDecoder.MAX_NAME;
+    if (text.length() > max) {
+      throw ClientError.badRequest("invalid_event", field + " is longer than " + max + " characters");
+    }
+    return blankToNull(text);
+  }
+
+  private static String blankToNull(String text) {
+    return text == null || text.isBlank() ? null : text;
+  }
+}

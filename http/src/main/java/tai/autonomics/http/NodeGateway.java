@@ -1,0 +1,91 @@
+package tai.autonomics.http;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import tai.autonomics.entitlement.EntitlementEvent;
+import tai.autonomics.entitlement.Entitlements;
+import tai.autonomics.governor.Governor;
+import tai.autonomics.governor.Governors;
+import tai.autonomics.ledger.ChainVerifier;
+import tai.autonomics.ledger.Receipt;
+import tai.autonomics.ledger.ReceiptStore;
+import tai.autonomics.node.Node;
+
+/**
+ * What the routes may ask of the node, without actor code in the routes: one ask per request, its timeout from
+ * {@code autonomics.http.ask-timeout}, and store reads (straight from the store, no actor hop) run on the
+ * {@code autonomics.http.blocking-dispatcher}: a RocksDB read is a JNI call that may wait for the disk.
+ */
+public final class NodeGateway {
+  private final ActorSystem<?> system;
+  private final Node node;
+  private final Duration timeout;
+  private final Executor blocking;
+
+  public NodeGateway(ActorSystem<?> system, Node node, Duration timeout) {
+    this.system = system;
+    this.node = node;
+    this.timeout = timeout;
+    this.blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("autonomics.http.blocking-dispatcher"));
+  }
+
+  /** The signal's receipt once durable; fails with {@code overloaded} or a timeout when the node is saturated. */
+  public CompletionStage<Receipt> signal(tai.autonomics.policy.Signal signal) {
+    return AskPattern.askWithStatus(node.governors(),
+        replyTo -> new Governors.Deliver(signal.tenantId(), new Governor.ProcessSignal(signal, replyTo)),
+        timeout, system.scheduler());
+  }
+
+  public CompletionStage<Entitlements.Result> apply(EntitlementEvent event) {
+    return AskPattern.ask(node.entitlements(), replyTo -> new Entitlements.Apply(event, replyTo), timeout,
+        system.scheduler());
+  }
+
+  public CompletionStage<Entitlements.Status> entitlement(String tenantId) {
+    return AskPattern.ask(node.entitlements(), replyTo -> new Entitlements.Check(tenantId, replyTo), timeout,
+        system.scheduler());
+  }
+
+  /** The governor's view; starts the governor when it is not running (callers check the tenant exists first). */
+  public CompletionStage<Governor.View> governor(String tenantId) {
+    return AskPattern.ask(node.governors(),
+        replyTo -> new Governors.Deliver(tenantId, new Governor.GetState(replyTo)), timeout, system.scheduler());
+  }
+
+  public CompletionStage<Optional<Receipt>> receipt(String id) {
+    return read(() -> node.store().get(id));
+  }
+
+  public CompletionStage<Optional<Receipt>> receiptForMessage(String messageId) {
+    return read(() -> node.store().findByMessageId(messageId));
+  }
+
+  public CompletionStage<List<Receipt>> page(String tenantId, long afterSeq, int limit) {
+    return read(() -> node.store().page(tenantId, afterSeq, limit));
+  }
+
+  public CompletionStage<Optional<ReceiptStore.TenantHead>> head(String tenantId) {
+    return read(() -> node.store().head(tenantId));
+  }
+
+  public CompletionStage<ChainVerifier.Result> verify(String tenantId) {
+    return read(() -> ChainVerifier.verifyTenant(node.store(), tenantId));
+  }
+
+  /** Runs {@code work} on the blocking dispatcher (store reads, JWKS fetches, metric scrapes). */
+  public <T> CompletionStage<T> read(Supplier<T> work) {
+    return CompletableFuture.supplyAsync(work, blocking);
+  }
+
+  public Node node() {
+    return node;
+  }
+}

@@ -1,0 +1,66 @@
+package tai.autonomics.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import tai.autonomics.policy.Signal;
+
+/**
+ * Turns a push envelope's data into a {@link Signal}. A message that names no tenant or no metric cannot be
+ * decided for anyone and is malformed ({@code 400 invalid_signal}); a signal whose value is missing, not a number
+ * or not finite is passed on with a null or non-finite value, so the tenant's governor writes an
+ * {@code invalid_signal} refusal receipt (200: Pub/Sub must not redeliver it).
+ */
+public final class SignalDecoder {
+  /** Tenant ids and metric names become actor names and receipt fields: keep them short. */
+  static final int MAX_NAME = 256;
+
+  private SignalDecoder() {}
+
+  public static Signal decode(PushEnvelope envelope) {
+    JsonNode data = envelope.dataJson();
+    if (!data.isObject()) {
+      throw ClientError.badRequest("invalid_signal", "message.data is not a JSON object");
+    }
+    String fromData = name(data, "tenant_id");
+    String fromAttributes = envelope.attributes().get("tenant_id");
+    if (fromAttributes != null && fromAttributes.isBlank()) {
+      fromAttributes = null;
+    }
+    if (fromData != null && fromAttributes != null && !fromData.equals(fromAttributes)) {
+      throw ClientError.badRequest("invalid_signal", "tenant_id in the data and in the attributes differ");
+    }
+    String tenantId = fromData != null ? fromData : fromAttributes;
+    if (tenantId == null) {
+      throw ClientError.badRequest("invalid_signal", "the signal names no tenant_id (data or attributes)");
+    }
+    checkLength("tenant_id", tenantId);
+    String metric = name(data, "metric");
+    if (metric == null) {
+      throw ClientError.badRequest("invalid_signal", "the signal names no metric");
+    }
+    checkLength("metric", metric);
+    JsonNode value = data.get("value");
+    Double number = value != null && value.isNumber() ? value.doubleValue() : null;
+    JsonNode timestamp = data.get("timestamp_ms");
+    Long timestampMs = timestamp != null && timestamp.isIntegralNumber() && timestamp.canConvertToLong()
+        ? timestamp.longValue() : null;
+    return new Signal(tenantId, metric, number, timestampMs, envelope.messageId());
+  }
+
+  private static String name(JsonNode data, String field) {
+    JsonNode node = data.get(field);
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isTextual()) {
+      throw ClientError.badRequest("invalid_signal", field + " is not a string");
+    }
+    String text = node.textValue();
+    return text.isBlank() ? null : text;
+  }
+
+  private static void checkLength(String field, String value) {
+    if (value.length() > MAX_NAME) {
+      throw ClientError.badRequest("invalid_signal", field + " is longer than " + MAX_NAME + " characters");
+    }
+  }
+}
