@@ -36,12 +36,12 @@ public record TestClusterNode(ActorSystem<Void> system, Node node, PostgresRecei
     return ports;
   }
 
-  /** Starts a node on {@code port} that joins the cluster seeded by {@code seedPort}. */
+  /** Starts a node on {@code port} that joins the cluster seeded by {@code seedPort}; extraConfig overrides. */
   public static TestClusterNode start(int port, int seedPort, PostgresSettings postgres, List<String> tenants,
       String extraConfig) {
     String seeds = tenants.stream().map(t -> "{ tenant-id = \"" + t + "\", sku = \"base\" }")
         .collect(Collectors.joining(", "));
-    Config config = ConfigFactory.parseString(extraConfig + "\n" + """
+    Config config = ConfigFactory.parseString("""
         pekko.remote.artery.canonical.port = %d
         pekko.cluster.seed-nodes = ["pekko://tai-autonomics@127.0.0.1:%d"]
         pekko.cluster.split-brain-resolver.stable-after = 2s
@@ -54,10 +54,14 @@ public record TestClusterNode(ActorSystem<Void> system, Node node, PostgresRecei
         # healthy node falsely found unreachable would be downed by the split-brain resolver
         pekko.cluster.failure-detector.acceptable-heartbeat-pause = 3s
         pekko.cluster.sharding.number-of-shards = 30
+        # the entitlements singleton starts every seeded tenant's governor as soon as it runs, possibly before all
+        # regions registered: rebalance often and in larger steps so the shards spread within seconds
+        pekko.cluster.sharding.rebalance-interval = 2s
+        pekko.cluster.sharding.least-shard-allocation-strategy.rebalance-relative-limit = 0.5
         pekko.loglevel = INFO
         autonomics.entitlements.seed = [%s]
         autonomics.executor.simulated.latency = 1ms
-        """.formatted(port, seedPort, seeds)).withFallback(ConfigFactory.load()).resolve();
+        """.formatted(port, seedPort, seeds) + "\n" + extraConfig).withFallback(ConfigFactory.load()).resolve();
     PostgresReceiptStore store = PostgresReceiptStore.open(postgres);
     CompletableFuture<Node> started = new CompletableFuture<>();
     ActorSystem<Void> system = ActorSystem.create(
