@@ -10,6 +10,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -136,6 +138,8 @@ public final class ActionExecutor {
         .onMessage(Tick.class, this::onTick)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(ReceiptAnswered.class, this::onReceiptAnswered)
+        .onSignal(PreRestart.class, signal -> onStopping())
+        .onSignal(PostStop.class, signal -> onStopping())
         .build();
   }
 
@@ -197,6 +201,16 @@ public final class ActionExecutor {
       case SAMPLE_UTILISATION -> sampleUtilisation(now);
     }
     changed(now);
+    return Behaviors.same();
+  }
+
+  /** The workers stop with the pool, so every action it holds is answered here rather than left to a deadline. */
+  private Behavior<Command> onStopping() {
+    busy.values().forEach(b -> refuse(b.execute(), "running", "executor_stopped", b.attempts()));
+    queue.forEach(waiting -> refuse(waiting.execute(), "queued", "executor_stopped", 0));
+    busy.clear();
+    queue.clear();
+    metrics.close();
     return Behaviors.same();
   }
 

@@ -8,6 +8,11 @@ public sealed interface ActionOutcome extends CborSerializable {
 
   record Completed(String actionId, String result, int attempts) implements ActionOutcome {}
 
-  /** {@code reason}: timeout, pool_timeout, overloaded, failed (with detail), ... */
+  /**
+   * {@code reason}: the pool's ({@code overloaded}, {@code pool_timeout}, {@code worker_failed},
+   * {@code executor_stopped}), the deadline's ({@code timeout}), or the last attempt's effector reason
+   * ({@code http_422}, {@code http_503}, {@code webhook_timeout}, {@code webhook_unreachable},
+   * {@code simulated_failure}, ...). {@code attempts} is 0 when the action never ran.
+   */
   record Failed(String actionId, String reason, int attempts) implements ActionOutcome {}
 }

@@ -3,8 +3,10 @@ package tai.autonomics.executor;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +28,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ExecutorMetrics {
   private final MeterRegistry registry;
+  // meters that read this instance: removed when the pool stops, so a restarted pool registers its own
+  private final List<Meter> bound;
   private final Timer queueWait;
   private final Counter receiptsFailed;
   private final Map<String, Timer> durationByType = new ConcurrentHashMap<>();
@@ -41,14 +45,15 @@ final class ExecutorMetrics {
 
   ExecutorMetrics(MeterRegistry registry, int capacity) {
     this.registry = registry;
-    Gauge.builder("autonomics.executor.workers", this, m -> m.busy).tag("state", "busy").register(registry);
-    Gauge.builder("autonomics.executor.workers", this, m -> m.workers - m.busy).tag("state", "idle")
-        .register(registry);
-    Gauge.builder("autonomics.executor.capacity", () -> capacity).register(registry);
-    Gauge.builder("autonomics.executor.queue.depth", this, m -> m.queued).register(registry);
-    Gauge.builder("autonomics.executor.utilisation", this, m -> m.utilisation).register(registry);
-    FunctionCounter.builder("autonomics.executor.busy", this, m -> m.busyNanos(System.nanoTime()) / 1e9)
-        .baseUnit("seconds").register(registry);
+    this.bound = List.of(
+        Gauge.builder("autonomics.executor.workers", this, m -> m.busy).tag("state", "busy").register(registry),
+        Gauge.builder("autonomics.executor.workers", this, m -> m.workers - m.busy).tag("state", "idle")
+            .register(registry),
+        Gauge.builder("autonomics.executor.capacity", () -> capacity).register(registry),
+        Gauge.builder("autonomics.executor.queue.depth", this, m -> m.queued).register(registry),
+        Gauge.builder("autonomics.executor.utilisation", this, m -> m.utilisation).register(registry),
+        FunctionCounter.builder("autonomics.executor.busy", this, m -> m.busyNanos(System.nanoTime()) / 1e9)
+            .baseUnit("seconds").register(registry));
     this.queueWait = Timer.builder("autonomics.executor.queue.wait").publishPercentileHistogram().register(registry);
     this.receiptsFailed = Counter.builder("autonomics.executor.receipts.failed").register(registry);
   }
@@ -91,6 +96,10 @@ final class ExecutorMetrics {
   void retried(String type) {
     retriesByType.computeIfAbsent(type, t -> Counter.builder("autonomics.executor.retries").tag("type", t)
         .register(registry)).increment();
+  }
+
+  void close() {
+    bound.forEach(registry::remove);
   }
 
   void receiptFailed() {

@@ -1,5 +1,6 @@
 package tai.autonomics.ledger;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -7,9 +8,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -23,9 +27,12 @@ import tai.autonomics.CborSerializable;
  * flight are collected and written together as the next batch, synced once, and only then is every appender
  * answered. An answer therefore means the receipt is durable. With durability off, batches are written at once.
  *
- * <p>Store writes run on the {@code autonomics.ledger.io-dispatcher}, never on the actor's own thread when synced.
- * A failed write answers every waiting appender with an error and then fails the actor, whose supervisor restarts
- * it; the restart reloads seq and heads from the store, so the chain continues from what is really on disk.
+ * <p>A draft with a messageId already in the ledger is answered with the original receipt and not written again.
+ *
+ * <p>Synced writes run on {@code autonomics.ledger.io-dispatcher}, one at a time. A failed write answers every
+ * waiting appender with an error and fails the actor; its supervisor restarts it, and the restart reloads seq and
+ * heads from the store, so the chain continues from what is really on disk. A restart or stop first waits for the
+ * write in flight (on the ledger's own thread), so two incarnations never write at once.
  *
  * <p>In cluster mode every node runs its own Ledger over one shared store, so the seq and head cached here can be
  * behind; the store re-links such receipts in its write transaction ({@link ReceiptStore#commit}), the answers carry
@@ -53,58 +60,19 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   /** {@code head} is null for a tenant without receipts. */
   public record Head(String tenantId, ReceiptStore.TenantHead head) implements CborSerializable {}
 
-  /** {@code stored}: the written receipts as the store holds them, in order (see {@link ReceiptStore#commit}). */
-  private record BatchWritten(List<Waiter> batch, List<Receipt> stored) implements Command {}
+  /**
+   * {@code stored}: the written receipts as the store holds them, in order (see {@link ReceiptStore#commit});
+   * {@code writer} tells whether the incarnation that started the write is still the one running.
+   */
+  private record BatchWritten(List<Waiter> batch, List<Receipt> stored, Object writer) implements Command {}
 
-  private record BatchFailed(List<Waiter> batch, Throwable cause) implements Command {}
+  private record BatchFailed(List<Waiter> batch, Throwable cause, Object writer) implements Command {}
 
   /** One sealed receipt waiting for its commit, and whom to tell; {@code write} is false for duplicates. */
-  private record Waiter(Receipt receipt, boolean write, Reply reply, int index) {}
+  private record Waiter(Receipt receipt, boolean write, LedgerReply reply, int index) {}
 
-  /** Replies are counted down so a batch append is answered once, when all its receipts are durable. */
-  private static final class Reply {
-    private final ActorRef<StatusReply<Receipt>> single;
-    private final ActorRef<StatusReply<List<Receipt>>> many;
-    private final Receipt[] results;
-    private int missing;
-
-    Reply(ActorRef<StatusReply<Receipt>> single) {
-      this.single = single;
-      this.many = null;
-      this.results = null;
-      this.missing = 1;
-    }
-
-    Reply(ActorRef<StatusReply<List<Receipt>>> many, int size) {
-      this.single = null;
-      this.many = many;
-      this.results = new Receipt[size];
-      this.missing = size;
-    }
-
-    void done(int index, Receipt receipt) {
-      if (single != null) {
-        single.tell(StatusReply.success(receipt));
-        return;
-      }
-      results[index] = receipt;
-      if (--missing == 0) {
-        many.tell(StatusReply.success(List.of(results)));
-      }
-    }
-
-    void failed(String reason) {
-      if (missing <= 0) {
-        return;
-      }
-      missing = 0;
-      if (single != null) {
-        single.tell(StatusReply.error(reason));
-      } else {
-        many.tell(StatusReply.error(reason));
-      }
-    }
-  }
+  /** How long a restart waits for the write in flight before it gives up on it. */
+  private static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(30);
 
   public static Behavior<Command> create(ReceiptStore store, LedgerSettings settings) {
     return Behaviors.setup(context -> new Ledger(context, store, settings));
@@ -113,13 +81,14 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   private final ReceiptStore store;
   private final LedgerSettings settings;
   private final Executor io;
+  private final Object incarnation = new Object();
   private final Map<String, ReceiptStore.TenantHead> heads = new HashMap<>();
-  /** Receipts sealed but not yet durable, per tenant: a tenant absent here has its true head in the store. */
-  private final Map<String, Integer> pendingByTenant = new HashMap<>();
   /** Receipts sealed but not yet durable, by message id: a duplicate arriving meanwhile waits for the original. */
   private final Map<String, Receipt> uncommittedByMessageId = new HashMap<>();
+  /** Receipts sealed but not yet durable, per tenant: a tenant absent here has its true head in the store. */
+  private final Map<String, Integer> pendingByTenant = new HashMap<>();
   private List<Waiter> next = new ArrayList<>();
-  private boolean writing;
+  private CompletableFuture<List<Receipt>> inFlight;
   private long lastSeq;
 
   private Ledger(ActorContext<Command> context, ReceiptStore store, LedgerSettings settings) {
@@ -139,6 +108,8 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
         .onMessage(GetHead.class, this::onGetHead)
         .onMessage(BatchWritten.class, this::onBatchWritten)
         .onMessage(BatchFailed.class, this::onBatchFailed)
+        .onSignal(PreRestart.class, signal -> onStopping())
+        .onSignal(PostStop.class, signal -> onStopping())
         .build();
   }
 
@@ -147,7 +118,12 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
       append.replyTo().tell(StatusReply.error("overloaded"));
       return this;
     }
-    enqueue(append.draft(), 0, new Reply(append.replyTo()));
+    String problem = ReceiptHasher.problemOf(append.draft());
+    if (problem != null) {
+      append.replyTo().tell(StatusReply.error("invalid_receipt: " + problem));
+      return this;
+    }
+    enqueue(append.draft(), 0, LedgerReply.single(append.replyTo()));
     return flushIfIdle();
   }
 
@@ -160,7 +136,15 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
       append.replyTo().tell(StatusReply.error("overloaded"));
       return this;
     }
-    Reply reply = new Reply(append.replyTo(), append.drafts().size());
+    for (Receipt draft : append.drafts()) {
+      String problem = ReceiptHasher.problemOf(draft);
+      if (problem != null) {
+        // checked before any is sealed: a batch is written whole or not at all
+        append.replyTo().tell(StatusReply.error("invalid_receipt: " + problem));
+        return this;
+      }
+    }
+    LedgerReply reply = LedgerReply.batch(append.replyTo(), append.drafts().size());
     for (int i = 0; i < append.drafts().size(); i++) {
       enqueue(append.drafts().get(i), i, reply);
     }
@@ -177,30 +161,31 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     return this;
   }
 
-  private void enqueue(Receipt draft, int index, Reply reply) {
-    Receipt duplicateOf = duplicateOf(draft);
-    if (duplicateOf != null) {
-      next.add(new Waiter(duplicateOf, false, reply, index));
-      return;
+  private void enqueue(Receipt draft, int index, LedgerReply reply) {
+    String messageId = draft.messageId();
+    if (messageId != null) {
+      Receipt pending = uncommittedByMessageId.get(messageId);
+      if (pending != null) {
+        // the original is not durable yet: answer the duplicate when it is
+        next.add(new Waiter(pending, false, reply, index));
+        return;
+      }
+      Optional<Receipt> stored = store.findByMessageId(messageId);
+      if (stored.isPresent()) {
+        reply.done(index, stored.get());
+        return;
+      }
     }
     Optional<ReceiptStore.TenantHead> head = headOf(draft.tenantId());
     Receipt sealed = ReceiptHasher.seal(draft, ++lastSeq,
         head.map(ReceiptStore.TenantHead::hash).orElse(Receipt.GENESIS_HASH));
     heads.put(sealed.tenantId(),
         head.map(h -> h.advancedBy(sealed)).orElseGet(() -> ReceiptStore.TenantHead.first(sealed)));
-    if (sealed.messageId() != null) {
-      uncommittedByMessageId.put(sealed.messageId(), sealed);
+    if (messageId != null) {
+      uncommittedByMessageId.put(messageId, sealed);
     }
     pendingByTenant.merge(sealed.tenantId(), 1, Integer::sum);
     next.add(new Waiter(sealed, true, reply, index));
-  }
-
-  private Receipt duplicateOf(Receipt draft) {
-    if (draft.messageId() == null) {
-      return null;
-    }
-    Receipt pending = uncommittedByMessageId.get(draft.messageId());
-    return pending != null ? pending : store.findByMessageId(draft.messageId()).orElse(null);
   }
 
   private Optional<ReceiptStore.TenantHead> headOf(String tenantId) {
@@ -214,7 +199,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   }
 
   private Behavior<Command> flushIfIdle() {
-    if (writing || next.isEmpty()) {
+    if (inFlight != null || next.isEmpty()) {
       return this;
     }
     List<Waiter> batch = takeBatch();
@@ -224,20 +209,24 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
         toWrite.add(waiter.receipt());
       }
     }
+    if (toWrite.isEmpty()) {
+      // only duplicates of receipts made durable by the write that just finished
+      return onBatchWritten(new BatchWritten(batch, List.of(), incarnation));
+    }
     if (!settings.durable()) {
       // an unsynced RocksDB write is a few microseconds: cheaper inline than a thread hop
       List<Receipt> stored;
       try {
         stored = store.commit(toWrite, false);
       } catch (RuntimeException e) {
-        return onBatchFailed(new BatchFailed(batch, e));
+        return onBatchFailed(new BatchFailed(batch, e, incarnation));
       }
-      return onBatchWritten(new BatchWritten(batch, stored));
+      return onBatchWritten(new BatchWritten(batch, stored, incarnation));
     }
-    writing = true;
-    getContext().pipeToSelf(
-        CompletableFuture.supplyAsync(() -> store.commit(toWrite, true), io),
-        (stored, failure) -> failure == null ? new BatchWritten(batch, stored) : new BatchFailed(batch, failure));
+    inFlight = CompletableFuture.supplyAsync(() -> store.commit(toWrite, true), io);
+    getContext().pipeToSelf(inFlight,
+        (stored, failure) -> failure == null
+            ? new BatchWritten(batch, stored, incarnation) : new BatchFailed(batch, failure, incarnation));
     return this;
   }
 
@@ -253,21 +242,12 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   }
 
   private Behavior<Command> onBatchWritten(BatchWritten written) {
-    writing = false;
     List<Waiter> batch = written.batch();
     Map<String, Receipt> storedBySealedId = new HashMap<>();
-    Map<String, Receipt> movedTenants = new HashMap<>();
     int k = 0;
     for (Waiter waiter : batch) {
       if (waiter.write()) {
-        Receipt sealed = waiter.receipt();
-        Receipt stored = written.stored().get(k++);
-        storedBySealedId.put(sealed.id(), stored);
-        pendingByTenant.computeIfPresent(sealed.tenantId(), (tenant, n) -> n > 1 ? n - 1 : null);
-        if (!stored.hash().equals(sealed.hash())) {
-          movedTenants.put(sealed.tenantId(), stored.id().equals(sealed.id()) ? stored : null);
-        }
-        lastSeq = Math.max(lastSeq, stored.seq());
+        storedBySealedId.put(waiter.receipt().id(), written.stored().get(k++));
       }
     }
     for (Waiter waiter : batch) {
@@ -277,8 +257,26 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
         stored = store.findByMessageId(waiter.receipt().messageId()).orElse(waiter.receipt());
       }
       waiter.reply().done(waiter.index(), stored);
-      if (waiter.write() && waiter.receipt().messageId() != null) {
-        uncommittedByMessageId.remove(waiter.receipt().messageId());
+    }
+    if (written.writer() != incarnation) {
+      // written by the incarnation before a restart: durable, so answered, but none of this one's state
+      return this;
+    }
+    inFlight = null;
+    Map<String, Receipt> movedTenants = new HashMap<>();
+    for (Waiter waiter : batch) {
+      if (!waiter.write()) {
+        continue;
+      }
+      Receipt sealed = waiter.receipt();
+      Receipt stored = storedBySealedId.get(sealed.id());
+      pendingByTenant.computeIfPresent(sealed.tenantId(), (tenant, n) -> n > 1 ? n - 1 : null);
+      if (!stored.hash().equals(sealed.hash())) {
+        movedTenants.put(sealed.tenantId(), stored.id().equals(sealed.id()) ? stored : null);
+      }
+      lastSeq = Math.max(lastSeq, stored.seq());
+      if (sealed.messageId() != null) {
+        uncommittedByMessageId.remove(sealed.messageId());
       }
     }
     movedTenants.forEach(this::correctHead);
@@ -304,11 +302,32 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   }
 
   private Behavior<Command> onBatchFailed(BatchFailed failed) {
+    failed.batch().forEach(waiter -> waiter.reply().failed("ledger_unavailable"));
+    if (failed.writer() != incarnation) {
+      return this;
+    }
+    inFlight = null;
     getContext().getLog().error("ledger write of {} receipts failed; failing {} waiting appends and restarting",
         failed.batch().size(), failed.batch().size() + next.size(), failed.cause());
-    failed.batch().forEach(waiter -> waiter.reply().failed("ledger_unavailable"));
-    next.forEach(waiter -> waiter.reply().failed("ledger_unavailable"));
     throw new LedgerWriteException(failed.cause());
+  }
+
+  /**
+   * Before a restart or stop: wait for the write in flight, so the next incarnation reads seq and heads after it
+   * landed and the store is not closed under it; its result still reaches the appenders through the mailbox.
+   * Appends not yet written are refused: their seqs are given out again by the next incarnation.
+   */
+  private Behavior<Command> onStopping() {
+    if (inFlight != null) {
+      try {
+        inFlight.get(IN_FLIGHT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        getContext().getLog().warn("ledger write in flight did not finish cleanly before the ledger stopped", e);
+      }
+    }
+    next.forEach(waiter -> waiter.reply().failed("ledger_unavailable"));
+    next = new ArrayList<>();
+    return this;
   }
 
   /** Thrown to let supervision restart the ledger from what the store really holds. */

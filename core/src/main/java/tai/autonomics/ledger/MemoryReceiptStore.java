@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * An in-memory {@link ReceiptStore}: complete and thread-safe, but lost with the process. Used by unit tests and by
- * {@code autonomics.ledger.store = memory}. A batch becomes visible receipt by receipt; readers never see a receipt
- * before the index entries that lead to it.
+ * {@code autonomics.ledger.store = memory}. A batch becomes visible receipt by receipt; readers never see an index
+ * entry, a tenant head or a last seq that points past a receipt they cannot read.
  */
 public final class MemoryReceiptStore implements ReceiptStore {
   private final NavigableMap<Long, Receipt> bySeq = new ConcurrentSkipListMap<>();
@@ -33,11 +33,12 @@ public final class MemoryReceiptStore implements ReceiptStore {
       if (receipt.messageId() != null) {
         byMessageId.putIfAbsent(receipt.messageId(), receipt);
       }
-      heads.merge(receipt.tenantId(), TenantHead.first(receipt), (old, fresh) -> old.advancedBy(receipt));
       if (receipt.type() == ReceiptType.ENTITLEMENT) {
         latestEntitlement.put(receipt.tenantId(), receipt);
       }
       bySeq.put(receipt.seq(), receipt);
+      // head and last seq move last: a reader never sees them point past a receipt it cannot read yet
+      heads.merge(receipt.tenantId(), TenantHead.first(receipt), (old, fresh) -> old.advancedBy(receipt));
       lastSeq = receipt.seq();
     }
   }

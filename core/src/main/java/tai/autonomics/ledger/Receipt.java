@@ -1,5 +1,6 @@
 package tai.autonomics.ledger;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -55,7 +56,11 @@ public record Receipt(
     return new Builder(type, tenantId);
   }
 
-  /** True once the Ledger has given the receipt its place in the chain. */
+  /**
+   * True once the Ledger has given the receipt its place in the chain. Not a field: without {@code @JsonIgnore}
+   * Jackson would write it as {@code "sealed"} into the JSON, and so into the hashed form.
+   */
+  @JsonIgnore
   public boolean isSealed() {
     return hash != null;
   }

@@ -5,23 +5,39 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.UUID;
 import org.erdtman.jcs.JsonCanonicalizer;
 import tai.autonomics.Json;
 
 /**
- * Computes a receipt's hash as docs/RECEIPTS.md states it: lowercase hex SHA-256 of the RFC 8785 (JCS) canonical
- * JSON of the receipt without its {@code hash} field. Stateless and thread-safe.
+ * Computes a receipt's hash as docs/RECEIPTS.md states it: lowercase hex SHA-256 of the UTF-8 bytes of the RFC 8785
+ * (JCS) canonical JSON of the receipt without its {@code hash} field. The canonical text comes from
+ * {@link CanonicalReceipt}, which is proven equal to the JCS library's output ({@link #libraryCanonicalJson}) by
+ * CanonicalReceiptTest. Stateless and thread-safe.
  */
 public final class ReceiptHasher {
   private static final HexFormat HEX = HexFormat.of();
+  /** Getting a digest from the provider list costs more than hashing a receipt; each thread keeps its own. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(ReceiptHasher::newDigest);
+  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
 
   private ReceiptHasher() {}
 
   /** The canonical JSON that is hashed: the receipt with {@code hash} removed, in JCS form. */
   public static String canonicalJson(Receipt receipt) {
-    Receipt unhashed = receipt.sealed(receipt.id(), receipt.seq(), receipt.prevHash(), null);
+    return CanonicalReceipt.write(receipt);
+  }
+
+  /**
+   * The same text by the generic route: Jackson writes the receipt, the JCS library canonicalizes it. Slower; the
+   * reference that {@link CanonicalReceipt} is tested against.
+   */
+  public static String libraryCanonicalJson(Receipt receipt) {
+    Receipt r = receipt;
+    Receipt unhashed = new Receipt(r.id(), r.seq(), r.type(), r.tenantId(), r.stateFrom(), r.stateTo(), r.reason(),
+        r.actionId(), r.actionType(), r.attempts(), r.messageId(), r.entitlementId(), r.sku(), r.signal(), r.policy(),
+        r.timestamp(), r.prevHash(), null);
     try {
       return new JsonCanonicalizer(Json.MAPPER.writeValueAsString(unhashed)).getEncodedString();
     } catch (JsonProcessingException e) {
@@ -29,6 +45,26 @@ public final class ReceiptHasher {
     } catch (IOException e) {
       throw new IllegalStateException("receipt JSON cannot be canonicalized", e);
     }
+  }
+
+  /** Integers JCS writes exactly: within ±2^53, where every integer is a double. */
+  static boolean isExactInJson(long value) {
+    return value >= -(1L << 53) && value <= 1L << 53;
+  }
+
+  /**
+   * Why a draft cannot be hashed so that every change to it shows, or null when it can: its integers must be
+   * exact in JSON (I-JSON, RFC 7493), since the canonical form rounds larger ones.
+   */
+  public static String problemOf(Receipt draft) {
+    if (!isExactInJson(draft.timestamp())) {
+      return "timestamp beyond 2^53";
+    }
+    if (draft.signal() != null && draft.signal().timestampMs() != null
+        && !isExactInJson(draft.signal().timestampMs())) {
+      return "signal timestamp_ms beyond 2^53";
+    }
+    return null;
   }
 
   public static String hash(Receipt receipt) {
@@ -41,16 +77,20 @@ public final class ReceiptHasher {
     return linked.sealed(linked.id(), seq, prevHash, hash(linked));
   }
 
-  /** 32 lowercase hex characters from a random UUID: unguessable, so ids can be handed out to clients. */
+  /** 16 random bytes as 32 lowercase hex characters: unguessable, so ids can be handed out to clients. */
   static String newId() {
-    UUID uuid = UUID.randomUUID();
-    return HEX.toHexDigits(uuid.getMostSignificantBits()) + HEX.toHexDigits(uuid.getLeastSignificantBits());
+    byte[] bytes = new byte[16];
+    RANDOM.get().nextBytes(bytes);
+    return HEX.formatHex(bytes);
   }
 
   static String sha256Hex(String text) {
+    return HEX.formatHex(SHA256.get().digest(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static MessageDigest newDigest() {
     try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HEX.formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }

@@ -28,6 +28,8 @@ public final class EdgeMetrics {
   private final boolean tenantLabel;
   private final Timer decisionLatencyAllTenants;
   private final Counter signalsAllTenants;
+  private final java.util.concurrent.ConcurrentHashMap<String, Timer> httpTimers =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public EdgeMetrics(MeterRegistry registry, boolean tenantLabel, ReceiptStore store) {
     this.registry = registry;
@@ -72,14 +74,17 @@ public final class EdgeMetrics {
   }
 
   public void httpRequest(String route, String method, int status, long nanos) {
-    Timer.builder("http.server.requests")
+    // routes, methods and statuses are few: the timers are kept, not looked up in the registry per request
+    httpTimers.computeIfAbsent(route + ' ' + method + ' ' + status, key -> Timer.builder("http.server.requests")
         .tags("route", route, "method", method, "status", Integer.toString(status))
-        .register(registry)
+        .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   private void refused(String reason, Tags tenant) {
-    registry.counter("tai.refusals", tenant.and("reason", reason == null ? "unknown" : reason)).increment();
+    // "action_failed: <why>" and the like: the label is the stable part before the colon
+    String label = reason == null ? "unknown" : reason.contains(":") ? reason.substring(0, reason.indexOf(':')) : reason;
+    registry.counter("tai.refusals", tenant.and("reason", label)).increment();
   }
 
   private Counter signalsCounter(Tags tags) {

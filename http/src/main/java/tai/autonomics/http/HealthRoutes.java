@@ -14,12 +14,14 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
+import tai.autonomics.executor.ActionExecutor;
 import tai.autonomics.governor.Governors;
 import tai.autonomics.ledger.Ledger;
 import tai.autonomics.node.Node;
 
 /**
- * {@code GET /health}: 200 {@code {"status":"ok","checks":{...}}} when the ledger and the governors answer in time;
+ * {@code GET /health}: 200 {@code {"status":"ok","checks":{...}}} when the ledger, the executor and the governors answer in
+ * time;
  * 503 {@code {"status":"unavailable",...}} when one does not, or once shutdown has begun (load balancers drain).
  */
 public final class HealthRoutes {
@@ -27,6 +29,18 @@ public final class HealthRoutes {
   private final Node node;
   private final EdgeContext edge;
   private final Duration timeout;
+  private final java.util.concurrent.atomic.AtomicReference<Check> latest =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  private final java.util.concurrent.atomic.AtomicReference<Ok> lastOk =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  private static final long FRESH_NANOS = Duration.ofMillis(100).toNanos();
+  private static final long STALE_NANOS = Duration.ofSeconds(1).toNanos();
+
+  private record Check(long startedNanos, CompletableFuture<Map<String, Object>> result) {}
+
+  private record Ok(long checkedNanos, Map<String, Object> body) {}
 
   public HealthRoutes(ActorSystem<?> system, Node node, EdgeContext edge) {
     this.system = system;
@@ -41,17 +55,57 @@ public final class HealthRoutes {
         .exceptionally(failure -> unavailable(String.valueOf(failure.getMessage()))))));
   }
 
+  /**
+   * Probes share checks: a check younger than {@link #FRESH_NANOS} answers at once; an older one still answers at
+   * once (while at most {@link #STALE_NANOS} old) but starts one new check in the background; beyond that, probes
+   * wait for the check in flight. A failed check is never served: the next probe waits for a new one. A probe storm
+   * thus costs the actors one round of asks per interval, and a probe never queues behind the actors it checks
+   * while they answered a moment ago.
+   */
   private CompletionStage<Map<String, Object>> check() {
     if (!edge.ready()) {
       return CompletableFuture.failedFuture(new IllegalStateException("shutting down"));
     }
-    CompletionStage<Ledger.Head> ledger = AskPattern.ask(node.ledger(),
-        replyTo -> new Ledger.GetHead("health-probe", replyTo), timeout, system.scheduler());
-    CompletionStage<Governors.Live> governors = AskPattern.ask(node.governors(), Governors.CountLive::new,
-        timeout, system.scheduler());
-    return ledger.thenCombine(governors, (head, live) -> {
+    long now = System.nanoTime();
+    Check last = latest.get();
+    if (last != null && now - last.startedNanos() < FRESH_NANOS) {
+      return last.result();
+    }
+    Check next = new Check(now, new CompletableFuture<>());
+    Check current = latest.compareAndSet(last, next) ? startCheck(next) : latest.get();
+    Ok ok = lastOk.get();
+    if (ok != null && now - ok.checkedNanos() < STALE_NANOS) {
+      return CompletableFuture.completedFuture(ok.body());
+    }
+    return current != null ? current.result() : check();
+  }
+
+  private Check startCheck(Check check) {
+    askAll().whenComplete((body, failure) -> {
+      if (failure != null) {
+        lastOk.set(null);
+        latest.compareAndSet(check, null);
+        check.result().completeExceptionally(failure);
+      } else {
+        lastOk.set(new Ok(check.startedNanos(), body));
+        check.result().complete(body);
+      }
+    });
+    return check;
+  }
+
+  private CompletionStage<Map<String, Object>> askAll() {
+    CompletionStage<Ledger.Head> ledger = edge.gateway().onDispatcher(AskPattern.ask(node.ledger(),
+        replyTo -> new Ledger.GetHead("health-probe", replyTo), timeout, system.scheduler()));
+    CompletionStage<Governors.Live> governors = edge.gateway().onDispatcher(AskPattern.ask(node.governors(),
+        Governors.CountLive::new, timeout, system.scheduler()));
+    CompletionStage<ActionExecutor.Status> executor = edge.gateway().onDispatcher(AskPattern.ask(node.executor(),
+        ActionExecutor.GetStatus::new, timeout, system.scheduler()));
+    return ledger.thenCombine(governors, (head, live) -> live).thenCombine(executor, (live, pool) -> {
       Map<String, Object> checks = new LinkedHashMap<>();
       checks.put("ledger", Map.of("status", "ok", "last_seq", node.store().lastSeq()));
+      checks.put("executor", Map.of("status", "ok", "workers", pool.workers(), "busy", pool.busy(),
+          "queued", pool.queued()));
       checks.put("governors", Map.of("status", "ok", "live", live.governors()));
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("status", "ok");

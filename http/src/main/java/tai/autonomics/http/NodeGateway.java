@@ -30,34 +30,55 @@ public final class NodeGateway {
   private final Duration timeout;
   private final Executor blocking;
 
+  private final Executor dispatcher;
+
   public NodeGateway(ActorSystem<?> system, Node node, Duration timeout) {
     this.system = system;
     this.node = node;
     this.timeout = timeout;
     this.blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("autonomics.http.blocking-dispatcher"));
+    this.dispatcher = system.executionContext();
+  }
+
+  /**
+   * The answer of an ask as a plain {@link CompletableFuture} continued on the default dispatcher. The stage
+   * {@code AskPattern} returns (Scala's future converter) runs every continuation "async" on the JDK's default
+   * executor, which on a machine with fewer than 3 cores starts a new thread per continuation: one thread per
+   * request. This hop keeps continuations on Pekko's dispatcher.
+   */
+  <T> CompletionStage<T> onDispatcher(CompletionStage<T> answer) {
+    CompletableFuture<T> plain = new CompletableFuture<>();
+    answer.whenCompleteAsync((value, failure) -> {
+      if (failure != null) {
+        plain.completeExceptionally(failure);
+      } else {
+        plain.complete(value);
+      }
+    }, dispatcher);
+    return plain;
   }
 
   /** The signal's receipt once durable; fails with {@code overloaded} or a timeout when the node is saturated. */
   public CompletionStage<Receipt> signal(tai.autonomics.policy.Signal signal) {
-    return AskPattern.askWithStatus(node.governors(),
+    return onDispatcher(AskPattern.askWithStatus(node.governors(),
         replyTo -> new Governors.Deliver(signal.tenantId(), new Governor.ProcessSignal(signal, replyTo)),
-        timeout, system.scheduler());
+        timeout, system.scheduler()));
   }
 
   public CompletionStage<Entitlements.Result> apply(EntitlementEvent event) {
-    return AskPattern.ask(node.entitlements(), replyTo -> new Entitlements.Apply(event, replyTo), timeout,
-        system.scheduler());
+    return onDispatcher(AskPattern.ask(node.entitlements(), replyTo -> new Entitlements.Apply(event, replyTo),
+        timeout, system.scheduler()));
   }
 
   public CompletionStage<Entitlements.Status> entitlement(String tenantId) {
-    return AskPattern.ask(node.entitlements(), replyTo -> new Entitlements.Check(tenantId, replyTo), timeout,
-        system.scheduler());
+    return onDispatcher(AskPattern.ask(node.entitlements(), replyTo -> new Entitlements.Check(tenantId, replyTo),
+        timeout, system.scheduler()));
   }
 
   /** The governor's view; starts the governor when it is not running (callers check the tenant exists first). */
   public CompletionStage<Governor.View> governor(String tenantId) {
-    return AskPattern.ask(node.governors(),
-        replyTo -> new Governors.Deliver(tenantId, new Governor.GetState(replyTo)), timeout, system.scheduler());
+    return onDispatcher(AskPattern.ask(node.governors(),
+        replyTo -> new Governors.Deliver(tenantId, new Governor.GetState(replyTo)), timeout, system.scheduler()));
   }
 
   public CompletionStage<Optional<Receipt>> receipt(String id) {

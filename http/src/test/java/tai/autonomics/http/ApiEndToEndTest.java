@@ -73,6 +73,9 @@ class ApiEndToEndTest {
     HttpResponse<String> response = node.get("/health");
     assertEquals(200, response.statusCode());
     assertEquals("ok", json(response).path("status").asText());
+    for (String check : new String[] {"ledger", "executor", "governors"}) {
+      assertEquals("ok", json(response).path("checks").path(check).path("status").asText(), check);
+    }
     assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("application/json"));
   }
 
@@ -292,7 +295,8 @@ class ApiEndToEndTest {
     String text = response.body();
     for (String name : new String[] {"tai_signals_received_total", "tai_decision_latency_seconds_bucket",
         "tai_actions_started_total{action_type=\"scale\"}", "tai_refusals_total{reason=\"invalid_json\"}",
-        "http_server_requests_seconds_count", "tai_ledger_last_seq", "jvm_memory_used_bytes", "jvm_gc_"}) {
+        "http_server_requests_seconds_count", "tai_ledger_last_seq", "jvm_memory_used_bytes", "jvm_gc_",
+        "autonomics_executor_queue_depth"}) {
       assertTrue(text.contains(name), () -> name + " missing from /metrics");
     }
     assertFalse(text.contains("tenant=\""), "no tenant label by default");

@@ -1,0 +1,196 @@
+package tai.autonomics.bench;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import tai.autonomics.bench.report.Baseline;
+import tai.autonomics.bench.report.HtmlReport;
+import tai.autonomics.bench.report.Summary;
+
+/**
+ * Runs benchmark suites through the JUnit Platform and reports on them, with the seed's interface:
+ * {@code BenchRunner [all|http|governor|ledger|executor|stress|quick] [--report] [--verbose] [--timeout SECONDS]
+ * [--profile full|quick] [--baseline FILE] [--results DIR] [--no-assert]}.
+ *
+ * <p>Exit codes: 0 every case met its targets; 1 a case failed or missed a target; 2 bad arguments; 3 timeout;
+ * 4 a regression against the baseline.
+ */
+public final class BenchRunner {
+  static final Map<String, String> SUITES = new LinkedHashMap<>();
+
+  static {
+    SUITES.put("http", "tai.autonomics.bench.HttpEndpointBench");
+    SUITES.put("governor", "tai.autonomics.bench.GovernorPerfBench");
+    SUITES.put("ledger", "tai.autonomics.bench.ReceiptLedgerBench");
+    SUITES.put("executor", "tai.autonomics.bench.ActionExecutorBench");
+    SUITES.put("stress", "tai.autonomics.bench.SystemStressBench");
+  }
+
+  /** The parsed command line. */
+  record Options(List<String> suites, String profile, boolean report, boolean verbose, long timeoutSeconds,
+      Path baseline, Path results, boolean assertTargets) {}
+
+  private BenchRunner() {}
+
+  public static void main(String[] args) {
+    Options options;
+    try {
+      options = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.println("usage: run.sh [all|http|governor|ledger|executor|stress|quick] [--report] [--verbose] "
+          + "[--timeout SECONDS] [--profile full|quick] [--baseline FILE] [--results DIR] [--no-assert]");
+      System.exit(2);
+      return;
+    }
+    System.exit(run(options));
+  }
+
+  static Options parse(String[] args) {
+    String target = "all";
+    String profile = null;
+    boolean report = false;
+    boolean verbose = false;
+    boolean assertTargets = true;
+    long timeout = 3600;
+    Path baseline = null;
+    Path results = Path.of("bench", "target", "bench-results");
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      switch (arg) {
+        case "--report" -> report = true;
+        case "--verbose" -> verbose = true;
+        case "--no-assert" -> assertTargets = false;
+        case "--timeout" -> timeout = Long.parseLong(value(args, ++i, arg));
+        case "--profile" -> profile = value(args, ++i, arg).toLowerCase(Locale.ROOT);
+        case "--baseline" -> baseline = Path.of(value(args, ++i, arg));
+        case "--results" -> results = Path.of(value(args, ++i, arg));
+        default -> {
+          if (arg.startsWith("--")) {
+            throw new IllegalArgumentException("unknown option " + arg);
+          }
+          target = arg;
+        }
+      }
+    }
+    List<String> suites;
+    if (target.equals("all") || target.equals("quick")) {
+      suites = List.copyOf(SUITES.keySet());
+    } else if (SUITES.containsKey(target)) {
+      suites = List.of(target);
+    } else {
+      throw new IllegalArgumentException("unknown suite " + target);
+    }
+    if (profile == null) {
+      profile = target.equals("quick") ? "quick" : "full";
+    }
+    if (!profile.equals("quick") && !profile.equals("full")) {
+      throw new IllegalArgumentException("--profile must be quick or full");
+    }
+    if (timeout <= 0) {
+      throw new IllegalArgumentException("--timeout must be positive");
+    }
+    return new Options(suites, profile, report, verbose, timeout, baseline, results, assertTargets);
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return args[i];
+  }
+
+  static int run(Options options) {
+    System.setProperty("bench.profile", options.profile());
+    System.setProperty("bench.results.dir", options.results().toString());
+    System.setProperty("bench.assert", options.assertTargets() ? "all" : "integrity");
+    System.setProperty("bench.progress", String.valueOf(options.verbose() || options.profile().equals("full")));
+    System.setProperty("java.awt.headless", "true");
+    clearResults(options.results());
+    System.out.printf("TAI Autonomics benchmarks: %s, profile %s, results in %s%n", options.suites(),
+        options.profile(), options.results().toAbsolutePath());
+
+    LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request();
+    for (String suite : options.suites()) {
+      request.selectors(selectClass(SUITES.get(suite)));
+    }
+    LauncherDiscoveryRequest discovery = request.build();
+    Launcher launcher = LauncherFactory.create();
+    ProgressListener progress = new ProgressListener(options.verbose());
+    long start = System.nanoTime();
+    Thread runner = new Thread(() -> launcher.execute(discovery, progress), "bench-runner");
+    runner.setDaemon(true);
+    runner.start();
+    try {
+      runner.join(options.timeoutSeconds() * 1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    double wall = (System.nanoTime() - start) / 1e9;
+    if (runner.isAlive()) {
+      System.out.printf("%nTIMEOUT: the run did not finish within %d s; cases finished so far are reported%n",
+          options.timeoutSeconds());
+    }
+    List<JsonNode> cases = Summary.readCases(options.results());
+    JsonNode summary = Summary.summary(cases, options.profile(), wall);
+    ResultTable.print(cases, progress.notRun(), wall);
+    List<Baseline.Regression> regressions = List.of();
+    if (options.baseline() != null) {
+      regressions = Baseline.compare(Baseline.load(options.baseline()), summary);
+      System.out.println(regressions.isEmpty() ? "No regression against " + options.baseline()
+          : "REGRESSIONS against " + options.baseline() + ":");
+      regressions.forEach(r -> System.out.println("  " + r));
+    }
+    try {
+      Files.createDirectories(options.results());
+      CaseResult.MAPPER.writeValue(options.results().resolve("summary.json").toFile(), summary);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (options.report()) {
+      Path html = HtmlReport.write(options.results().resolve("report.html"), cases, summary, regressions,
+          progress.notRun());
+      System.out.println("report: " + html.toAbsolutePath() + "  summary: "
+          + options.results().resolve("summary.json").toAbsolutePath());
+    }
+    if (runner.isAlive()) {
+      return 3;
+    }
+    if (!regressions.isEmpty()) {
+      return 4;
+    }
+    return progress.failed() > 0 ? 1 : 0;
+  }
+
+  private static void clearResults(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".json") || f.toString().endsWith(".html"))
+          .toList()) {
+        Files.delete(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clear " + dir, e);
+    }
+  }
+
+  static List<String> names() {
+    return new ArrayList<>(SUITES.keySet());
+  }
+}

@@ -1,0 +1,59 @@
+package tai.autonomics.ledger;
+
+import java.util.Arrays;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+
+/**
+ * The answer owed to one Append or AppendBatch. A batch is answered once, when all its receipts are durable (or
+ * at its first failure); every answer is sent at most once. Used only on the Ledger's thread.
+ */
+final class LedgerReply {
+  private final ActorRef<StatusReply<Receipt>> single;
+  private final ActorRef<StatusReply<List<Receipt>>> many;
+  private final Receipt[] results;
+  private int missing;
+
+  private LedgerReply(ActorRef<StatusReply<Receipt>> single, ActorRef<StatusReply<List<Receipt>>> many, int size) {
+    this.single = single;
+    this.many = many;
+    this.results = new Receipt[size];
+    this.missing = size;
+  }
+
+  static LedgerReply single(ActorRef<StatusReply<Receipt>> replyTo) {
+    return new LedgerReply(replyTo, null, 1);
+  }
+
+  static LedgerReply batch(ActorRef<StatusReply<List<Receipt>>> replyTo, int size) {
+    return new LedgerReply(null, replyTo, size);
+  }
+
+  void done(int index, Receipt receipt) {
+    if (missing <= 0 || results[index] != null) {
+      return;
+    }
+    results[index] = receipt;
+    if (--missing > 0) {
+      return;
+    }
+    if (single != null) {
+      single.tell(StatusReply.success(receipt));
+    } else {
+      many.tell(StatusReply.success(List.copyOf(Arrays.asList(results))));
+    }
+  }
+
+  void failed(String reason) {
+    if (missing <= 0) {
+      return;
+    }
+    missing = 0;
+    if (single != null) {
+      single.tell(StatusReply.error(reason));
+    } else {
+      many.tell(StatusReply.error(reason));
+    }
+  }
+}

@@ -1,0 +1,258 @@
+package tai.autonomics.ledger;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.rocksdb.LogFile;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import tai.autonomics.ledger.RocksLayout.Family;
+
+/**
+ * The durable {@link ReceiptStore}: RocksDB with a column family for the receipts (keyed by seq) and one for each
+ * index (id, tenant + seq, messageId, tenant head, latest entitlement). A batch is one {@code WriteBatch}, so a
+ * receipt and every index entry that leads to it appear together or not at all; {@code sync} fsyncs the WAL.
+ *
+ * <p>Reads are thread-safe and go straight to RocksDB. A read-write lock only keeps {@link #close} from freeing the
+ * native handles under a running call. The seq of the last receipt is recovered from the last key at open.
+ */
+public final class RocksReceiptStore implements ReceiptStore {
+  private static final byte[] EMPTY = new byte[0];
+
+  private final RocksLayout db;
+  private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  private volatile boolean closed;
+  private volatile long lastSeq;
+
+  private RocksReceiptStore(RocksLayout db) {
+    this.db = db;
+    this.lastSeq = db.lastKeySeq();
+  }
+
+  /** Opens (or creates) the ledger in {@code dir}; a clear {@link ReceiptStoreException} when it cannot. */
+  public static RocksReceiptStore open(Path dir) {
+    return new RocksReceiptStore(RocksLayout.open(dir));
+  }
+
+  @Override
+  public void append(List<Receipt> batch, boolean sync) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    read(() -> {
+      long expected = lastSeq;
+      Map<String, TenantHead> heads = new HashMap<>();
+      try (WriteBatch write = new WriteBatch()) {
+        for (Receipt receipt : batch) {
+          if (!receipt.isSealed() || receipt.id() == null || receipt.seq() == null) {
+            throw new IllegalArgumentException("receipt is not sealed: " + receipt);
+          }
+          if (receipt.seq() != ++expected) {
+            throw new IllegalArgumentException("seq " + receipt.seq() + " does not follow " + (expected - 1));
+          }
+          byte[] seq = Keys.seq(receipt.seq());
+          write.put(db.handle(Family.RECEIPTS), seq, ReceiptCodec.encode(receipt));
+          write.put(db.handle(Family.BY_ID), Keys.id(receipt.id()), seq);
+          write.put(db.handle(Family.BY_TENANT), Keys.tenantSeq(receipt.tenantId(), receipt.seq()), EMPTY);
+          if (receipt.messageId() != null) {
+            write.put(db.handle(Family.BY_MESSAGE_ID), Keys.utf8(receipt.messageId()), seq);
+          }
+          if (receipt.type() == ReceiptType.ENTITLEMENT) {
+            write.put(db.handle(Family.ENTITLEMENTS), Keys.utf8(receipt.tenantId()), seq);
+          }
+          TenantHead previous = heads.containsKey(receipt.tenantId())
+              ? heads.get(receipt.tenantId()) : readHead(receipt.tenantId()).orElse(null);
+          heads.put(receipt.tenantId(), previous == null ? TenantHead.first(receipt) : previous.advancedBy(receipt));
+        }
+        for (TenantHead head : heads.values()) {
+          write.put(db.handle(Family.HEADS), Keys.utf8(head.tenantId()), Keys.head(head));
+        }
+        db.write(write, sync);
+      } catch (RocksDBException e) {
+        throw new ReceiptStoreException("ledger write failed: " + e.getMessage(), e);
+      }
+      lastSeq = expected;
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<Receipt> get(String id) {
+    return read(() -> {
+      byte[] seq = db.get(Family.BY_ID, Keys.id(id));
+      return seq == null ? Optional.<Receipt>empty() : Optional.of(receiptAt(Keys.seqOf(seq, 0), "id index"));
+    });
+  }
+
+  @Override
+  public Optional<Receipt> findByMessageId(String messageId) {
+    return read(() -> {
+      byte[] seq = db.get(Family.BY_MESSAGE_ID, Keys.utf8(messageId));
+      return seq == null ? Optional.<Receipt>empty()
+          : Optional.of(receiptAt(Keys.seqOf(seq, 0), "messageId index"));
+    });
+  }
+
+  @Override
+  public List<Receipt> page(String tenantId, long afterSeq, int limit) {
+    if (limit <= 0 || afterSeq == Long.MAX_VALUE) {
+      return List.of();
+    }
+    byte[] prefix = Keys.tenantPrefix(tenantId);
+    return read(() -> {
+      List<byte[]> keys = new ArrayList<>(Math.min(limit, 1024));
+      try (RocksIterator it = db.iterator(Family.BY_TENANT)) {
+        it.seek(Keys.tenantSeq(tenantId, Math.max(afterSeq + 1, 0)));
+        for (; it.isValid() && keys.size() < limit; it.next()) {
+          byte[] key = it.key();
+          if (!Keys.startsWith(key, prefix)) {
+            break;
+          }
+          keys.add(Keys.seq(Keys.seqOf(key, prefix.length)));
+        }
+        db.checkIterator(it);
+      }
+      List<byte[]> values = db.multiGet(Family.RECEIPTS, keys);
+      List<Receipt> page = new ArrayList<>(keys.size());
+      for (int i = 0; i < keys.size(); i++) {
+        page.add(decode(Keys.seqOf(keys.get(i), 0), values.get(i), "tenant index"));
+      }
+      return Collections.unmodifiableList(page);
+    });
+  }
+
+  @Override
+  public List<Receipt> scan(long afterSeq, int limit) {
+    if (limit <= 0 || afterSeq == Long.MAX_VALUE) {
+      return List.of();
+    }
+    return read(() -> {
+      List<Receipt> out = new ArrayList<>(Math.min(limit, 1024));
+      try (RocksIterator it = db.iterator(Family.RECEIPTS)) {
+        for (it.seek(Keys.seq(Math.max(afterSeq + 1, 0))); it.isValid() && out.size() < limit; it.next()) {
+          out.add(decode(Keys.seqOf(it.key(), 0), it.value(), "receipts"));
+        }
+        db.checkIterator(it);
+      }
+      return Collections.unmodifiableList(out);
+    });
+  }
+
+  @Override
+  public Optional<TenantHead> head(String tenantId) {
+    return read(() -> readHead(tenantId));
+  }
+
+  private Optional<TenantHead> readHead(String tenantId) throws RocksDBException {
+    byte[] value = db.get(Family.HEADS, Keys.utf8(tenantId));
+    return value == null ? Optional.empty() : Optional.of(Keys.headOf(tenantId, value));
+  }
+
+  @Override
+  public List<Receipt> latestEntitlements() {
+    return read(() -> {
+      List<byte[]> keys = new ArrayList<>();
+      try (RocksIterator it = db.iterator(Family.ENTITLEMENTS)) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          keys.add(it.value());
+        }
+        db.checkIterator(it);
+      }
+      List<byte[]> values = db.multiGet(Family.RECEIPTS, keys);
+      List<Receipt> out = new ArrayList<>(keys.size());
+      for (int i = 0; i < keys.size(); i++) {
+        out.add(decode(Keys.seqOf(keys.get(i), 0), values.get(i), "entitlement index"));
+      }
+      return List.copyOf(out);
+    });
+  }
+
+  @Override
+  public long lastSeq() {
+    return lastSeq;
+  }
+
+  /** {@code count} is the last seq (seqs are gap-free from 1); bytes are the live SST files plus the WAL. */
+  @Override
+  public Stats stats() {
+    return read(() -> {
+      long bytes = db.liveSstBytes();
+      for (LogFile wal : db.walFiles()) {
+        bytes += wal.sizeFileBytes();
+      }
+      return new Stats(lastSeq, bytes);
+    });
+  }
+
+  /** Flushes the memtables and compacts every family fully: for measuring bytes per receipt, and for operators. */
+  public void compact() {
+    read(() -> {
+      db.compactAll();
+      return null;
+    });
+  }
+
+  /** SST bytes per column family, after {@link #compact} the real cost of each index. */
+  public Map<String, Long> sstBytesByFamily() {
+    return read(db::sstBytesByFamily);
+  }
+
+  /** The database underneath: tamper tests change stored bytes through it, as an attacker with disk access could. */
+  RocksLayout layout() {
+    return db;
+  }
+
+  private Receipt receiptAt(long seq, String index) throws RocksDBException {
+    return decode(seq, db.get(Family.RECEIPTS, Keys.seq(seq)), index);
+  }
+
+  private static Receipt decode(long seq, byte[] value, String foundThrough) {
+    if (value == null) {
+      throw new CorruptReceiptException(seq, "the " + foundThrough + " names it but it is not stored");
+    }
+    try {
+      return ReceiptCodec.decode(seq, value);
+    } catch (IllegalArgumentException e) {
+      throw new CorruptReceiptException(seq, e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    lock.writeLock().lock();
+    try {
+      if (!closed) {
+        closed = true;
+        db.close();
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  @FunctionalInterface
+  private interface RocksCall<T> {
+    T call() throws RocksDBException;
+  }
+
+  private <T> T read(RocksCall<T> call) {
+    lock.readLock().lock();
+    try {
+      if (closed) {
+        throw new ReceiptStoreException("the receipt store is closed");
+      }
+      return call.call();
+    } catch (RocksDBException e) {
+      throw new ReceiptStoreException("ledger read failed: " + e.getMessage(), e);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+}

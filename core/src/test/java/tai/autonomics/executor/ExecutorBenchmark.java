@@ -1,0 +1,287 @@
+package tai.autonomics.executor;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import tai.autonomics.ledger.Ledger;
+import tai.autonomics.ledger.LedgerSettings;
+import tai.autonomics.ledger.MemoryReceiptStore;
+
+/**
+ * Measures the executor for the closing note of issue 4 (not a unit test: run it by hand, see the command in the
+ * report). Scenarios:
+ * <ul>
+ *   <li>{@code overhead}: a zero-latency simulated effector under open-model (Poisson) arrivals at 10,000 actions/s;
+ *       latency is measured from each action's intended send time, so a stalled sender cannot hide queueing;
+ *   <li>{@code bursts}: 5 bursts of 1000 actions with the seed's per-type latencies (scale 5 ms, rollback 10 ms,
+ *       throttle 2 ms) and once more with zero latency; queue wait = attempt start minus send;
+ *   <li>{@code utilisation}: the seed's per-type latencies at several open-model rates, and 2000 actions at once;
+ *       utilisation = busy worker time / (capacity * elapsed), from the executor's own busy-time counter.
+ * </ul>
+ * Receipts go to a real Ledger over a MemoryReceiptStore with durability off, unless {@code --no-ledger}.
+ */
+public final class ExecutorBenchmark {
+  private static final String[] SEED_TYPES = {"scale", "rollback", "throttle"};
+
+  private final ActorTestKit kit;
+  private final boolean withLedger;
+
+  private ExecutorBenchmark(boolean withLedger) {
+    Config config = ConfigFactory.parseString("pekko.loglevel = WARNING").withFallback(ConfigFactory.load());
+    this.kit = ActorTestKit.create("bench", config);
+    this.withLedger = withLedger;
+  }
+
+  public static void main(String[] args) throws Exception {
+    List<String> options = Arrays.asList(args);
+    boolean withLedger = !options.contains("--no-ledger");
+    String scenario = options.stream().filter(a -> !a.startsWith("--")).findFirst().orElse("all");
+    ExecutorBenchmark bench = new ExecutorBenchmark(withLedger);
+    System.out.printf("executor benchmark, %d cores, ledger %s%n", Runtime.getRuntime().availableProcessors(),
+        withLedger ? "memory store, durability off" : "none (receipts dropped)");
+    try {
+      if (scenario.equals("all") || scenario.equals("overhead")) {
+        bench.overhead();
+      }
+      if (scenario.equals("all") || scenario.equals("bursts")) {
+        bench.bursts();
+      }
+      if (scenario.equals("all") || scenario.equals("utilisation")) {
+        bench.utilisation();
+      }
+    } finally {
+      bench.kit.shutdownTestKit();
+    }
+  }
+
+  private void overhead() throws Exception {
+    Run run = start("simulated.latency = 0ms");
+    int rate = 10_000;
+    Result warm = run.open(rate, 3, "noop");
+    System.out.printf("overhead warm-up: %s%n", warm.summary());
+    Result result = run.open(rate, 10, "noop");
+    System.out.printf("overhead, zero-latency effector, open model %,d actions/s for 10 s: %s%n", rate,
+        result.summary());
+    run.stop();
+  }
+
+  private void bursts() throws Exception {
+    for (String latency : List.of("seed", "zero")) {
+      Run run = start(latency.equals("seed") ? "" : "simulated.latency = 0ms");
+      String[] types = latency.equals("seed") ? SEED_TYPES : new String[] {"noop"};
+      run.burst(200, types);
+      Histogram wait = new Histogram(3);
+      Histogram endToEnd = new Histogram(3);
+      Map<String, Long> outcomes = new TreeMap<>();
+      for (int burst = 0; burst < 5; burst++) {
+        Result result = run.burst(1000, types);
+        System.out.printf("  burst %d: queue wait %s%n", burst + 1, percentiles(result.queueWait));
+        wait.add(result.queueWait);
+        endToEnd.add(result.endToEnd);
+        result.outcomes.forEach((k, v) -> outcomes.merge(k, v, Long::sum));
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+      }
+      System.out.printf("bursts 5 x 1000, %s latencies: queue wait %s; end to end %s; outcomes %s%n", latency,
+          percentiles(wait), percentiles(endToEnd), outcomes);
+      run.stop();
+    }
+  }
+
+  private void utilisation() throws Exception {
+    Run run = start("");
+    run.open(1000, 2, SEED_TYPES);
+    for (int rate : new int[] {1000, 2500, 4000, 4500}) {
+      Result result = run.open(rate, 5, SEED_TYPES);
+      System.out.printf("seed latencies, open model %,d actions/s for 5 s: %s%n", rate, result.summary());
+    }
+    run.stop();
+    // the seed's 2000-action case, with room to queue them all (the default queue refuses beyond 1000 + 30)
+    Run roomy = start("queue-capacity = 2000");
+    roomy.burst(200, SEED_TYPES);
+    Result all = roomy.burst(2000, SEED_TYPES);
+    System.out.printf("seed latencies, 2000 actions at once, queue-capacity 2000: %s%n", all.summary());
+    roomy.stop();
+  }
+
+  private Run start(String executorOverrides) {
+    Config config = ConfigFactory.parseString("autonomics.executor {" + executorOverrides + "}")
+        .withFallback(ConfigFactory.load());
+    ExecutorSettings settings = ExecutorSettings.create(config);
+    Behavior<Ledger.Command> ledgerBehavior = withLedger
+        ? Ledger.create(new MemoryReceiptStore(), LedgerSettings.create(ConfigFactory.parseString(
+            "autonomics.ledger.durability = off").withFallback(config)))
+        : Behaviors.ignore();
+    ActorRef<Ledger.Command> ledger = kit.spawn(ledgerBehavior, "ledger-" + System.nanoTime(),
+        DispatcherSelector.fromConfig("autonomics.ledger.dispatcher"));
+    MeterRegistry registry = new SimpleMeterRegistry();
+    Recorder recorder = new Recorder();
+    Effector effector = new StartRecorder(
+        new SimulatedEffector(settings.simulated(), ActionExecutor.blockingExecutor(kit.system())), recorder);
+    ActorRef<ActionExecutor.Command> executor = kit.spawn(
+        ActionExecutor.create(ledger, settings, registry, Effectors.of(effector)), "executor-" + System.nanoTime());
+    return new Run(kit, executor, ledger, registry, settings, recorder);
+  }
+
+  /** Where each action of the current round was sent and started, by its index (the low 64 bits of its id). */
+  static final class Recorder {
+    volatile long[] sent = new long[0];
+    volatile long[] started = new long[0];
+
+    static int indexOf(String actionId) {
+      return (int) Long.parseUnsignedLong(actionId.substring(16), 16);
+    }
+  }
+
+  /** Notes when each action's first attempt starts, then runs the real simulated effector. */
+  private record StartRecorder(Effector inner, Recorder recorder) implements Effector {
+    @Override
+    public CompletionStage<Result> attempt(Action action, int attempt) {
+      if (attempt == 1) {
+        recorder.started[Recorder.indexOf(action.id())] = System.nanoTime();
+      }
+      return inner.attempt(action, attempt);
+    }
+  }
+
+  /** What one round measured. */
+  record Result(int actions, double seconds, Histogram endToEnd, Histogram queueWait, Map<String, Histogram> byType,
+      Map<String, Long> outcomes, double utilisation) {
+    String summary() {
+      StringBuilder types = new StringBuilder();
+      if (byType.size() > 1) {
+        byType.forEach((type, h) -> types.append(String.format("; %s p99 %.2f ms", type,
+            h.getValueAtPercentile(99) / 1e6)));
+      }
+      return String.format("%,d actions in %.2f s (%,.0f/s); end to end %s; queue wait %s; utilisation %.1f %%%s; "
+          + "outcomes %s", actions, seconds, actions / seconds, percentiles(endToEnd), percentiles(queueWait),
+          utilisation * 100, types, outcomes);
+    }
+  }
+
+  static String percentiles(Histogram h) {
+    return String.format("p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms", h.getValueAtPercentile(50) / 1e6,
+        h.getValueAtPercentile(99) / 1e6, h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6);
+  }
+
+  private record Run(ActorTestKit kit, ActorRef<ActionExecutor.Command> executor, ActorRef<Ledger.Command> ledger,
+      MeterRegistry registry, ExecutorSettings settings, Recorder recorder) {
+
+    /** Open model: Poisson arrivals at {@code rate}, each sent at its intended time or as soon after as possible. */
+    Result open(int rate, int seconds, String... types) throws Exception {
+      int n = rate * seconds;
+      long[] intended = new long[n];
+      double meanGap = 1e9 / rate;
+      long at = 0;
+      for (int i = 0; i < n; i++) {
+        at += (long) (-Math.log(1 - ThreadLocalRandom.current().nextDouble()) * meanGap);
+        intended[i] = at;
+      }
+      return round(n, types, intended);
+    }
+
+    /** All actions sent at once, as fast as one thread can. */
+    Result burst(int n, String... types) throws Exception {
+      return round(n, types, null);
+    }
+
+    private Result round(int n, String[] types, long[] intended) throws Exception {
+      Action[] actions = new Action[n];
+      for (int i = 0; i < n; i++) {
+        actions[i] = new Action(String.format("%016x%016x", 1, i), "tenant-" + (i % 100), types[i % types.length],
+            Map.of());
+      }
+      recorder.sent = new long[n];
+      recorder.started = new long[n];
+      CompletableFuture<Collected> done = new CompletableFuture<>();
+      ActorRef<ActionOutcome> collector = kit.spawn(collect(n, types, done), "collector-" + System.nanoTime());
+      double busyBefore = busySeconds();
+      // an open round starts 5 ms ahead, so the first intended send times are not already late
+      long t0 = System.nanoTime() + (intended != null ? TimeUnit.MILLISECONDS.toNanos(5) : 0);
+      long[] sent = recorder.sent;
+      for (int i = 0; i < n; i++) {
+        if (intended != null) {
+          long due = t0 + intended[i];
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            LockSupport.parkNanos(wait);
+          }
+        }
+        long now = System.nanoTime();
+        sent[i] = intended != null ? t0 + intended[i] : now;
+        executor.tell(new ActionExecutor.Execute(actions[i], collector));
+      }
+      Collected collected = done.get(120, TimeUnit.SECONDS);
+      double elapsed = (collected.lastEnd - t0) / 1e9;
+      double utilisation = (busySeconds() - busyBefore) / (settings.maxWorkers() * elapsed);
+      Histogram wait = new Histogram(3);
+      long[] started = recorder.started;
+      for (int i = 0; i < n; i++) {
+        if (started[i] > 0) {
+          wait.recordValue(Math.max(0, started[i] - sent[i]));
+        }
+      }
+      var receiptsFailed = registry.find("autonomics.executor.receipts.failed").counter();
+      if (receiptsFailed != null && receiptsFailed.count() > 0) {
+        collected.outcomes.put("receipts_not_written(total)", (long) receiptsFailed.count());
+      }
+      return new Result(n, elapsed, collected.endToEnd, wait, collected.byType, collected.outcomes, utilisation);
+    }
+
+    private double busySeconds() {
+      return registry.find("autonomics.executor.busy").functionCounter().count();
+    }
+
+    private Behavior<ActionOutcome> collect(int n, String[] types, CompletableFuture<Collected> done) {
+      Collected collected = new Collected();
+      for (String type : types) {
+        collected.byType.put(type, new Histogram(3));
+      }
+      return Behaviors.receive(ActionOutcome.class).onAnyMessage(outcome -> {
+        long now = System.nanoTime();
+        int i = Recorder.indexOf(outcome.actionId());
+        long latency = Math.max(0, now - recorder.sent[i]);
+        collected.endToEnd.recordValue(latency);
+        collected.byType.get(types[i % types.length]).recordValue(latency);
+        collected.outcomes.merge(outcome instanceof ActionOutcome.Completed ? "completed"
+            : ((ActionOutcome.Failed) outcome).reason(), 1L, Long::sum);
+        collected.lastEnd = now;
+        if (++collected.count == n) {
+          done.complete(collected);
+          return Behaviors.stopped();
+        }
+        return Behaviors.same();
+      }).build();
+    }
+
+    void stop() {
+      kit.stop(executor);
+      kit.stop(ledger);
+    }
+  }
+
+  /** Owned by one collector actor until it completes the future with it. */
+  private static final class Collected {
+    final Histogram endToEnd = new Histogram(3);
+    final Map<String, Histogram> byType = new LinkedHashMap<>();
+    final Map<String, Long> outcomes = new TreeMap<>();
+    long lastEnd;
+    int count;
+  }
+}

@@ -1,0 +1,157 @@
+package tai.autonomics.ledger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The RocksDB store on a real temp directory: every read, recovery at open, and clear errors. */
+class RocksReceiptStoreTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void everyReadFindsWhatWasAppended() {
+    try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
+      List<Receipt> written = new TestChains(0).receipts(500, 7);
+      for (int from = 0; from < written.size(); from += 64) {
+        store.append(written.subList(from, Math.min(from + 64, written.size())), from % 128 == 0);
+      }
+      assertEquals(500, store.lastSeq());
+      for (Receipt receipt : written) {
+        assertEquals(receipt, store.get(receipt.id()).orElseThrow());
+        assertEquals(receipt, store.findByMessageId(receipt.messageId()).orElseThrow());
+      }
+      assertTrue(store.get("ffffffffffffffffffffffffffffffff").isEmpty());
+      assertTrue(store.get("not-an-id").isEmpty());
+      assertTrue(store.findByMessageId("never-sent").isEmpty());
+
+      Map<String, List<Receipt>> byTenant = written.stream().collect(Collectors.groupingBy(Receipt::tenantId));
+      for (var tenant : byTenant.entrySet()) {
+        List<Receipt> chain = tenant.getValue();
+        assertEquals(chain.subList(0, 10), store.page(tenant.getKey(), 0, 10));
+        long after = chain.get(20).seq();
+        assertEquals(chain.subList(21, 41), store.page(tenant.getKey(), after, 20));
+        assertEquals(chain, store.page(tenant.getKey(), -5, 1000));
+        Receipt last = chain.get(chain.size() - 1);
+        ReceiptStore.TenantHead head = store.head(tenant.getKey()).orElseThrow();
+        assertEquals(new ReceiptStore.TenantHead(tenant.getKey(), last.seq(), last.hash(),
+            lastGovernorState(chain)), head);
+        assertTrue(ChainVerifier.verifyTenant(store, tenant.getKey()).valid());
+      }
+      assertTrue(store.page("tenant-1", 0, 0).isEmpty());
+      assertTrue(store.page("tenant-10", 0, 10).isEmpty(), "tenant-1's keys must not leak into tenant-10's");
+      assertTrue(store.head("nobody").isEmpty());
+
+      assertEquals(written.subList(100, 150), store.scan(100, 50));
+      assertEquals(written, store.scan(0, 10_000));
+      assertTrue(store.scan(500, 10).isEmpty());
+
+      Map<String, Receipt> entitlements = store.latestEntitlements().stream()
+          .collect(Collectors.toMap(Receipt::tenantId, Function.identity()));
+      assertEquals(7, entitlements.size());
+      for (var tenant : byTenant.entrySet()) {
+        Receipt latest = tenant.getValue().stream().filter(r -> r.type() == ReceiptType.ENTITLEMENT)
+            .max(Comparator.comparing(Receipt::seq)).orElseThrow();
+        assertEquals(latest, entitlements.get(tenant.getKey()));
+      }
+      assertEquals(500, store.stats().count());
+      assertTrue(store.stats().bytesOnDisk() > 0);
+      assertTrue(ChainVerifier.verifyAll(store).valid());
+    }
+  }
+
+  private static String lastGovernorState(List<Receipt> chain) {
+    String state = null;
+    for (Receipt receipt : chain) {
+      if (receipt.type().carriesGovernorState()) {
+        state = receipt.stateTo();
+      }
+    }
+    return state;
+  }
+
+  @Test
+  void seqHeadsAndReceiptsSurviveACleanRestart() {
+    TestChains chains = new TestChains(0);
+    List<Receipt> written = chains.receipts(300, 5);
+    Map<String, ReceiptStore.TenantHead> heads;
+    try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
+      store.append(written, true);
+      heads = Map.of("tenant-0", store.head("tenant-0").orElseThrow(),
+          "tenant-4", store.head("tenant-4").orElseThrow());
+    }
+    try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
+      assertEquals(300, store.lastSeq());
+      heads.forEach((tenant, head) -> assertEquals(head, store.head(tenant).orElseThrow()));
+      assertEquals(written, store.scan(0, 1000));
+      store.append(chains.receipts(10, 5), false);
+      assertEquals(310, store.lastSeq());
+      assertTrue(ChainVerifier.verifyAll(store).valid());
+    }
+  }
+
+  @Test
+  void aGapInSeqIsRefused() {
+    try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
+      TestChains chains = new TestChains(1);
+      List<Receipt> skipping = chains.receipts(2, 1);
+      IllegalArgumentException error =
+          assertThrows(IllegalArgumentException.class, () -> store.append(skipping, true));
+      assertTrue(error.getMessage().contains("does not follow"), error.getMessage());
+      assertEquals(0, store.lastSeq());
+      assertTrue(store.scan(0, 10).isEmpty(), "a refused batch writes nothing");
+      Receipt draft = Receipt.draft(ReceiptType.TRANSITION, "t").build();
+      assertThrows(IllegalArgumentException.class, () -> store.append(List.of(draft), true));
+    }
+  }
+
+  @Test
+  void aSecondOpenOfTheSameDirectorySaysItIsLocked() {
+    try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
+      ReceiptStoreException error = assertThrows(ReceiptStoreException.class, () -> RocksReceiptStore.open(dir));
+      assertTrue(error.getMessage().contains("is locked by another process"), error.getMessage());
+      assertTrue(error.getMessage().contains(dir.toAbsolutePath().toString()), error.getMessage());
+      assertEquals(0, store.lastSeq(), "the first store keeps working");
+    }
+  }
+
+  @Test
+  void aDirectoryThatCannotBeCreatedIsAClearError() throws Exception {
+    Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
+    ReceiptStoreException error =
+        assertThrows(ReceiptStoreException.class, () -> RocksReceiptStore.open(file.resolve("ledger")));
+    assertTrue(error.getMessage().startsWith("cannot create the ledger directory"), error.getMessage());
+  }
+
+  @Test
+  void aClosedStoreRefusesReads() {
+    RocksReceiptStore store = RocksReceiptStore.open(dir);
+    store.close();
+    store.close();
+    ReceiptStoreException error = assertThrows(ReceiptStoreException.class, () -> store.get("x"));
+    assertEquals("the receipt store is closed", error.getMessage());
+  }
+
+  @Test
+  void theFactoryOpensRocksDbUnderTheDataDirectory() {
+    LedgerSettings settings = new LedgerSettings("rocksdb", dir, true, 16, 100);
+    try (ReceiptStore store = ReceiptStores.open(settings)) {
+      assertTrue(store instanceof RocksReceiptStore);
+      assertTrue(Files.isDirectory(dir.resolve("ledger")));
+    }
+    IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+        () -> ReceiptStores.open(new LedgerSettings("postgres", dir, true, 16, 100)));
+    assertFalse(error.getMessage().isEmpty());
+  }
+}

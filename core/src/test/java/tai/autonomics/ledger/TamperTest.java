@@ -1,0 +1,164 @@
+package tai.autonomics.ledger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+import tai.autonomics.ledger.RocksLayout.Family;
+
+/**
+ * Changes made to the stored bytes behind the ledger's back: each is found by the ledger-wide and the tenant
+ * verification, which name the receipt where the chain breaks.
+ */
+class TamperTest {
+  @TempDir
+  Path dir;
+
+  private List<Receipt> fill(RocksReceiptStore store) {
+    List<Receipt> written = new TestChains(0).receipts(40, 3);
+    store.append(written, true);
+    assertTrue(ChainVerifier.verifyAll(store).valid());
+    return written;
+  }
+
+  private static void change(RocksReceiptStore store, Family family, byte[] key, byte[] value) throws RocksDBException {
+    try (WriteBatch batch = new WriteBatch()) {
+      if (value == null) {
+        batch.delete(store.layout().handle(family), key);
+      } else {
+        batch.put(store.layout().handle(family), key, value);
+      }
+      store.layout().write(batch, false);
+    }
+  }
+
+  @Test
+  void aChangedByteAnywhereInAStoredReceiptIsFoundAndNamed() throws Exception {
+    try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
+      Receipt target = fill(store).get(16);
+      byte[] key = Keys.seq(target.seq());
+      byte[] original = store.layout().get(Family.RECEIPTS, key);
+      for (int pos = 0; pos < original.length; pos++) {
+        for (int flip : new int[] {0x01, 0x80}) {
+          byte[] tampered = original.clone();
+          tampered[pos] ^= (byte) flip;
+          change(store, Family.RECEIPTS, key, tampered);
+          for (ChainVerifier.Result result : List.of(ChainVerifier.verifyAll(store),
+              ChainVerifier.verifyTenant(store, target.tenantId()))) {
+            int at = pos;
+            assertFalse(result.valid(), () -> "byte " + at + " changed unnoticed");
+            assertEquals(target.seq(), result.badSeq(), () -> "byte " + at + ": " + result);
+          }
+        }
+      }
+      change(store, Family.RECEIPTS, key, original);
+      assertTrue(ChainVerifier.verifyAll(store).valid());
+    }
+  }
+
+  @Test
+  void aDeletedReceiptIsFoundAndNamed() throws Exception {
+    try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
+      List<Receipt> written = fill(store);
+      Receipt deleted = written.get(11);
+      change(store, Family.RECEIPTS, Keys.seq(deleted.seq()), null);
+
+      ChainVerifier.Result all = ChainVerifier.verifyAll(store);
+      assertFalse(all.valid());
+      assertEquals(deleted.seq(), all.badSeq());
+      assertEquals(written.get(12).id(), all.badReceiptId(), all.problem());
+      assertTrue(all.problem().contains("missing"), all.problem());
+      ChainVerifier.Result tenant = ChainVerifier.verifyTenant(store, deleted.tenantId());
+      assertFalse(tenant.valid());
+      assertEquals(deleted.seq(), tenant.badSeq(), tenant.problem());
+    }
+  }
+
+  @Test
+  void aReceiptDeletedWithItsIndexEntriesBreaksTheLinkOfTheNext() throws Exception {
+    try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
+      List<Receipt> written = fill(store);
+      Receipt deleted = written.get(11);
+      Receipt nextOfTenant = written.get(11 + 3);
+      change(store, Family.RECEIPTS, Keys.seq(deleted.seq()), null);
+      change(store, Family.BY_ID, Keys.id(deleted.id()), null);
+      change(store, Family.BY_TENANT, Keys.tenantSeq(deleted.tenantId(), deleted.seq()), null);
+      change(store, Family.BY_MESSAGE_ID, Keys.utf8(deleted.messageId()), null);
+
+      ChainVerifier.Result tenant = ChainVerifier.verifyTenant(store, deleted.tenantId());
+      assertFalse(tenant.valid());
+      assertEquals(nextOfTenant.id(), tenant.badReceiptId());
+      assertTrue(tenant.problem().startsWith("prev_hash does not match"), tenant.problem());
+      assertEquals(deleted.seq(), ChainVerifier.verifyAll(store).badSeq());
+    }
+  }
+
+  @Test
+  void theNewestReceiptDeletedAtRestIsFoundAfterReopening() throws Exception {
+    Receipt newest;
+    try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
+      List<Receipt> written = fill(store);
+      newest = written.get(written.size() - 1);
+      change(store, Family.RECEIPTS, Keys.seq(newest.seq()), null);
+      change(store, Family.BY_TENANT, Keys.tenantSeq(newest.tenantId(), newest.seq()), null);
+    }
+    try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
+      assertEquals(newest.seq() - 1, store.lastSeq());
+      for (ChainVerifier.Result result : List.of(ChainVerifier.verifyAll(store),
+          ChainVerifier.verifyTenant(store, newest.tenantId()))) {
+        assertFalse(result.valid());
+        assertEquals(newest.seq(), result.badSeq(), result.problem());
+        assertTrue(result.problem().contains("newest receipts missing"), result.problem());
+      }
+    }
+  }
+
+  @Test
+  void aReorderedPairIsFoundAndNamed() throws Exception {
+    try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
+      List<Receipt> written = fill(store);
+      // seq 5 and 8 belong to the same tenant (3 tenants in turn)
+      Receipt first = written.get(4);
+      Receipt second = written.get(7);
+      assertEquals(first.tenantId(), second.tenantId());
+      byte[] firstValue = store.layout().get(Family.RECEIPTS, Keys.seq(first.seq()));
+      byte[] secondValue = store.layout().get(Family.RECEIPTS, Keys.seq(second.seq()));
+      change(store, Family.RECEIPTS, Keys.seq(first.seq()), secondValue);
+      change(store, Family.RECEIPTS, Keys.seq(second.seq()), firstValue);
+
+      for (ChainVerifier.Result result : List.of(ChainVerifier.verifyAll(store),
+          ChainVerifier.verifyTenant(store, first.tenantId()))) {
+        assertFalse(result.valid());
+        assertEquals(first.seq(), result.badSeq());
+        assertEquals(second.id(), result.badReceiptId(), result.problem());
+      }
+    }
+  }
+
+  @Test
+  void aReorderedPairOfTwoTenantsIsFoundAndNamed() throws Exception {
+    try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
+      List<Receipt> written = fill(store);
+      Receipt first = written.get(20);
+      Receipt second = written.get(21);
+      byte[] firstValue = store.layout().get(Family.RECEIPTS, Keys.seq(first.seq()));
+      byte[] secondValue = store.layout().get(Family.RECEIPTS, Keys.seq(second.seq()));
+      change(store, Family.RECEIPTS, Keys.seq(first.seq()), secondValue);
+      change(store, Family.RECEIPTS, Keys.seq(second.seq()), firstValue);
+
+      ChainVerifier.Result all = ChainVerifier.verifyAll(store);
+      assertFalse(all.valid());
+      assertEquals(first.seq(), all.badSeq());
+      assertEquals(second.id(), all.badReceiptId(), all.problem());
+      ChainVerifier.Result tenant = ChainVerifier.verifyTenant(store, first.tenantId());
+      assertFalse(tenant.valid());
+      assertEquals(first.seq(), tenant.badSeq(), tenant.problem());
+    }
+  }
+}
