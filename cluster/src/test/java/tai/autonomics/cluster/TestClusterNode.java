@@ -50,7 +50,7 @@ public record TestClusterNode(ActorSystem<Void> system, Node node, PostgresRecei
         # cluster reference.conf): otherwise a coordinator re-created on two survivors would never place a shard
         pekko.cluster.min-nr-of-members = 3
         pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-        # 3 s (the default) rather than less: on a loaded 2-core machine heartbeats arrive up to ~1.7 s late, and a
+        # 3 s (the default) rather than less: on a loaded 2-core machine heartbeats arrive up to ~2 s late, and a
         # healthy node falsely found unreachable would be downed by the split-brain resolver
         pekko.cluster.failure-detector.acceptable-heartbeat-pause = 3s
         pekko.cluster.sharding.number-of-shards = 30
