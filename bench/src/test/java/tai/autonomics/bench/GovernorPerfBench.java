@@ -50,7 +50,7 @@ class GovernorPerfBench {
         autonomics.ledger.durability = off
         autonomics.entitlements.refuse-unknown-tenants = false
         autonomics.governor.idle-timeout = 0s
-        autonomics.executor.simulated.latency = 1ms
+        autonomics.executor.simulated { latency = 1ms, types.scale.latency = 1ms }
         autonomics.policy.default-pack = bench
         autonomics.policy.packs.bench {
           cooldown = 1ms
@@ -107,7 +107,17 @@ class GovernorPerfBench {
     LoadResult load = ClosedLoad.run(sequential("signals", count),
         () -> core.signal(tenant, "cpu", seq.incrementAndGet() % 50, null)
             .thenApply(receipt -> receipt.isSealed() && "stable".equals(receipt.stateTo())));
-    CaseResult r = result("bench_signal_processing").param("signals", count).param("workers", 1).load(load);
+    // the floor under every figure of this suite: one ask to an actor that only answers, on this machine now
+    var echo = testKit.spawn(org.apache.pekko.actor.typed.javadsl.Behaviors.<Echo>receive((context, ping) -> {
+      ping.replyTo().tell(Boolean.TRUE);
+      return org.apache.pekko.actor.typed.javadsl.Behaviors.same();
+    }), "echo");
+    LoadResult floor = ClosedLoad.run(sequential("echo ask (floor)", count),
+        () -> org.apache.pekko.actor.typed.javadsl.AskPattern.<Echo, Boolean>ask(echo, Echo::new,
+            Duration.ofSeconds(10), testKit.system().scheduler()));
+    CaseResult r = result("bench_signal_processing").param("signals", count).param("workers", 1).load(load)
+        .part(floor).metric("echo_ask_p50_us", floor.percentileMicros(50))
+        .metric("echo_ask_p99_us", floor.percentileMicros(99));
     r.holds("every signal answered with its receipt", "errors", load.errors() == 0 && load.ok() == count);
     r.below("p99 < 1000 us", "p99_us", load.percentileMicros(99), 1000);
     r.above("> 100 ops/s", "throughput", load.throughput(), 100);
@@ -179,7 +189,7 @@ class GovernorPerfBench {
   void bench_event_postponement() {
     int postponed = 1000;
     Duration actionLatency = Duration.ofMillis(300);
-    Config slow = ConfigFactory.parseString("autonomics.executor.simulated.latency = "
+    Config slow = ConfigFactory.parseString("autonomics.executor.simulated.types.scale.latency = "
         + actionLatency.toMillis() + "ms").withFallback(config);
     BenchStores.Opened own = BenchStores.open(slow, dataDir.resolve("postponement"));
     try {
@@ -226,4 +236,6 @@ class GovernorPerfBench {
   }
 
   private static final List<BenchStores.Opened> dataDirStores = new ArrayList<>();
+
+  private record Echo(org.apache.pekko.actor.typed.ActorRef<Boolean> replyTo) {}
 }

@@ -177,13 +177,15 @@ class SystemStressBench {
     WeightedMix traffic = realistic();
     assumeTrue(node.storeKind().equals("rocksdb"),
         "the memory store keeps every receipt on the heap by design: heap growth is its data, not a leak");
-    Duration duration = seconds(180, 12);
+    Duration duration = seconds(180, 20);
     warmUp(traffic);
     // live heap after a full collection, sampled through the run; growth is the slope over all samples
     ResourceSampler sampler = ResourceSampler.start(Duration.ofMillis(PROFILE.pick(5000, 1000)), true);
     LoadResult load = ClosedLoad.run(ClosedLoad.Settings.of("15 workers", 15, duration), traffic);
     ResourceSampler.Report resources = sampler.stop();
-    double growth = resources.heapGrowthPerSecond() / (1024 * 1024);
+    // the slope over the samples taken under load (the last one is taken after the load stopped)
+    List<ResourceSampler.Sample> loaded = resources.samples().subList(0, Math.max(2, resources.samples().size() - 1));
+    double growth = ResourceSampler.slope(loaded) / (1024 * 1024);
     CaseResult r = result("bench_memory_stability", traffic).param("workers", 15)
         .param("duration_s", duration.toSeconds()).load(load).resources(resources).metric("growth_mb_per_s", growth);
     perKind(r, traffic);

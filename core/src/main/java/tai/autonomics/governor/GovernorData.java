@@ -10,7 +10,6 @@ import tai.autonomics.policy.PolicyPack;
  * @param coolingDown an action ended less than the pack's cooldown ago: act-level signals only warn
  */
 record GovernorData(
-    String tenantId,
     boolean entitled,
     String sku,
     PolicyPack pack,
@@ -20,19 +19,19 @@ record GovernorData(
     long actions) {
 
   GovernorData withEntitlement(boolean nowEntitled, String nowSku, PolicyPack nowPack) {
-    return new GovernorData(tenantId, nowEntitled, nowSku, nowPack, coolingDown, signals, refusals, actions);
+    return new GovernorData(nowEntitled, nowSku, nowPack, coolingDown, signals, refusals, actions);
   }
 
   GovernorData withCooldown(boolean cooling) {
-    return new GovernorData(tenantId, entitled, sku, pack, cooling, signals, refusals, actions);
+    return new GovernorData(entitled, sku, pack, cooling, signals, refusals, actions);
   }
 
   GovernorData countSignal(boolean refused) {
-    return new GovernorData(tenantId, entitled, sku, pack, coolingDown, signals + 1,
+    return new GovernorData(entitled, sku, pack, coolingDown, signals + 1,
         refused ? refusals + 1 : refusals, actions);
   }
 
   GovernorData countAction() {
-    return new GovernorData(tenantId, entitled, sku, pack, coolingDown, signals, refusals, actions + 1);
+    return new GovernorData(entitled, sku, pack, coolingDown, signals, refusals, actions + 1);
   }
 }

@@ -10,7 +10,7 @@ import java.time.Duration;
  *     overloaded
  * @param actionDeadline how long the governor waits for its action before it gives up and refuses
  * @param idleTimeout a governor that received nothing for this long is passivated (0 = never)
- * @param bootTimeout how long boot waits for the entitlement and ledger head before it retries
+ * @param bootTimeout how long boot waits for the entitlement and ledger head before it fails and is restarted
  * @param maxRestarts restarts allowed within {@code restartWindow} before a failing governor is stopped
  */
 public record GovernorSettings(

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -13,6 +14,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.pattern.StatusReply;
 import tai.autonomics.CborSerializable;
 import tai.autonomics.entitlement.Entitlements;
@@ -20,14 +22,15 @@ import tai.autonomics.entitlement.Entitlements;
 /**
  * Parent of all governors of this node: starts a tenant's governor on first use ({@code governor-<tenant>}),
  * restarts a failing one (with a limit), forwards entitlement changes to the live ones, and passivates idle ones.
- * Passivation is a handshake: the governor asks, this actor stops routing to it and tells it to stop, and holds
- * messages for the tenant until it has terminated, then starts a fresh governor for them, which restores its state
- * from the ledger.
+ * Every message for a governor passes here, so this actor keeps the idle clock: a sweep asks the governors that got
+ * nothing for the idle timeout whether they are idle. Passivation is then a handshake: the governor agrees, this
+ * actor stops routing to it and tells it to stop, and holds messages for the tenant until it has terminated, then
+ * starts a fresh governor for them, which restores its state from the ledger.
  */
 public final class Governors extends AbstractBehavior<Governors.Command> {
 
   public sealed interface Command extends CborSerializable
-      permits Deliver, CountLive, EntitlementStatus, IdleGovernor, GovernorTerminated {}
+      permits Deliver, CountLive, EntitlementStatus, IdleGovernor, GovernorTerminated, Sweep {}
 
   /** Send {@code command} to the tenant's governor, starting it when needed. */
   public record Deliver(String tenantId, Governor.Command command) implements Command {}
@@ -42,28 +45,50 @@ public final class Governors extends AbstractBehavior<Governors.Command> {
 
   private record GovernorTerminated(String tenantId) implements Command {}
 
+  private enum Sweep implements Command { INSTANCE }
+
+  /** A live governor and when a message for it last passed; mutable, owned by this actor alone. */
+  private static final class LiveGovernor {
+    final ActorRef<Governor.Command> ref;
+    long lastUsedNanos;
+
+    LiveGovernor(ActorRef<Governor.Command> ref, long now) {
+      this.ref = ref;
+      this.lastUsedNanos = now;
+    }
+  }
+
   /** Messages held per passivating tenant; beyond this, signals are refused as overloaded. */
   private static final int MAX_HELD_PER_TENANT = 1000;
 
   public static Behavior<Command> create(ActorRef<Entitlements.Command> entitlements,
-      java.util.function.Function<ActorRef<Governor.Idle>, Governor.Collaborators> collaborators,
-      GovernorSettings settings) {
-    return Behaviors.setup(context -> new Governors(context, entitlements, collaborators, settings));
+      Function<ActorRef<Governor.Idle>, Governor.Collaborators> collaborators, GovernorSettings settings) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+        new Governors(context, timers, entitlements, collaborators, settings)));
   }
 
   private final GovernorSettings settings;
+  /** One strategy for all governors: it is immutable, and one per governor would cost heap per tenant. */
+  private final SupervisorStrategy restartStrategy;
   private final Governor.Collaborators collaborators;
-  private final Map<String, ActorRef<Governor.Command>> live = new HashMap<>();
+  private final long idleNanos;
+  private final Map<String, LiveGovernor> live = new HashMap<>();
   private final Map<String, List<Governor.Command>> heldWhilePassivating = new HashMap<>();
 
-  private Governors(ActorContext<Command> context, ActorRef<Entitlements.Command> entitlements,
-      java.util.function.Function<ActorRef<Governor.Idle>, Governor.Collaborators> collaborators,
-      GovernorSettings settings) {
+  private Governors(ActorContext<Command> context, TimerScheduler<Command> timers,
+      ActorRef<Entitlements.Command> entitlements,
+      Function<ActorRef<Governor.Idle>, Governor.Collaborators> collaborators, GovernorSettings settings) {
     super(context);
     this.settings = settings;
+    this.restartStrategy = SupervisorStrategy.restart().withLimit(settings.maxRestarts(), settings.restartWindow());
     this.collaborators = collaborators.apply(context.messageAdapter(Governor.Idle.class, IdleGovernor::new));
+    this.idleNanos = settings.idleTimeout().toNanos();
     entitlements.tell(new Entitlements.Subscribe(context.messageAdapter(Entitlements.Status.class,
         EntitlementStatus::new)));
+    if (idleNanos > 0) {
+      // a governor is asked between one and one and a half idle timeouts after its last message
+      timers.startTimerWithFixedDelay(Sweep.INSTANCE, settings.idleTimeout().dividedBy(2));
+    }
   }
 
   @Override
@@ -74,6 +99,7 @@ public final class Governors extends AbstractBehavior<Governors.Command> {
         .onMessage(EntitlementStatus.class, this::onEntitlementStatus)
         .onMessage(IdleGovernor.class, this::onIdleGovernor)
         .onMessage(GovernorTerminated.class, this::onGovernorTerminated)
+        .onMessage(Sweep.class, sweep -> onSweep())
         .build();
   }
 
@@ -83,7 +109,11 @@ public final class Governors extends AbstractBehavior<Governors.Command> {
       hold(held, deliver.command());
       return this;
     }
-    governorOf(deliver.tenantId()).tell(deliver.command());
+    LiveGovernor governor = governorOf(deliver.tenantId());
+    if (idleNanos > 0) {
+      governor.lastUsedNanos = System.nanoTime();
+    }
+    governor.ref.tell(deliver.command());
     return this;
   }
 
@@ -94,9 +124,19 @@ public final class Governors extends AbstractBehavior<Governors.Command> {
     if (held != null) {
       hold(held, changed);
     } else {
-      ActorRef<Governor.Command> governor = live.get(tenantId);
+      LiveGovernor governor = live.get(tenantId);
       if (governor != null) {
-        governor.tell(changed);
+        governor.ref.tell(changed);
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onSweep() {
+    long now = System.nanoTime();
+    for (LiveGovernor governor : live.values()) {
+      if (now - governor.lastUsedNanos >= idleNanos) {
+        governor.ref.tell(Governor.PassivateIfIdle.INSTANCE);
       }
     }
     return this;
@@ -104,12 +144,13 @@ public final class Governors extends AbstractBehavior<Governors.Command> {
 
   private Behavior<Command> onIdleGovernor(IdleGovernor message) {
     String tenantId = message.idle().tenantId();
-    ActorRef<Governor.Command> governor = live.get(tenantId);
-    // an Idle from an incarnation that is already gone, or sent twice, changes nothing
-    if (governor != null && governor.equals(message.idle().governor())) {
+    LiveGovernor governor = live.get(tenantId);
+    // an Idle from an incarnation that is already gone, sent twice, or overtaken by a new message changes nothing
+    if (governor != null && governor.ref.equals(message.idle().governor())
+        && System.nanoTime() - governor.lastUsedNanos >= idleNanos) {
       live.remove(tenantId);
       heldWhilePassivating.put(tenantId, new ArrayList<>());
-      governor.tell(Governor.Stop.INSTANCE);
+      governor.ref.tell(Governor.Stop.INSTANCE);
     }
     return this;
   }
@@ -119,8 +160,8 @@ public final class Governors extends AbstractBehavior<Governors.Command> {
     live.remove(tenantId);
     List<Governor.Command> held = heldWhilePassivating.remove(tenantId);
     if (held != null && !held.isEmpty()) {
-      ActorRef<Governor.Command> fresh = governorOf(tenantId);
-      held.forEach(fresh::tell);
+      LiveGovernor fresh = governorOf(tenantId);
+      held.forEach(fresh.ref::tell);
     }
     return this;
   }
@@ -138,17 +179,16 @@ public final class Governors extends AbstractBehavior<Governors.Command> {
     }
   }
 
-  private ActorRef<Governor.Command> governorOf(String tenantId) {
-    ActorRef<Governor.Command> governor = live.get(tenantId);
+  private LiveGovernor governorOf(String tenantId) {
+    LiveGovernor governor = live.get(tenantId);
     if (governor != null) {
       return governor;
     }
-    governor = getContext().spawn(
-        Behaviors.supervise(Governor.create(tenantId, collaborators, settings))
-            .onFailure(SupervisorStrategy.restart()
-                .withLimit(settings.maxRestarts(), settings.restartWindow())),
+    ActorRef<Governor.Command> ref = getContext().spawn(
+        Behaviors.supervise(Governor.create(tenantId, collaborators, settings)).onFailure(restartStrategy),
         "governor-" + URLEncoder.encode(tenantId, StandardCharsets.UTF_8));
-    getContext().watchWith(governor, new GovernorTerminated(tenantId));
+    getContext().watchWith(ref, new GovernorTerminated(tenantId));
+    governor = new LiveGovernor(ref, System.nanoTime());
     live.put(tenantId, governor);
     return governor;
   }

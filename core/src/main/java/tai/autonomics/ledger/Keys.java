@@ -31,7 +31,7 @@ final class Keys {
   }
 
   static byte[] id(String id) {
-    if (id.length() == 32 && ReceiptCodec.kindOf(id) == ReceiptCodec.HEX) {
+    if (id.length() == 32 && CodecBytes.kindOf(id) == CodecBytes.HEX) {
       byte[] key = new byte[17];
       key[0] = HEX_ID;
       System.arraycopy(HexFormat.of().parseHex(id), 0, key, 1, 16);

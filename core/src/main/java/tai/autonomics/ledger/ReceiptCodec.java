@@ -1,8 +1,5 @@
 package tai.autonomics.ledger;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-
 /**
  * The compact binary form a receipt is stored in (format 1). Every field of the JSON form is kept, so the canonical
  * JSON and the hash are derived from it exactly; {@code seq} is not stored because the key holds it.
@@ -17,7 +14,6 @@ final class ReceiptCodec {
   /** Codes of the stored type byte: fixed here, so reordering the enum cannot change stored receipts. */
   private static final ReceiptType[] TYPES = {ReceiptType.TRANSITION, ReceiptType.REFUSAL, ReceiptType.ENTITLEMENT,
       ReceiptType.ACTION_ATTEMPT, ReceiptType.ACTION_RESULT};
-  private static final long EXACT = 1L << 53;
 
   private static final int ID = 1;
   private static final int STATE_FROM = 1 << 1;
@@ -39,15 +35,11 @@ final class ReceiptCodec {
   private static final int HASH = 1 << 17;
   private static final int ALL = (1 << 18) - 1;
 
-  static final int UTF8 = 0;
-  static final int HEX = 1;
-  static final int DECIMAL = 2;
-
   private ReceiptCodec() {}
 
   static byte[] encode(Receipt r) {
     Receipt.SignalRecord s = r.signal();
-    boolean integral = s != null && s.value() != null && isIntegral(s.value());
+    boolean integral = s != null && s.value() != null && CodecBytes.isIntegral(s.value());
     int flags = bit(r.id(), ID) | bit(r.stateFrom(), STATE_FROM) | bit(r.stateTo(), STATE_TO)
         | bit(r.reason(), REASON) | bit(r.actionId(), ACTION_ID) | bit(r.actionType(), ACTION_TYPE)
         | bit(r.attempts(), ATTEMPTS) | bit(r.messageId(), MESSAGE_ID) | bit(r.entitlementId(), ENTITLEMENT_ID)
@@ -57,12 +49,12 @@ final class ReceiptCodec {
       flags |= bit(s.metric(), METRIC) | bit(s.value(), VALUE) | bit(s.timestampMs(), SIGNAL_TIMESTAMP)
           | (integral ? VALUE_INTEGRAL : 0);
     }
-    Writer w = new Writer();
+    CodecBytes.Writer w = new CodecBytes.Writer();
     w.put(FORMAT);
     w.varLong(flags);
     w.put((byte) typeCode(r.type()));
     w.string(r.tenantId());
-    w.varLong(zigzag(exact(r.timestamp())));
+    w.varLong(CodecBytes.zigzag(exact(r.timestamp())));
     w.stringIf(r.id());
     w.stringIf(r.stateFrom());
     w.stringIf(r.stateTo());
@@ -70,7 +62,7 @@ final class ReceiptCodec {
     w.stringIf(r.actionId());
     w.stringIf(r.actionType());
     if (r.attempts() != null) {
-      w.varLong(zigzag(r.attempts()));
+      w.varLong(CodecBytes.zigzag(r.attempts()));
     }
     w.stringIf(r.messageId());
     w.stringIf(r.entitlementId());
@@ -79,13 +71,13 @@ final class ReceiptCodec {
       w.stringIf(s.metric());
       if (s.value() != null) {
         if (integral) {
-          w.varLong(zigzag((long) s.value().doubleValue()));
+          w.varLong(CodecBytes.zigzag((long) s.value().doubleValue()));
         } else {
           w.fixedLong(Double.doubleToLongBits(s.value()));
         }
       }
       if (s.timestampMs() != null) {
-        w.varLong(zigzag(exact(s.timestampMs())));
+        w.varLong(CodecBytes.zigzag(exact(s.timestampMs())));
       }
     }
     w.stringIf(r.policy());
@@ -96,7 +88,7 @@ final class ReceiptCodec {
 
   /** Decodes a stored value; {@code seq} comes from its key. Throws IllegalArgumentException on any bad byte. */
   static Receipt decode(long seq, byte[] bytes) {
-    Reader in = new Reader(bytes);
+    CodecBytes.Reader in = new CodecBytes.Reader(bytes);
     if (in.get() != FORMAT) {
       throw new IllegalArgumentException("unknown receipt format " + bytes[0]);
     }
@@ -114,7 +106,7 @@ final class ReceiptCodec {
       throw new IllegalArgumentException("unknown receipt type code " + code);
     }
     String tenant = in.string();
-    long timestamp = exact(unzigzag(in.varLong()));
+    long timestamp = exact(CodecBytes.unzigzag(in.varLong()));
     String id = in.stringIf(flags, ID);
     String stateFrom = in.stringIf(flags, STATE_FROM);
     String stateTo = in.stringIf(flags, STATE_TO);
@@ -123,7 +115,7 @@ final class ReceiptCodec {
     String actionType = in.stringIf(flags, ACTION_TYPE);
     Integer attempts = null;
     if ((flags & ATTEMPTS) != 0) {
-      long value = unzigzag(in.varLong());
+      long value = CodecBytes.unzigzag(in.varLong());
       if (value != (int) value) {
         throw new IllegalArgumentException("attempts out of range");
       }
@@ -136,7 +128,7 @@ final class ReceiptCodec {
     if ((flags & SIGNAL) != 0) {
       String metric = in.stringIf(flags, METRIC);
       Double value = (flags & VALUE) == 0 ? null : in.doubleValue((flags & VALUE_INTEGRAL) != 0);
-      Long at = (flags & SIGNAL_TIMESTAMP) == 0 ? null : exact(unzigzag(in.varLong()));
+      Long at = (flags & SIGNAL_TIMESTAMP) == 0 ? null : exact(CodecBytes.unzigzag(in.varLong()));
       signal = new Receipt.SignalRecord(metric, value, at);
     }
     String policy = in.stringIf(flags, POLICY);
@@ -171,204 +163,4 @@ final class ReceiptCodec {
     return value == null ? 0 : bit;
   }
 
-  /** Whole values (most metrics) are stored as varints; -0.0 and huge values keep their 8 bytes. */
-  static boolean isIntegral(double v) {
-    return v == Math.rint(v) && Math.abs(v) <= EXACT && Double.doubleToRawLongBits(v) != Long.MIN_VALUE;
-  }
-
-  static int kindOf(String s) {
-    int n = s.length();
-    if (n == 0) {
-      return UTF8;
-    }
-    boolean digits = true;
-    boolean hex = n % 2 == 0;
-    for (int i = 0; i < n && (digits || hex); i++) {
-      char c = s.charAt(i);
-      boolean digit = c >= '0' && c <= '9';
-      digits &= digit;
-      hex &= digit || (c >= 'a' && c <= 'f');
-    }
-    if (digits && n <= 18 && (n == 1 || s.charAt(0) != '0')) {
-      return DECIMAL;
-    }
-    return hex ? HEX : UTF8;
-  }
-
-  static long zigzag(long v) {
-    return (v << 1) ^ (v >> 63);
-  }
-
-  static long unzigzag(long v) {
-    return (v >>> 1) ^ -(v & 1);
-  }
-
-  private static final class Writer {
-    private byte[] buf = new byte[192];
-    private int len;
-
-    void put(byte b) {
-      if (len == buf.length) {
-        buf = Arrays.copyOf(buf, buf.length * 2);
-      }
-      buf[len++] = b;
-    }
-
-    void varLong(long v) {
-      while ((v & ~0x7FL) != 0) {
-        put((byte) ((v & 0x7F) | 0x80));
-        v >>>= 7;
-      }
-      put((byte) v);
-    }
-
-    void fixedLong(long v) {
-      for (int shift = 56; shift >= 0; shift -= 8) {
-        put((byte) (v >>> shift));
-      }
-    }
-
-    void stringIf(String s) {
-      if (s != null) {
-        string(s);
-      }
-    }
-
-    void string(String s) {
-      int kind = kindOf(s);
-      if (kind == DECIMAL) {
-        varLong((long) s.length() << 2 | DECIMAL);
-        varLong(Long.parseLong(s));
-      } else if (kind == HEX) {
-        varLong((long) s.length() << 2 | HEX);
-        for (int i = 0; i < s.length(); i += 2) {
-          put((byte) (Character.digit(s.charAt(i), 16) << 4 | Character.digit(s.charAt(i + 1), 16)));
-        }
-      } else {
-        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-        varLong((long) utf8.length << 2 | UTF8);
-        if (len + utf8.length > buf.length) {
-          buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + utf8.length));
-        }
-        System.arraycopy(utf8, 0, buf, len, utf8.length);
-        len += utf8.length;
-      }
-    }
-
-    byte[] toBytes() {
-      return Arrays.copyOf(buf, len);
-    }
-  }
-
-  private static final class Reader {
-    private final byte[] buf;
-    private int pos;
-
-    Reader(byte[] buf) {
-      this.buf = buf;
-    }
-
-    int get() {
-      if (pos >= buf.length) {
-        throw new IllegalArgumentException("receipt value ends early");
-      }
-      return buf[pos++];
-    }
-
-    /** Only the shortest form is accepted, so each number has exactly one encoding. */
-    long varLong() {
-      long result = 0;
-      for (int shift = 0; shift < 64; shift += 7) {
-        int b = get();
-        result |= (long) (b & 0x7F) << shift;
-        if ((b & 0x80) == 0) {
-          if (b == 0 && shift > 0 || shift == 63 && (b & 0x7E) != 0) {
-            throw new IllegalArgumentException("non-canonical varint");
-          }
-          return result;
-        }
-      }
-      throw new IllegalArgumentException("varint too long");
-    }
-
-    String stringIf(int flags, int bit) {
-      return (flags & bit) == 0 ? null : string();
-    }
-
-    String string() {
-      long header = varLong();
-      int kind = (int) (header & 3);
-      long n = header >>> 2;
-      String s = switch (kind) {
-        case DECIMAL -> Long.toString(varLong());
-        case HEX -> new String(hexChars(n));
-        case UTF8 -> utf8(n);
-        default -> throw new IllegalArgumentException("unknown string kind " + kind);
-      };
-      if (kind != UTF8 && s.length() != n || kindOf(s) != kind) {
-        throw new IllegalArgumentException("non-canonical string");
-      }
-      return s;
-    }
-
-    private char[] hexChars(long n) {
-      if (n % 2 != 0 || n / 2 > buf.length - pos) {
-        throw new IllegalArgumentException("bad hex string length");
-      }
-      char[] chars = new char[(int) n];
-      for (int i = 0; i < chars.length; i += 2) {
-        int b = buf[pos++] & 0xFF;
-        chars[i] = Character.forDigit(b >> 4, 16);
-        chars[i + 1] = Character.forDigit(b & 0xF, 16);
-      }
-      return chars;
-    }
-
-    private String utf8(long n) {
-      if (n > buf.length - pos) {
-        throw new IllegalArgumentException("string longer than the value");
-      }
-      int start = pos;
-      pos += (int) n;
-      boolean ascii = true;
-      for (int i = start; i < pos && ascii; i++) {
-        ascii = buf[i] >= 0;
-      }
-      if (ascii) {
-        return new String(buf, start, (int) n, StandardCharsets.US_ASCII);
-      }
-      String text = new String(buf, start, (int) n, StandardCharsets.UTF_8);
-      byte[] again = text.getBytes(StandardCharsets.UTF_8);
-      // malformed bytes decode to U+FFFD and would not encode back to themselves
-      if (!Arrays.equals(again, 0, again.length, buf, start, pos)) {
-        throw new IllegalArgumentException("string is not valid UTF-8");
-      }
-      return text;
-    }
-
-    double doubleValue(boolean integral) {
-      if (integral) {
-        long value = unzigzag(varLong());
-        if (Math.abs(value) > EXACT) {
-          throw new IllegalArgumentException("integral value out of range");
-        }
-        return value;
-      }
-      long bits = 0;
-      for (int i = 0; i < 8; i++) {
-        bits = bits << 8 | (get() & 0xFF);
-      }
-      double value = Double.longBitsToDouble(bits);
-      if (isIntegral(value) || Double.doubleToLongBits(value) != bits) {
-        throw new IllegalArgumentException("non-canonical double");
-      }
-      return value;
-    }
-
-    void expectEnd() {
-      if (pos != buf.length) {
-        throw new IllegalArgumentException((buf.length - pos) + " bytes after the receipt");
-      }
-    }
-  }
 }

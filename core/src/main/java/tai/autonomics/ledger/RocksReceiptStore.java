@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rocksdb.LogFile;
@@ -27,6 +28,11 @@ public final class RocksReceiptStore implements ReceiptStore {
   private static final byte[] EMPTY = new byte[0];
 
   private final RocksLayout db;
+  /**
+   * Tenant heads as last written, so a group commit and the Ledger's boot reads need no lookup; one small entry per
+   * tenant, as the Ledger itself keeps. Only {@link #append} writes heads, so the cache cannot go stale.
+   */
+  private final Map<String, TenantHead> heads = new ConcurrentHashMap<>();
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private volatile boolean closed;
   private volatile long lastSeq;
@@ -48,7 +54,7 @@ public final class RocksReceiptStore implements ReceiptStore {
     }
     read(() -> {
       long expected = lastSeq;
-      Map<String, TenantHead> heads = new HashMap<>();
+      Map<String, TenantHead> written = new HashMap<>();
       try (WriteBatch write = new WriteBatch()) {
         for (Receipt receipt : batch) {
           if (!receipt.isSealed() || receipt.id() == null || receipt.seq() == null) {
@@ -67,14 +73,15 @@ public final class RocksReceiptStore implements ReceiptStore {
           if (receipt.type() == ReceiptType.ENTITLEMENT) {
             write.put(db.handle(Family.ENTITLEMENTS), Keys.utf8(receipt.tenantId()), seq);
           }
-          TenantHead previous = heads.containsKey(receipt.tenantId())
-              ? heads.get(receipt.tenantId()) : readHead(receipt.tenantId()).orElse(null);
-          heads.put(receipt.tenantId(), previous == null ? TenantHead.first(receipt) : previous.advancedBy(receipt));
+          TenantHead previous = written.containsKey(receipt.tenantId())
+              ? written.get(receipt.tenantId()) : readHead(receipt.tenantId()).orElse(null);
+          written.put(receipt.tenantId(), previous == null ? TenantHead.first(receipt) : previous.advancedBy(receipt));
         }
-        for (TenantHead head : heads.values()) {
+        for (TenantHead head : written.values()) {
           write.put(db.handle(Family.HEADS), Keys.utf8(head.tenantId()), Keys.head(head));
         }
         db.write(write, sync);
+        heads.putAll(written);
       } catch (RocksDBException e) {
         throw new ReceiptStoreException("ledger write failed: " + e.getMessage(), e);
       }
@@ -151,8 +158,17 @@ public final class RocksReceiptStore implements ReceiptStore {
   }
 
   private Optional<TenantHead> readHead(String tenantId) throws RocksDBException {
+    TenantHead cached = heads.get(tenantId);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
     byte[] value = db.get(Family.HEADS, Keys.utf8(tenantId));
-    return value == null ? Optional.empty() : Optional.of(Keys.headOf(tenantId, value));
+    if (value == null) {
+      return Optional.empty();
+    }
+    TenantHead stored = Keys.headOf(tenantId, value);
+    heads.putIfAbsent(tenantId, stored);
+    return Optional.of(stored);
   }
 
   @Override

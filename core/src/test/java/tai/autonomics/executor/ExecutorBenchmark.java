@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,8 @@ import tai.autonomics.ledger.MemoryReceiptStore;
  */
 public final class ExecutorBenchmark {
   private static final String[] SEED_TYPES = {"scale", "rollback", "throttle"};
+  private static final String SEED_LATENCIES =
+      "simulated.types { scale { latency = 5ms }, rollback { latency = 10ms }, throttle { latency = 2ms } }\n";
 
   private final ActorTestKit kit;
   private final boolean withLedger;
@@ -58,6 +61,7 @@ public final class ExecutorBenchmark {
         withLedger ? "memory store, durability off" : "none (receipts dropped)");
     try {
       if (scenario.equals("all") || scenario.equals("overhead")) {
+        bench.baseline();
         bench.overhead();
       }
       if (scenario.equals("all") || scenario.equals("bursts")) {
@@ -82,9 +86,25 @@ public final class ExecutorBenchmark {
     run.stop();
   }
 
+  /**
+   * The same sender and collector with an actor that answers every Execute at once: the floor this machine and
+   * harness put under any executor (thread hand-offs, scheduling noise, GC).
+   */
+  private void baseline() throws Exception {
+    Run echo = start("simulated.latency = 0ms").withExecutor(kit.spawn(Behaviors.receive(ActionExecutor.Command.class)
+        .onMessage(ActionExecutor.Execute.class, execute -> {
+          execute.replyTo().tell(new ActionOutcome.Completed(execute.action().id(), "echo", 1));
+          return Behaviors.same();
+        }).build(), "echo"));
+    echo.open(10_000, 3, "noop");
+    Result result = echo.open(10_000, 10, "noop");
+    System.out.printf("baseline (an actor answering at once), open model 10,000/s for 10 s: %s%n", result.summary());
+    echo.stop();
+  }
+
   private void bursts() throws Exception {
     for (String latency : List.of("seed", "zero")) {
-      Run run = start(latency.equals("seed") ? "" : "simulated.latency = 0ms");
+      Run run = start(latency.equals("seed") ? SEED_LATENCIES : "simulated.latency = 0ms");
       String[] types = latency.equals("seed") ? SEED_TYPES : new String[] {"noop"};
       run.burst(200, types);
       Histogram wait = new Histogram(3);
@@ -105,7 +125,7 @@ public final class ExecutorBenchmark {
   }
 
   private void utilisation() throws Exception {
-    Run run = start("");
+    Run run = start(SEED_LATENCIES);
     run.open(1000, 2, SEED_TYPES);
     for (int rate : new int[] {1000, 2500, 4000, 4500}) {
       Result result = run.open(rate, 5, SEED_TYPES);
@@ -113,7 +133,7 @@ public final class ExecutorBenchmark {
     }
     run.stop();
     // the seed's 2000-action case, with room to queue them all (the default queue refuses beyond 1000 + 30)
-    Run roomy = start("queue-capacity = 2000");
+    Run roomy = start(SEED_LATENCIES + "queue-capacity = 2000");
     roomy.burst(200, SEED_TYPES);
     Result all = roomy.burst(2000, SEED_TYPES);
     System.out.printf("seed latencies, 2000 actions at once, queue-capacity 2000: %s%n", all.summary());
@@ -162,7 +182,7 @@ public final class ExecutorBenchmark {
 
   /** What one round measured. */
   record Result(int actions, double seconds, Histogram endToEnd, Histogram queueWait, Map<String, Histogram> byType,
-      Map<String, Long> outcomes, double utilisation) {
+      Map<String, Long> outcomes, double utilisation, double cpuMicrosPerAction) {
     String summary() {
       StringBuilder types = new StringBuilder();
       if (byType.size() > 1) {
@@ -170,8 +190,8 @@ public final class ExecutorBenchmark {
             h.getValueAtPercentile(99) / 1e6)));
       }
       return String.format("%,d actions in %.2f s (%,.0f/s); end to end %s; queue wait %s; utilisation %.1f %%%s; "
-          + "outcomes %s", actions, seconds, actions / seconds, percentiles(endToEnd), percentiles(queueWait),
-          utilisation * 100, types, outcomes);
+          + "process CPU %.1f us/action; outcomes %s", actions, seconds, actions / seconds, percentiles(endToEnd),
+          percentiles(queueWait), utilisation * 100, types, cpuMicrosPerAction, outcomes);
     }
   }
 
@@ -182,6 +202,11 @@ public final class ExecutorBenchmark {
 
   private record Run(ActorTestKit kit, ActorRef<ActionExecutor.Command> executor, ActorRef<Ledger.Command> ledger,
       MeterRegistry registry, ExecutorSettings settings, Recorder recorder) {
+
+    Run withExecutor(ActorRef<ActionExecutor.Command> replacement) {
+      kit.stop(executor);
+      return new Run(kit, replacement, ledger, registry, settings, recorder);
+    }
 
     /** Open model: Poisson arrivals at {@code rate}, each sent at its intended time or as soon after as possible. */
     Result open(int rate, int seconds, String... types) throws Exception {
@@ -212,6 +237,7 @@ public final class ExecutorBenchmark {
       CompletableFuture<Collected> done = new CompletableFuture<>();
       ActorRef<ActionOutcome> collector = kit.spawn(collect(n, types, done), "collector-" + System.nanoTime());
       double busyBefore = busySeconds();
+      long cpuBefore = processCpuNanos();
       // an open round starts 5 ms ahead, so the first intended send times are not already late
       long t0 = System.nanoTime() + (intended != null ? TimeUnit.MILLISECONDS.toNanos(5) : 0);
       long[] sent = recorder.sent;
@@ -230,6 +256,7 @@ public final class ExecutorBenchmark {
       Collected collected = done.get(120, TimeUnit.SECONDS);
       double elapsed = (collected.lastEnd - t0) / 1e9;
       double utilisation = (busySeconds() - busyBefore) / (settings.maxWorkers() * elapsed);
+      double cpuMicrosPerAction = (processCpuNanos() - cpuBefore) / 1e3 / n;
       Histogram wait = new Histogram(3);
       long[] started = recorder.started;
       for (int i = 0; i < n; i++) {
@@ -241,11 +268,19 @@ public final class ExecutorBenchmark {
       if (receiptsFailed != null && receiptsFailed.count() > 0) {
         collected.outcomes.put("receipts_not_written(total)", (long) receiptsFailed.count());
       }
-      return new Result(n, elapsed, collected.endToEnd, wait, collected.byType, collected.outcomes, utilisation);
+      return new Result(n, elapsed, collected.endToEnd, wait, collected.byType, collected.outcomes, utilisation,
+          cpuMicrosPerAction);
+    }
+
+    /** CPU time of the whole process (all threads: sender, actors, ledger, GC, JIT). */
+    private static long processCpuNanos() {
+      return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+          .getProcessCpuTime();
     }
 
     private double busySeconds() {
-      return registry.find("autonomics.executor.busy").functionCounter().count();
+      var busy = registry.find("autonomics.executor.busy").functionCounter();
+      return busy == null ? 0 : busy.count();
     }
 
     private Behavior<ActionOutcome> collect(int n, String[] types, CompletableFuture<Collected> done) {

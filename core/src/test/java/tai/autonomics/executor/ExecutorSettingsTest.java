@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ExecutorSettingsTest {
 
   @Test
-  void defaultsAreTheOriginalPoolAndTheSeedLatencies() {
+  void defaultsAreTheOriginalPool() {
     ExecutorSettings settings = ActionExecutorTest.settings("");
     assertEquals(10, settings.poolSize());
     assertEquals(20, settings.maxOverflow());
@@ -24,9 +24,8 @@ class ExecutorSettingsTest {
     assertEquals(Duration.ofSeconds(30), settings.deadline());
     assertEquals(3, settings.maxAttempts());
     assertEquals("simulated", settings.effectorFor("scale"));
-    assertEquals(Duration.ofMillis(5), settings.simulated().forType("scale").latencyMin());
-    assertEquals(Duration.ofMillis(10), settings.simulated().forType("rollback").latencyMax());
-    assertEquals(Duration.ofMillis(2), settings.simulated().forType("throttle").latencyMin());
+    assertEquals(new ExecutorSettings.Profile(Duration.ofMillis(5), Duration.ofMillis(5), 0.0),
+        settings.simulated().forType("rollback"), "one fixed latency for every type unless types say otherwise");
   }
 
   @Test
@@ -45,8 +44,7 @@ class ExecutorSettingsTest {
         settings.simulated().forType("unknown"));
     assertEquals(new ExecutorSettings.Profile(Duration.ofMillis(4), Duration.ofMillis(4), 0.5),
         settings.simulated().forType("scale"), "a type setting only latency gets a fixed latency");
-    // throttle's latency (2 ms) comes from reference.conf's types, which these overrides merge with
-    assertEquals(new ExecutorSettings.Profile(Duration.ofMillis(2), Duration.ofMillis(9), 0.0),
+    assertEquals(new ExecutorSettings.Profile(Duration.ofMillis(1), Duration.ofMillis(9), 0.0),
         settings.simulated().forType("throttle"));
   }
 
@@ -78,5 +76,19 @@ class ExecutorSettingsTest {
     assertEquals(Effector.retryable("simulated_failure"),
         effector.attempt(new Action("c".repeat(32), "t", "broken", Map.of()), 1).toCompletableFuture().join());
     assertEquals("scaled", SimulatedEffector.resultOf("scale_up"));
+  }
+
+  @Test
+  void eachTypeGetsItsConfiguredEffector() {
+    ExecutorSettings settings = ActionExecutorTest.settings("""
+        effectors { rollback = log, throttle = webhook }
+        webhook { url = "http://127.0.0.1:9/hook", secret = "s" }
+        """);
+    Effectors effectors = Effectors.create(settings, Runnable::run);
+    assertTrue(effectors.forType("scale") instanceof SimulatedEffector);
+    assertTrue(effectors.forType("rollback") instanceof LogEffector);
+    assertTrue(effectors.forType("throttle") instanceof WebhookEffector);
+    assertEquals(Effector.succeeded("logged"), effectors.forType("rollback")
+        .attempt(new Action("d".repeat(32), "t", "rollback", Map.of("release", "v1")), 1).toCompletableFuture().join());
   }
 }

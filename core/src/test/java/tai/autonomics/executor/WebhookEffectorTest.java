@@ -173,9 +173,11 @@ class WebhookEffectorTest {
   void aReceiverThatDoesNotAnswerInTimeIsRetriedAsATimeout() throws Exception {
     Action action = ActionExecutorTest.action("tenant-slow", "rollback");
     assertEquals(new ActionOutcome.Failed(action.id(), "webhook_timeout", 3), run(executorPosting("/slow", "1s"), action));
-    // the client gives up on the third attempt before a busy receiver may even have counted it
+    // the attempts count is the client's; on a loaded machine a timed-out attempt may never reach the receiver
+    // (the request timeout covers connecting), so the receiver is only required to have seen some, never more
     testKit.createTestProbe().awaitAssert(() -> {
-      assertEquals(3, callsPerAction.get(action.id()).get());
+      int calls = callsPerAction.getOrDefault(action.id(), new AtomicInteger()).get();
+      assertTrue(calls >= 1 && calls <= 3, "calls at the receiver: " + calls);
       return null;
     });
   }

@@ -221,6 +221,17 @@ class GovernorTest {
     assertEquals(2, view.receiveMessage().signals());
   }
 
+  @Test
+  void anEntitlementChangeArrivingDuringBootIsAppliedAfterIt() {
+    Tenant t = new Tenant();
+    t.governor.tell(new Governor.EntitlementChanged(status(t.id, EntitlementState.SUSPENDED, "base")));
+    TestProbe<StatusReply<Receipt>> signal = t.send(10.0);
+    t.active();
+    assertDecision(received(signal), ReceiptType.REFUSAL, "refusing", "refusing", Governor.ENTITLEMENT_INACTIVE);
+    assertDecision(store.page(t.id, 0, 100).get(0), ReceiptType.TRANSITION, "stable", "refusing",
+        Governor.ENTITLEMENT_INACTIVE);
+  }
+
   // stable and warning
 
   @Test

@@ -162,7 +162,7 @@ public final class ResourceSampler implements AutoCloseable {
   }
 
   /** Least-squares slope of heap over time, bytes per second; 0 with fewer than two samples. */
-  static double slope(List<Sample> taken) {
+  public static double slope(List<Sample> taken) {
     int n = taken.size();
     if (n < 2) {
       return 0;

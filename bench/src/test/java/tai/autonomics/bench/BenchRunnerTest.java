@@ -1,0 +1,47 @@
+package tai.autonomics.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The runner's command line: the seed's suite names and options. */
+class BenchRunnerTest {
+  @Test
+  void defaultsToAllSuitesInTheFullProfile() {
+    BenchRunner.Options options = BenchRunner.parse(new String[] {});
+    assertEquals(List.of("http", "governor", "ledger", "executor", "stress"), options.suites());
+    assertEquals("full", options.profile());
+    assertEquals(3600, options.timeoutSeconds());
+  }
+
+  @Test
+  void quickRunsEverySuiteScaledDown() {
+    BenchRunner.Options options = BenchRunner.parse(new String[] {"quick", "--report", "--verbose"});
+    assertEquals(5, options.suites().size());
+    assertEquals("quick", options.profile());
+    assertTrue(options.report() && options.verbose());
+  }
+
+  @Test
+  void oneSuiteWithOptions() {
+    BenchRunner.Options options = BenchRunner.parse(new String[] {"ledger", "--profile", "quick", "--timeout", "90",
+        "--baseline", "base.json", "--results", "out", "--no-assert"});
+    assertEquals(List.of("ledger"), options.suites());
+    assertEquals(90, options.timeoutSeconds());
+    assertEquals(Path.of("base.json"), options.baseline());
+    assertEquals(Path.of("out"), options.results());
+    assertTrue(!options.assertTargets());
+  }
+
+  @Test
+  void badArgumentsAreRefused() {
+    assertThrows(IllegalArgumentException.class, () -> BenchRunner.parse(new String[] {"everything"}));
+    assertThrows(IllegalArgumentException.class, () -> BenchRunner.parse(new String[] {"--profile", "huge"}));
+    assertThrows(IllegalArgumentException.class, () -> BenchRunner.parse(new String[] {"--timeout"}));
+    assertThrows(IllegalArgumentException.class, () -> BenchRunner.parse(new String[] {"--fast"}));
+  }
+}

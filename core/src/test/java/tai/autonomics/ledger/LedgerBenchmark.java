@@ -1,0 +1,279 @@
+package tai.autonomics.ledger;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.pattern.StatusReply;
+
+/**
+ * Ledger numbers for the closing note, measured on the machine it runs on (not a unit test: it asserts nothing and
+ * its numbers depend on the machine). Run from the repository root:
+ * <pre>
+ * mvn -B -q -o test-compile dependency:build-classpath -pl core -Dmdep.includeScope=test \
+ *     -Dmdep.outputFile=target/bench.cp
+ * java -cp core/target/test-classes:core/target/classes:$(cat core/target/bench.cp) \
+ *     tai.autonomics.ledger.LedgerBenchmark
+ * </pre>
+ * Optional argument: seconds of the throughput run (default 10).
+ */
+public final class LedgerBenchmark {
+  private static final int APPENDERS = 64;
+
+  private LedgerBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+    Config config = ConfigFactory.load();
+    Path root = Files.createTempDirectory("ledger-bench");
+    try {
+      System.out.printf("cores %d, java %s%n", Runtime.getRuntime().availableProcessors(),
+          System.getProperty("java.version"));
+      hashing();
+      try (RocksReceiptStore rocks = RocksReceiptStore.open(root.resolve("durable"))) {
+        ControlledStore store = new ControlledStore(rocks);
+        withLedger(config, store, true, (system, ledger) -> {
+          throughput(system, ledger, seconds);
+          List<Integer> batches = store.batchSizes();
+          System.out.printf("  group commits: %d, mean %.1f receipts each%n", batches.size(),
+              batches.stream().mapToInt(Integer::intValue).average().orElse(0));
+          latency("durable append alone", system, ledger, 500, 2000);
+        });
+      }
+      try (RocksReceiptStore store = RocksReceiptStore.open(root.resolve("unsynced"))) {
+        withLedger(config, store, false,
+            (system, ledger) -> latency("non-durable append", system, ledger, 50_000, 100_000));
+      }
+      try (RocksReceiptStore store = RocksReceiptStore.open(root.resolve("reads"))) {
+        reads(store);
+      }
+    } finally {
+      try (Stream<Path> files = Files.walk(root)) {
+        files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
+    }
+  }
+
+  @FunctionalInterface
+  private interface Run {
+    void with(ActorSystem<Void> system, ActorRef<Ledger.Command> ledger) throws Exception;
+  }
+
+  private static void withLedger(Config config, ReceiptStore store, boolean durable, Run run) throws Exception {
+    LedgerSettings settings = new LedgerSettings("rocksdb", Path.of("."), durable, 4096, 100_000);
+    CompletableFuture<ActorRef<Ledger.Command>> spawned = new CompletableFuture<>();
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(context -> {
+      spawned.complete(context.spawn(Ledger.create(store, settings), "ledger",
+          DispatcherSelector.fromConfig("autonomics.ledger.dispatcher")));
+      return Behaviors.empty();
+    }), "ledger-bench", config);
+    try {
+      run.with(system, spawned.get());
+    } finally {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** CPU time of the JVM's Java threads by pool (digits dropped from names); native RocksDB threads are not in it. */
+  private static java.util.Map<String, Long> threadCpu() {
+    var bean = java.lang.management.ManagementFactory.getThreadMXBean();
+    java.util.Map<String, Long> groups = new java.util.TreeMap<>();
+    for (var info : bean.getThreadInfo(bean.getAllThreadIds())) {
+      if (info != null) {
+        long nanos = bean.getThreadCpuTime(info.getThreadId());
+        groups.merge(info.getThreadName().replaceAll("[0-9]+", "N"), Math.max(0, nanos), Long::sum);
+      }
+    }
+    return groups;
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /** Pub/Sub-like message ids (17 digits), unique: a repeat would be answered as a duplicate, not written. */
+  private static final java.util.concurrent.atomic.AtomicLong MESSAGE_IDS =
+      new java.util.concurrent.atomic.AtomicLong(10_000_000_000_000_000L);
+  private static final String[] TENANTS = new String[1000];
+
+  static {
+    for (int i = 0; i < TENANTS.length; i++) {
+      TENANTS[i] = String.format("tenant-%04d", i);
+    }
+  }
+
+  private static Receipt draft(Random random, int tenants) {
+    return Receipt.draft(ReceiptType.TRANSITION, TENANTS[random.nextInt(tenants)])
+        .states("stable", "warning").reason("cpu above 60").policy("base")
+        .signal("cpu", (double) random.nextInt(100), System.currentTimeMillis())
+        .messageId(Long.toString(MESSAGE_IDS.incrementAndGet())).build();
+  }
+
+  private static void hashing() {
+    Random random = new Random(1);
+    Receipt draft = draft(random, 100);
+    int n = 300_000;
+    long best = Long.MAX_VALUE;
+    for (int round = 0; round < 5; round++) {
+      long start = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        ReceiptHasher.seal(draft, i + 1, Receipt.GENESIS_HASH);
+      }
+      best = Math.min(best, (System.nanoTime() - start) / n);
+    }
+    System.out.printf("seal (id + JCS + SHA-256): %d ns per receipt (best of 5 x %d)%n", best, n);
+  }
+
+  /** 64 appender actors, each sending its next Append when the previous one is answered. */
+  private static void throughput(ActorSystem<Void> system, ActorRef<Ledger.Command> ledger, int seconds)
+      throws Exception {
+    LongAdder answered = new LongAdder();
+    LongAdder errors = new LongAdder();
+    java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+    for (int i = 0; i < APPENDERS; i++) {
+      system.systemActorOf(appender(ledger, answered, errors, running::get, i), "appender-" + i,
+          org.apache.pekko.actor.typed.Props.empty());
+    }
+    Thread.sleep(2_000); // warm-up
+    long before = answered.sum();
+    long cpuBefore = processCpuNanos();
+    java.util.Map<String, Long> threadsBefore = threadCpu();
+    long start = System.nanoTime();
+    Thread.sleep(seconds * 1000L);
+    long count = answered.sum() - before;
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    double cpuPerReceipt = (processCpuNanos() - cpuBefore) / 1e3 / Math.max(1, count);
+    java.util.Map<String, Long> threadsAfter = threadCpu();
+    threadsAfter.forEach((group, nanos) -> System.out.printf("    %s: %.1f µs per receipt%n", group,
+        (nanos - threadsBefore.getOrDefault(group, 0L)) / 1e3 / Math.max(1, count)));
+    running.set(false);
+    System.out.printf("durable appends, %d concurrent appenders: %.0f receipts/s (%d in %.1f s, %d errors)%n",
+        APPENDERS, count / elapsed, count, elapsed, errors.sum());
+    // CPU time does not depend on what else the machine runs: it says what free cores would give
+    System.out.printf("  process CPU per receipt: %.1f µs (appenders, ledger, RocksDB and GC together)%n",
+        cpuPerReceipt);
+    Thread.sleep(500);
+  }
+
+  private static Behavior<StatusReply<Receipt>> appender(ActorRef<Ledger.Command> ledger, LongAdder answered,
+      LongAdder errors, Supplier<Boolean> running, int seed) {
+    return Behaviors.setup(context -> {
+      Random random = new Random(seed);
+      ledger.tell(new Ledger.Append(draft(random, 1000), context.getSelf()));
+      return Behaviors.receiveMessage(reply -> {
+        if (reply.isSuccess()) {
+          answered.increment();
+        } else {
+          errors.increment();
+        }
+        if (!running.get()) {
+          return Behaviors.stopped();
+        }
+        ledger.tell(new Ledger.Append(draft(random, 1000), context.getSelf()));
+        return Behaviors.same();
+      });
+    });
+  }
+
+  /** One appender alone: send, wait for the answer, send the next; time from send to answer. */
+  private static void latency(String name, ActorSystem<Void> system, ActorRef<Ledger.Command> ledger, int warmup,
+      int measured) throws Exception {
+    Histogram histogram = new Histogram(3);
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    system.systemActorOf(Behaviors.<StatusReply<Receipt>>setup(context -> {
+      Random random = new Random(7);
+      long[] sent = {System.nanoTime()};
+      int[] count = {0};
+      ledger.tell(new Ledger.Append(draft(random, 1000), context.getSelf()));
+      return Behaviors.receiveMessage(reply -> {
+        long now = System.nanoTime();
+        if (count[0]++ >= warmup) {
+          histogram.recordValue(now - sent[0]);
+        }
+        if (count[0] >= warmup + measured) {
+          done.complete(null);
+          return Behaviors.stopped();
+        }
+        sent[0] = System.nanoTime();
+        ledger.tell(new Ledger.Append(draft(random, 1000), context.getSelf()));
+        return Behaviors.same();
+      });
+    }), "latency-" + name.replace(' ', '-'), org.apache.pekko.actor.typed.Props.empty());
+    done.get(10, TimeUnit.MINUTES);
+    print(name, histogram);
+  }
+
+  private static void reads(RocksReceiptStore store) throws IOException {
+    int tenants = 100;
+    int count = 200_000;
+    TestChains chains = new TestChains(0);
+    Random random = new Random(3);
+    List<Receipt> all = new java.util.ArrayList<>(count);
+    for (int from = 0; from < count; from += 1000) {
+      List<Receipt> batch = new java.util.ArrayList<>(1000);
+      for (int i = 0; i < 1000; i++) {
+        batch.add(chains.seal(draft(random, tenants)));
+      }
+      store.append(batch, false);
+      all.addAll(batch);
+    }
+    store.compact();
+    long sst = store.sstBytesByFamily().values().stream().mapToLong(Long::longValue).sum();
+    System.out.printf("bytes on disk after compaction: %.1f per receipt (%d receipts, SST by family %s; "
+        + "stats incl. WAL %d)%n", (double) sst / count, count, store.sstBytesByFamily(),
+        store.stats().bytesOnDisk());
+    for (int round = 0; round < 2; round++) {
+      Histogram byId = new Histogram(3);
+      Histogram byMessageId = new Histogram(3);
+      Histogram page = new Histogram(3);
+      for (int i = 0; i < 100_000; i++) {
+        Receipt target = all.get(random.nextInt(count));
+        long start = System.nanoTime();
+        store.get(target.id()).orElseThrow();
+        long middle = System.nanoTime();
+        store.findByMessageId(target.messageId()).orElseThrow();
+        long end = System.nanoTime();
+        byId.recordValue(middle - start);
+        byMessageId.recordValue(end - middle);
+      }
+      for (int i = 0; i < 20_000; i++) {
+        String tenant = TENANTS[random.nextInt(tenants)];
+        long after = random.nextInt(count - 30_000);
+        long start = System.nanoTime();
+        int size = store.page(tenant, after, 100).size();
+        page.recordValue(System.nanoTime() - start);
+        if (size != 100) {
+          throw new IllegalStateException("short page: " + size);
+        }
+      }
+      if (round == 1) {
+        print("read by id", byId);
+        print("read by messageId", byMessageId);
+        print("tenant page of 100", page);
+      }
+    }
+  }
+
+  private static void print(String name, Histogram histogram) {
+    System.out.printf("%s: p50 %.1f µs, p99 %.1f µs, p99.9 %.1f µs, max %.1f µs (n=%d)%n", name,
+        histogram.getValueAtPercentile(50) / 1e3, histogram.getValueAtPercentile(99) / 1e3,
+        histogram.getValueAtPercentile(99.9) / 1e3, histogram.getMaxValue() / 1e3, histogram.getTotalCount());
+  }
+}
