@@ -30,6 +30,7 @@ public final class ClusterMain {
       packs = PolicyPacks.create(config);
       HttpSettings.create(config);
       postgres = PostgresSettings.create(config);
+      ShardingRole.require(config);
       if (!"postgres".equals(settings.ledger().store())) {
         throw new IllegalArgumentException("cluster mode needs the shared ledger: autonomics.ledger.store = postgres, "
             + "not " + settings.ledger().store());
