@@ -3,13 +3,19 @@ package tai.autonomics.ledger;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -18,6 +24,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.pattern.StatusReply;
 
@@ -91,9 +98,9 @@ public final class LedgerBenchmark {
   }
 
   /** CPU time of the JVM's Java threads by pool (digits dropped from names); native RocksDB threads are not in it. */
-  private static java.util.Map<String, Long> threadCpu() {
-    var bean = java.lang.management.ManagementFactory.getThreadMXBean();
-    java.util.Map<String, Long> groups = new java.util.TreeMap<>();
+  private static Map<String, Long> threadCpu() {
+    var bean = ManagementFactory.getThreadMXBean();
+    Map<String, Long> groups = new TreeMap<>();
     for (var info : bean.getThreadInfo(bean.getAllThreadIds())) {
       if (info != null) {
         long nanos = bean.getThreadCpuTime(info.getThreadId());
@@ -105,12 +112,12 @@ public final class LedgerBenchmark {
 
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean)
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /** Pub/Sub-like message ids (17 digits), unique: a repeat would be answered as a duplicate, not written. */
-  private static final java.util.concurrent.atomic.AtomicLong MESSAGE_IDS =
-      new java.util.concurrent.atomic.AtomicLong(10_000_000_000_000_000L);
+  private static final AtomicLong MESSAGE_IDS =
+      new AtomicLong(10_000_000_000_000_000L);
   private static final String[] TENANTS = new String[1000];
 
   static {
@@ -146,21 +153,21 @@ public final class LedgerBenchmark {
       throws Exception {
     LongAdder answered = new LongAdder();
     LongAdder errors = new LongAdder();
-    java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+    AtomicBoolean running = new AtomicBoolean(true);
     for (int i = 0; i < APPENDERS; i++) {
       system.systemActorOf(appender(ledger, answered, errors, running::get, i), "appender-" + i,
-          org.apache.pekko.actor.typed.Props.empty());
+          Props.empty());
     }
     Thread.sleep(2_000); // warm-up
     long before = answered.sum();
     long cpuBefore = processCpuNanos();
-    java.util.Map<String, Long> threadsBefore = threadCpu();
+    Map<String, Long> threadsBefore = threadCpu();
     long start = System.nanoTime();
     Thread.sleep(seconds * 1000L);
     long count = answered.sum() - before;
     double elapsed = (System.nanoTime() - start) / 1e9;
     double cpuPerReceipt = (processCpuNanos() - cpuBefore) / 1e3 / Math.max(1, count);
-    java.util.Map<String, Long> threadsAfter = threadCpu();
+    Map<String, Long> threadsAfter = threadCpu();
     threadsAfter.forEach((group, nanos) -> System.out.printf("    %s: %.1f µs per receipt%n", group,
         (nanos - threadsBefore.getOrDefault(group, 0L)) / 1e3 / Math.max(1, count)));
     running.set(false);
@@ -215,7 +222,7 @@ public final class LedgerBenchmark {
         ledger.tell(new Ledger.Append(draft(random, 1000), context.getSelf()));
         return Behaviors.same();
       });
-    }), "latency-" + name.replace(' ', '-'), org.apache.pekko.actor.typed.Props.empty());
+    }), "latency-" + name.replace(' ', '-'), Props.empty());
     done.get(10, TimeUnit.MINUTES);
     print(name, histogram);
   }
@@ -225,9 +232,9 @@ public final class LedgerBenchmark {
     int count = 200_000;
     TestChains chains = new TestChains(0);
     Random random = new Random(3);
-    List<Receipt> all = new java.util.ArrayList<>(count);
+    List<Receipt> all = new ArrayList<>(count);
     for (int from = 0; from < count; from += 1000) {
-      List<Receipt> batch = new java.util.ArrayList<>(1000);
+      List<Receipt> batch = new ArrayList<>(1000);
       for (int i = 0; i < 1000; i++) {
         batch.add(chains.seal(draft(random, tenants)));
       }

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,6 +16,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,9 +75,9 @@ class LedgerCrashTest {
 
   private static String tail(Path log) {
     try {
-      String text = java.nio.file.Files.readString(log);
+      String text = Files.readString(log);
       return text.substring(Math.max(0, text.length() - 4000));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return "(no log: " + e + ")";
     }
   }
@@ -119,7 +122,7 @@ class LedgerCrashTest {
     try {
       ready.get(START_DEADLINE_MS, TimeUnit.MILLISECONDS);
       enough.get(APPEND_DEADLINE_MS, TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       // slow machine: kill it where it stands
     }
     child.destroyForcibly();
