@@ -86,15 +86,18 @@ class ActionExecutorBench {
   }
 
   /**
-   * An executor with {@code poolSize} workers plus {@code overflow}, the simulated effector at the configured
-   * per-type latencies (reference.conf: scale 5 ms, rollback 10 ms, throttle 2 ms), over a ledger of its own.
+   * An executor with {@code poolSize} workers plus {@code overflow}, the simulated effector at the seed's per-type
+   * latencies (scale 5 ms, rollback 10 ms, throttle 2 ms; remote 50 ms), over a ledger of its own.
    */
   private static Pool executor(int poolSize, int overflow) {
     Config config = ConfigFactory.parseString("""
         autonomics.ledger.durability = off
         autonomics.executor { pool-size = %d, max-overflow = %d }
-        autonomics.executor.simulated.types.remote { latency = %dms }
-        """.formatted(poolSize, overflow, REMOTE_MS)).withFallback(ConfigFactory.load());
+        autonomics.executor.simulated.types {
+          scale { latency = %dms }, rollback { latency = %dms }, throttle { latency = %dms }, remote { latency = %dms }
+        }
+        """.formatted(poolSize, overflow, LATENCY_MS.get("scale"), LATENCY_MS.get("rollback"),
+        LATENCY_MS.get("throttle"), REMOTE_MS)).withFallback(ConfigFactory.load());
     long id = names.incrementAndGet();
     BenchStores.Opened opened = BenchStores.open(config, dataDir.resolve("executor-" + id));
     stores.add(opened.store());

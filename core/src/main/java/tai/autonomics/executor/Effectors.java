@@ -28,7 +28,7 @@ public final class Effectors {
   /** One instance per configured kind, shared by the types that use it (a webhook client is built once). */
   public static Effectors create(ExecutorSettings settings, Executor blocking) {
     Map<String, Effector> kinds = new HashMap<>();
-    kinds.put("simulated", new SimulatedEffector(settings.simulated(), blocking));
+    kinds.put("simulated", new SimulatedEffector(settings.simulated()));
     kinds.put("log", new LogEffector(blocking));
     if (settings.webhook().url() != null) {
       kinds.put("webhook", new WebhookEffector(settings.webhook(), blocking));

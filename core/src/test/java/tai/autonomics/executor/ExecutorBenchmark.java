@@ -153,7 +153,7 @@ public final class ExecutorBenchmark {
     MeterRegistry registry = new SimpleMeterRegistry();
     Recorder recorder = new Recorder();
     Effector effector = new StartRecorder(
-        new SimulatedEffector(settings.simulated(), ActionExecutor.blockingExecutor(kit.system())), recorder);
+        new SimulatedEffector(settings.simulated()), recorder);
     ActorRef<ActionExecutor.Command> executor = kit.spawn(
         ActionExecutor.create(ledger, settings, registry, Effectors.of(effector)), "executor-" + System.nanoTime());
     return new Run(kit, executor, ledger, registry, settings, recorder);

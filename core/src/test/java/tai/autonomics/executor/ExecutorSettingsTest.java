@@ -69,7 +69,7 @@ class ExecutorSettingsTest {
     ExecutorSettings settings = ActionExecutorTest.settings("""
         simulated { latency = 0ms, types = { broken { failure-rate = 1.0 } } }
         """);
-    SimulatedEffector effector = new SimulatedEffector(settings.simulated(), Runnable::run);
+    SimulatedEffector effector = new SimulatedEffector(settings.simulated());
     CompletableFuture<Effector.Result> rollback = effector.attempt(
         new Action("b".repeat(32), "t", "rollback", Map.of()), 1).toCompletableFuture();
     assertEquals(Effector.succeeded("rolled_back"), rollback.join());

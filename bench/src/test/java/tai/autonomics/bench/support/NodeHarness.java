@@ -139,5 +139,8 @@ public final class NodeHarness implements AutoCloseable {
     running.system().terminate();
     running.system().getWhenTerminated().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS)
         .exceptionally(failure -> null).join();
+    // the node closes its store once terminated; closing it here too (idempotent, under the store's lock) returns
+    // only when that is done, so the data directory is quiescent before the test deletes it
+    store.store().close();
   }
 }
