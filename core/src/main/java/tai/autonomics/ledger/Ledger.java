@@ -33,6 +33,10 @@ import tai.autonomics.CborSerializable;
  * waiting appender with an error and fails the actor; its supervisor restarts it, and the restart reloads seq and
  * heads from the store, so the chain continues from what is really on disk. A restart or stop first waits for the
  * write in flight (on the ledger's own thread), so two incarnations never write at once.
+ *
+ * <p>In cluster mode every node runs its own Ledger over one shared store, so the seq and head cached here can be
+ * behind; the store re-links such receipts in its write transaction ({@link ReceiptStore#commit}), the answers carry
+ * the receipts as stored, and a governor's boot ({@link GetHead}) reads the head from the store.
  */
 public final class Ledger extends AbstractBehavior<Ledger.Command> {
 
@@ -56,8 +60,11 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   /** {@code head} is null for a tenant without receipts. */
   public record Head(String tenantId, ReceiptStore.TenantHead head) implements CborSerializable {}
 
-  /** {@code writer} tells whether the incarnation that started the write is still the one running. */
-  private record BatchWritten(List<Waiter> batch, Object writer) implements Command {}
+  /**
+   * {@code stored}: the written receipts as the store holds them, in order (see {@link ReceiptStore#commit});
+   * {@code writer} tells whether the incarnation that started the write is still the one running.
+   */
+  private record BatchWritten(List<Waiter> batch, List<Receipt> stored, Object writer) implements Command {}
 
   private record BatchFailed(List<Waiter> batch, Throwable cause, Object writer) implements Command {}
 
@@ -78,8 +85,10 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   private final Map<String, ReceiptStore.TenantHead> heads = new HashMap<>();
   /** Receipts sealed but not yet durable, by message id: a duplicate arriving meanwhile waits for the original. */
   private final Map<String, Receipt> uncommittedByMessageId = new HashMap<>();
+  /** Receipts sealed but not yet durable, per tenant: a tenant absent here has its true head in the store. */
+  private final Map<String, Integer> pendingByTenant = new HashMap<>();
   private List<Waiter> next = new ArrayList<>();
-  private CompletableFuture<Void> inFlight;
+  private CompletableFuture<List<Receipt>> inFlight;
   private long lastSeq;
 
   private Ledger(ActorContext<Command> context, ReceiptStore store, LedgerSettings settings) {
@@ -143,7 +152,12 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   }
 
   private Behavior<Command> onGetHead(GetHead get) {
-    get.replyTo().tell(new Head(get.tenantId(), headOf(get.tenantId()).orElse(null)));
+    String tenantId = get.tenantId();
+    if (!pendingByTenant.containsKey(tenantId)) {
+      // nothing of ours in flight: the store is the truth, and in cluster mode another node may have written since
+      heads.remove(tenantId);
+    }
+    get.replyTo().tell(new Head(tenantId, headOf(tenantId).orElse(null)));
     return this;
   }
 
@@ -170,6 +184,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     if (messageId != null) {
       uncommittedByMessageId.put(messageId, sealed);
     }
+    pendingByTenant.merge(sealed.tenantId(), 1, Integer::sum);
     next.add(new Waiter(sealed, true, reply, index));
   }
 
@@ -196,21 +211,22 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     }
     if (toWrite.isEmpty()) {
       // only duplicates of receipts made durable by the write that just finished
-      return onBatchWritten(new BatchWritten(batch, incarnation));
+      return onBatchWritten(new BatchWritten(batch, List.of(), incarnation));
     }
     if (!settings.durable()) {
       // an unsynced RocksDB write is a few microseconds: cheaper inline than a thread hop
+      List<Receipt> stored;
       try {
-        store.append(toWrite, false);
+        stored = store.commit(toWrite, false);
       } catch (RuntimeException e) {
         return onBatchFailed(new BatchFailed(batch, e, incarnation));
       }
-      return onBatchWritten(new BatchWritten(batch, incarnation));
+      return onBatchWritten(new BatchWritten(batch, stored, incarnation));
     }
-    inFlight = CompletableFuture.runAsync(() -> store.append(toWrite, true), io);
+    inFlight = CompletableFuture.supplyAsync(() -> store.commit(toWrite, true), io);
     getContext().pipeToSelf(inFlight,
-        (ok, failure) -> failure == null
-            ? new BatchWritten(batch, incarnation) : new BatchFailed(batch, failure, incarnation));
+        (stored, failure) -> failure == null
+            ? new BatchWritten(batch, stored, incarnation) : new BatchFailed(batch, failure, incarnation));
     return this;
   }
 
@@ -226,20 +242,63 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   }
 
   private Behavior<Command> onBatchWritten(BatchWritten written) {
-    for (Waiter waiter : written.batch()) {
-      waiter.reply().done(waiter.index(), waiter.receipt());
+    List<Waiter> batch = written.batch();
+    Map<String, Receipt> storedBySealedId = new HashMap<>();
+    int k = 0;
+    for (Waiter waiter : batch) {
+      if (waiter.write()) {
+        storedBySealedId.put(waiter.receipt().id(), written.stored().get(k++));
+      }
+    }
+    for (Waiter waiter : batch) {
+      Receipt stored = storedBySealedId.get(waiter.receipt().id());
+      if (stored == null) {
+        // a duplicate of a receipt committed in an earlier batch: answer with it as the store holds it
+        stored = store.findByMessageId(waiter.receipt().messageId()).orElse(waiter.receipt());
+      }
+      waiter.reply().done(waiter.index(), stored);
     }
     if (written.writer() != incarnation) {
       // written by the incarnation before a restart: durable, so answered, but none of this one's state
       return this;
     }
     inFlight = null;
-    for (Waiter waiter : written.batch()) {
-      if (waiter.write() && waiter.receipt().messageId() != null) {
-        uncommittedByMessageId.remove(waiter.receipt().messageId());
+    Map<String, Receipt> movedTenants = new HashMap<>();
+    for (Waiter waiter : batch) {
+      if (!waiter.write()) {
+        continue;
+      }
+      Receipt sealed = waiter.receipt();
+      Receipt stored = storedBySealedId.get(sealed.id());
+      pendingByTenant.computeIfPresent(sealed.tenantId(), (tenant, n) -> n > 1 ? n - 1 : null);
+      if (!stored.hash().equals(sealed.hash())) {
+        movedTenants.put(sealed.tenantId(), stored.id().equals(sealed.id()) ? stored : null);
+      }
+      lastSeq = Math.max(lastSeq, stored.seq());
+      if (sealed.messageId() != null) {
+        uncommittedByMessageId.remove(sealed.messageId());
       }
     }
+    movedTenants.forEach(this::correctHead);
     return flushIfIdle();
+  }
+
+  /**
+   * The store re-linked the tenant's receipts (another ledger wrote to its chain: cluster mode). Receipts still
+   * pending are re-linked when they are written; with none pending the cached head takes the stored one's place, or
+   * is dropped (reloaded from the store on next use) when the store answered with an older duplicate.
+   */
+  private void correctHead(String tenantId, Receipt lastStored) {
+    if (pendingByTenant.containsKey(tenantId)) {
+      return;
+    }
+    ReceiptStore.TenantHead cached = heads.get(tenantId);
+    if (lastStored == null || cached == null) {
+      heads.remove(tenantId);
+    } else {
+      heads.put(tenantId, new ReceiptStore.TenantHead(tenantId, lastStored.seq(), lastStored.hash(),
+          cached.governorState()));
+    }
   }
 
   private Behavior<Command> onBatchFailed(BatchFailed failed) {

@@ -17,6 +17,18 @@ public interface ReceiptStore extends AutoCloseable {
    */
   void append(List<Receipt> batch, boolean sync);
 
+  /**
+   * Appends a batch the Ledger sealed and returns the receipts as stored, in the same order. A store with one
+   * writer stores them as given (this default). A store that several ledgers share (PostgreSQL in cluster mode)
+   * re-links, in the same transaction, every receipt whose {@code seq} or {@code prev_hash} the store has moved past
+   * meanwhile (same id, new seq, prev_hash and hash), and answers a receipt whose {@code message_id} is already
+   * stored with the stored original (a different id): so chains never fork and seq stays gap-free whoever writes.
+   */
+  default List<Receipt> commit(List<Receipt> batch, boolean sync) {
+    append(batch, sync);
+    return batch;
+  }
+
   Optional<Receipt> get(String id);
 
   /** The tenant's receipts with {@code seq > afterSeq}, in chain order, at most {@code limit}. */

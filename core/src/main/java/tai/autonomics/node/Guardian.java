@@ -9,7 +9,6 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import tai.autonomics.entitlement.Entitlements;
 import tai.autonomics.executor.ActionExecutor;
 import tai.autonomics.governor.Governor;
-import tai.autonomics.governor.Governors;
 import tai.autonomics.ledger.Ledger;
 import tai.autonomics.ledger.ReceiptStore;
 import tai.autonomics.policy.PolicyPacks;
@@ -30,25 +29,28 @@ public final class Guardian {
 
   public static Behavior<Void> create(NodeSettings settings, ReceiptStore store, PolicyPacks packs,
       MeterRegistry metrics, Edge edge) {
+    return create(settings, store, packs, metrics, edge, Topology.local());
+  }
+
+  /** {@code topology} decides where entitlements and governors run: here, or spread over a cluster. */
+  public static Behavior<Void> create(NodeSettings settings, ReceiptStore store, PolicyPacks packs,
+      MeterRegistry metrics, Edge edge, Topology topology) {
     return Behaviors.setup(context -> {
       var ledger = context.spawn(
           Behaviors.supervise(Ledger.create(store, settings.ledger()))
               .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(100), Duration.ofSeconds(5), 0.2)),
           "ledger",
           DispatcherSelector.fromConfig("autonomics.ledger.dispatcher"));
-      var entitlements = context.spawn(
+      var entitlements = topology.entitlements(context,
           Behaviors.supervise(Entitlements.create(ledger, store, settings.entitlements()))
-              .onFailure(SupervisorStrategy.restart()),
-          "entitlements");
+              .onFailure(SupervisorStrategy.restart()));
       var executor = context.spawn(
           Behaviors.supervise(ActionExecutor.create(ledger, settings.executor(), metrics))
               .onFailure(SupervisorStrategy.restart()),
           "executor");
-      var governors = context.spawn(
-          Governors.create(entitlements,
-              idle -> new Governor.Collaborators(entitlements, ledger, executor, packs, idle),
-              settings.governor()),
-          "governors");
+      var governors = topology.governors(context, entitlements,
+          idle -> new Governor.Collaborators(entitlements, ledger, executor, packs, idle),
+          settings.governor());
       edge.start(context.getSystem(), new Node(ledger, entitlements, executor, governors, store, packs, settings, metrics));
       return Behaviors.empty();
     });

@@ -18,6 +18,7 @@ import tai.autonomics.ledger.ReceiptStore;
 import tai.autonomics.ledger.ReceiptStores;
 import tai.autonomics.node.Guardian;
 import tai.autonomics.node.NodeSettings;
+import tai.autonomics.node.Topology;
 import tai.autonomics.policy.PolicyPacks;
 
 /**
@@ -77,6 +78,12 @@ public final class Main {
   /** As {@link #start}, keeping hold of the actor system so the caller can stop the node. */
   public static CompletableFuture<Running> startNode(Config config, NodeSettings settings, PolicyPacks packs,
       ReceiptStore store) {
+    return startNode(config, settings, packs, store, Topology.local());
+  }
+
+  /** As {@link #startNode}, with entitlements and governors placed by {@code topology} (the cluster module's main). */
+  public static CompletableFuture<Running> startNode(Config config, NodeSettings settings, PolicyPacks packs,
+      ReceiptStore store, Topology topology) {
     HttpSettings http = HttpSettings.create(config);
     PrometheusMeterRegistry metrics = metricsRegistry();
     CompletableFuture<ServerBinding> bound = new CompletableFuture<>();
@@ -88,7 +95,7 @@ public final class Main {
               } else {
                 bound.complete(binding);
               }
-            })),
+            }), topology),
         "tai-autonomics", config);
     system.getWhenTerminated().thenRun(() -> {
       store.close();

@@ -1,0 +1,242 @@
+package tai.autonomics.cluster.postgres;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import tai.autonomics.ledger.Receipt;
+import tai.autonomics.ledger.ReceiptHasher;
+
+/**
+ * One group commit of {@link PostgresReceiptStore} as one transaction; see there for why each step is needed. The
+ * order of the steps is the lock order of every writer: tenant heads (sorted), then the seq counter.
+ */
+final class PostgresCommit {
+
+  /** A tenant's chain end while the batch is linked; {@code stored} is false for a tenant new to the ledger. */
+  private static final class Head {
+    final boolean stored;
+    long seq;
+    String hash;
+    String governorState;
+
+    Head(boolean stored, long seq, String hash, String governorState) {
+      this.stored = stored;
+      this.seq = seq;
+      this.hash = hash;
+      this.governorState = governorState;
+    }
+  }
+
+  private PostgresCommit() {}
+
+  static List<Receipt> run(Connection connection, List<Receipt> batch, boolean sync) throws SQLException {
+    connection.setAutoCommit(false);
+    try {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("SET LOCAL synchronous_commit TO " + (sync ? "on" : "off"));
+      }
+      Map<String, Receipt> alreadyStored = storedByMessageId(connection, batch);
+      Receipt[] result = new Receipt[batch.size()];
+      List<Integer> toWrite = new ArrayList<>(batch.size());
+      for (int i = 0; i < batch.size(); i++) {
+        Receipt receipt = batch.get(i);
+        String messageId = receipt.messageId();
+        Receipt original = messageId == null ? null : alreadyStored.get(messageId);
+        if (original != null) {
+          result[i] = original;
+        } else {
+          toWrite.add(i);
+          if (messageId != null) {
+            // a second draft for the same message in this batch gets the first one (set below once linked)
+            alreadyStored.put(messageId, receipt);
+          }
+        }
+      }
+      if (!toWrite.isEmpty()) {
+        Map<String, Head> heads = lockHeads(connection, batch, toWrite);
+        long seq = reserveSeq(connection, toWrite.size());
+        List<Receipt> linked = new ArrayList<>(toWrite.size());
+        Map<String, Receipt> linkedByOldId = new HashMap<>();
+        for (int i : toWrite) {
+          Receipt receipt = batch.get(i);
+          Head head = heads.get(receipt.tenantId());
+          Receipt stored = linkTo(receipt, ++seq, head.hash);
+          head.seq = stored.seq();
+          head.hash = stored.hash();
+          if (stored.type().carriesGovernorState()) {
+            head.governorState = stored.stateTo();
+          }
+          result[i] = stored;
+          linked.add(stored);
+          linkedByOldId.put(receipt.id(), stored);
+        }
+        for (int i = 0; i < result.length; i++) {
+          // in-batch duplicates point at the draft they duplicate: give them its linked form
+          Receipt linkedOriginal = linkedByOldId.get(result[i].id());
+          if (linkedOriginal != null) {
+            result[i] = linkedOriginal;
+          }
+        }
+        insertReceipts(connection, linked);
+        writeHeads(connection, heads);
+      }
+      connection.commit();
+      return List.of(result);
+    } catch (SQLException | RuntimeException e) {
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(true);
+    }
+  }
+
+  /** The receipt at {@code seq} after {@code prevHash}: itself when the Ledger guessed right, else re-hashed. */
+  private static Receipt linkTo(Receipt receipt, long seq, String prevHash) {
+    if (receipt.seq() == seq && prevHash.equals(receipt.prevHash())) {
+      return receipt;
+    }
+    Receipt unhashed = receipt.sealed(receipt.id(), seq, prevHash, null);
+    return unhashed.sealed(receipt.id(), seq, prevHash, ReceiptHasher.hash(unhashed));
+  }
+
+  private static Map<String, Receipt> storedByMessageId(Connection connection, List<Receipt> batch)
+      throws SQLException {
+    List<String> messageIds = new ArrayList<>();
+    for (Receipt receipt : batch) {
+      if (receipt.messageId() != null) {
+        messageIds.add(receipt.messageId());
+      }
+    }
+    Map<String, Receipt> stored = new HashMap<>();
+    if (messageIds.isEmpty()) {
+      return stored;
+    }
+    try (PreparedStatement select = connection.prepareStatement(
+        "SELECT body FROM receipts WHERE message_id = ANY (?)")) {
+      select.setArray(1, connection.createArrayOf("text", messageIds.toArray()));
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          Receipt receipt = PostgresReceiptStore.fromJson(rows.getString(1));
+          stored.put(receipt.messageId(), receipt);
+        }
+      }
+    }
+    return stored;
+  }
+
+  private static Map<String, Head> lockHeads(Connection connection, List<Receipt> batch, List<Integer> toWrite)
+      throws SQLException {
+    TreeSet<String> tenants = new TreeSet<>();
+    for (int i : toWrite) {
+      tenants.add(batch.get(i).tenantId());
+    }
+    Map<String, Head> heads = new LinkedHashMap<>();
+    try (PreparedStatement select = connection.prepareStatement(
+        "SELECT tenant_id, seq, hash, governor_state FROM tenant_heads WHERE tenant_id = ANY (?) "
+            + "ORDER BY tenant_id FOR UPDATE")) {
+      select.setArray(1, connection.createArrayOf("text", tenants.toArray()));
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          heads.put(rows.getString(1), new Head(true, rows.getLong(2), rows.getString(3), rows.getString(4)));
+        }
+      }
+    }
+    for (String tenant : tenants) {
+      heads.computeIfAbsent(tenant, t -> new Head(false, 0, Receipt.GENESIS_HASH, null));
+    }
+    return heads;
+  }
+
+  private static long reserveSeq(Connection connection, int count) throws SQLException {
+    try (PreparedStatement update = connection.prepareStatement(
+        "UPDATE ledger_seq SET last = last + ? WHERE id = 1 RETURNING last")) {
+      update.setInt(1, count);
+      try (ResultSet rows = update.executeQuery()) {
+        if (!rows.next()) {
+          throw new SQLException("the ledger_seq row is missing");
+        }
+        return rows.getLong(1) - count;
+      }
+    }
+  }
+
+  private static void insertReceipts(Connection connection, List<Receipt> receipts) throws SQLException {
+    int n = receipts.size();
+    Long[] seqs = new Long[n];
+    String[] ids = new String[n];
+    String[] tenants = new String[n];
+    String[] types = new String[n];
+    String[] messageIds = new String[n];
+    String[] bodies = new String[n];
+    for (int i = 0; i < n; i++) {
+      Receipt receipt = receipts.get(i);
+      seqs[i] = receipt.seq();
+      ids[i] = receipt.id();
+      tenants[i] = receipt.tenantId();
+      types[i] = receipt.type().wireName();
+      messageIds[i] = receipt.messageId();
+      bodies[i] = PostgresReceiptStore.toJson(receipt);
+    }
+    try (PreparedStatement insert = connection.prepareStatement(
+        "INSERT INTO receipts (seq, id, tenant_id, type, message_id, body) "
+            + "SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])")) {
+      insert.setArray(1, connection.createArrayOf("bigint", seqs));
+      insert.setArray(2, connection.createArrayOf("text", ids));
+      insert.setArray(3, connection.createArrayOf("text", tenants));
+      insert.setArray(4, connection.createArrayOf("text", types));
+      insert.setArray(5, connection.createArrayOf("text", messageIds));
+      insert.setArray(6, connection.createArrayOf("text", bodies));
+      insert.executeUpdate();
+    }
+  }
+
+  /**
+   * Existing heads (locked above) are updated; new tenants are inserted without ON CONFLICT, so two nodes starting
+   * the same tenant's chain at once cannot both win: the loser gets a unique violation and retries.
+   */
+  private static void writeHeads(Connection connection, Map<String, Head> heads) throws SQLException {
+    List<String> updated = new ArrayList<>();
+    List<String> inserted = new ArrayList<>();
+    heads.forEach((tenant, head) -> (head.stored ? updated : inserted).add(tenant));
+    if (!updated.isEmpty()) {
+      execute(connection, "UPDATE tenant_heads h SET seq = u.seq, hash = u.hash, governor_state = u.state "
+          + "FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[]) AS u(tenant_id, seq, hash, state) "
+          + "WHERE h.tenant_id = u.tenant_id", heads, updated);
+    }
+    if (!inserted.isEmpty()) {
+      execute(connection, "INSERT INTO tenant_heads (tenant_id, seq, hash, governor_state) "
+          + "SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[])", heads, inserted);
+    }
+  }
+
+  private static void execute(Connection connection, String sql, Map<String, Head> heads, List<String> tenants)
+      throws SQLException {
+    int n = tenants.size();
+    Long[] seqs = new Long[n];
+    String[] hashes = new String[n];
+    String[] states = new String[n];
+    for (int i = 0; i < n; i++) {
+      Head head = heads.get(tenants.get(i));
+      seqs[i] = head.seq;
+      hashes[i] = head.hash;
+      states[i] = head.governorState;
+    }
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      Array tenantArray = connection.createArrayOf("text", tenants.toArray());
+      statement.setArray(1, tenantArray);
+      statement.setArray(2, connection.createArrayOf("bigint", seqs));
+      statement.setArray(3, connection.createArrayOf("text", hashes));
+      statement.setArray(4, connection.createArrayOf("text", states));
+      statement.executeUpdate();
+    }
+  }
+}

@@ -1,0 +1,218 @@
+package tai.autonomics.cluster.postgres;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import tai.autonomics.Json;
+import tai.autonomics.ledger.Receipt;
+import tai.autonomics.ledger.ReceiptStore;
+import tai.autonomics.ledger.ReceiptType;
+
+/**
+ * The ledger every node of a cluster shares (DESIGN §11), in PostgreSQL through a HikariCP pool.
+ *
+ * <p>Each node's Ledger actor seals receipts from what it last knew, but other nodes write meanwhile, so one group
+ * commit is one transaction that makes the batch true to the database ({@link #commit}): drafts whose message id is
+ * already stored give way to the stored receipt; the rows of the batch's tenants in {@code tenant_heads} are locked
+ * (in tenant order, so two nodes cannot deadlock); the ledger-wide seq range is taken from the single-row counter,
+ * which also orders the commits of all nodes; every receipt whose seq or prev_hash is not what the database says is
+ * re-linked and re-hashed (same id); the receipts go in with one multi-row insert and the heads follow. A chain can
+ * therefore not fork even when two nodes write to one tenant (a governor that moved, entitlements on another node),
+ * and the seq stays gap-free because a failed transaction takes its counter update with it. A transaction that lost a
+ * race (unique violation, deadlock) is retried; anything else fails the batch and the Ledger restarts.
+ *
+ * <p>Durability: a synced commit runs with {@code synchronous_commit = on} whatever the server default, so an
+ * acknowledged receipt is in the WAL on disk; an unsynced one (durability off) with {@code off}.
+ *
+ * <p>Calls block on JDBC: the Ledger calls {@link #commit} on its io dispatcher; reads block their caller's thread.
+ */
+public final class PostgresReceiptStore implements ReceiptStore {
+  private static final String RECEIPT_COLUMNS = "SELECT body FROM receipts ";
+
+  private final HikariDataSource pool;
+  private final int maxRetries;
+
+  private PostgresReceiptStore(HikariDataSource pool, int maxRetries) {
+    this.pool = pool;
+    this.maxRetries = maxRetries;
+  }
+
+  /** Connects, creates the schema when missing; fails at once with the driver's message when it cannot. */
+  public static PostgresReceiptStore open(PostgresSettings settings) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("ledger-" + settings.schema());
+    config.setJdbcUrl(settings.url());
+    config.setUsername(settings.user());
+    config.setPassword(settings.password());
+    config.setMaximumPoolSize(settings.poolSize());
+    config.setConnectionTimeout(settings.connectionTimeout().toMillis());
+    config.setConnectionInitSql("SET search_path TO " + settings.schema());
+    HikariDataSource pool = null;
+    try {
+      pool = new HikariDataSource(config);
+      try (Connection connection = pool.getConnection()) {
+        PostgresSchema.create(connection, settings.schema());
+      }
+      return new PostgresReceiptStore(pool, settings.maxRetries());
+    } catch (SQLException | RuntimeException e) {
+      if (pool != null) {
+        pool.close();
+      }
+      throw new IllegalStateException("cannot open the PostgreSQL ledger at " + settings.url() + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void append(List<Receipt> batch, boolean sync) {
+    commit(batch, sync);
+  }
+
+  @Override
+  public List<Receipt> commit(List<Receipt> batch, boolean sync) {
+    if (batch.isEmpty()) {
+      return List.of();
+    }
+    for (Receipt receipt : batch) {
+      if (!receipt.isSealed()) {
+        throw new IllegalArgumentException("receipt is not sealed: " + receipt);
+      }
+    }
+    for (int attempt = 0; ; attempt++) {
+      try (Connection connection = pool.getConnection()) {
+        return PostgresCommit.run(connection, batch, sync);
+      } catch (SQLException e) {
+        if (attempt >= maxRetries || !lostARace(e)) {
+          throw new IllegalStateException("PostgreSQL ledger write of " + batch.size() + " receipts failed: "
+              + e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  /** unique_violation, serialization_failure, deadlock_detected: another node got there first; try again. */
+  private static boolean lostARace(SQLException e) {
+    String state = e.getSQLState();
+    return "23505".equals(state) || "40001".equals(state) || "40P01".equals(state);
+  }
+
+  @Override
+  public Optional<Receipt> get(String id) {
+    return one(RECEIPT_COLUMNS + "WHERE id = ?", id);
+  }
+
+  @Override
+  public List<Receipt> page(String tenantId, long afterSeq, int limit) {
+    return many(RECEIPT_COLUMNS + "WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?", tenantId, afterSeq, limit);
+  }
+
+  @Override
+  public List<Receipt> scan(long afterSeq, int limit) {
+    return many(RECEIPT_COLUMNS + "WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit);
+  }
+
+  @Override
+  public Optional<Receipt> findByMessageId(String messageId) {
+    return one(RECEIPT_COLUMNS + "WHERE message_id = ?", messageId);
+  }
+
+  @Override
+  public Optional<TenantHead> head(String tenantId) {
+    try (Connection connection = pool.getConnection();
+        PreparedStatement select = connection.prepareStatement(
+            "SELECT seq, hash, governor_state FROM tenant_heads WHERE tenant_id = ?")) {
+      select.setString(1, tenantId);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next()
+            ? Optional.of(new TenantHead(tenantId, rows.getLong(1), rows.getString(2), rows.getString(3)))
+            : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw readFailed(e);
+    }
+  }
+
+  @Override
+  public List<Receipt> latestEntitlements() {
+    return many("SELECT DISTINCT ON (tenant_id) body FROM receipts WHERE type = '"
+        + ReceiptType.ENTITLEMENT.wireName() + "' ORDER BY tenant_id, seq DESC");
+  }
+
+  @Override
+  public long lastSeq() {
+    return number("SELECT last FROM ledger_seq WHERE id = 1");
+  }
+
+  /** The count is the last seq (gap-free); the bytes are the tables' with their indexes. */
+  @Override
+  public Stats stats() {
+    return new Stats(lastSeq(), number("SELECT pg_total_relation_size('receipts') "
+        + "+ pg_total_relation_size('tenant_heads') + pg_total_relation_size('ledger_seq')"));
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  static String toJson(Receipt receipt) {
+    try {
+      return Json.MAPPER.writeValueAsString(receipt);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("receipt cannot be written as JSON", e);
+    }
+  }
+
+  static Receipt fromJson(String body) {
+    try {
+      return Json.MAPPER.readValue(body, Receipt.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored receipt is not readable: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private Optional<Receipt> one(String sql, Object... parameters) {
+    List<Receipt> found = many(sql, parameters);
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+  }
+
+  private List<Receipt> many(String sql, Object... parameters) {
+    try (Connection connection = pool.getConnection();
+        PreparedStatement select = connection.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        select.setObject(i + 1, parameters[i]);
+      }
+      List<Receipt> out = new ArrayList<>();
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          out.add(fromJson(rows.getString(1)));
+        }
+      }
+      return List.copyOf(out);
+    } catch (SQLException e) {
+      throw readFailed(e);
+    }
+  }
+
+  private long number(String sql) {
+    try (Connection connection = pool.getConnection();
+        PreparedStatement select = connection.prepareStatement(sql);
+        ResultSet rows = select.executeQuery()) {
+      rows.next();
+      return rows.getLong(1);
+    } catch (SQLException e) {
+      throw readFailed(e);
+    }
+  }
+
+  private static IllegalStateException readFailed(SQLException e) {
+    return new IllegalStateException("PostgreSQL ledger read failed: " + e.getMessage(), e);
+  }
+}
