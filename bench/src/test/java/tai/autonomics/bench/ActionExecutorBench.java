@@ -1,5 +1,6 @@
 package tai.autonomics.bench;
 
+import tai.autonomics.node.AskAnswers;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
@@ -117,9 +118,9 @@ class ActionExecutorBench {
     UUID uuid = UUID.randomUUID();
     Action action = new Action(HexFormat.of().toHexDigits(uuid.getMostSignificantBits())
         + HexFormat.of().toHexDigits(uuid.getLeastSignificantBits()), "bench-tenant", type, Map.of());
-    return AskPattern.<ActionExecutor.Command, ActionOutcome>ask(executor,
-        replyTo -> new ActionExecutor.Execute(action, replyTo), Duration.ofSeconds(60), testKit.system().scheduler())
-        .thenApply(outcome -> outcome instanceof ActionOutcome.Completed);
+    return AskAnswers.on(AskPattern.<ActionExecutor.Command, ActionOutcome>ask(executor,
+        replyTo -> new ActionExecutor.Execute(action, replyTo), Duration.ofSeconds(60), testKit.system().scheduler()),
+        testKit.system().executionContext()).thenApply(outcome -> outcome instanceof ActionOutcome.Completed);
   }
 
   private static CaseResult result(String name) {

@@ -1,5 +1,6 @@
 package tai.autonomics.bench;
 
+import tai.autonomics.node.AskAnswers;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
@@ -113,8 +114,8 @@ class GovernorPerfBench {
       return org.apache.pekko.actor.typed.javadsl.Behaviors.same();
     }), "echo");
     LoadResult floor = ClosedLoad.run(sequential("echo ask (floor)", count),
-        () -> org.apache.pekko.actor.typed.javadsl.AskPattern.<Echo, Boolean>ask(echo, Echo::new,
-            Duration.ofSeconds(10), testKit.system().scheduler()));
+        () -> AskAnswers.on(org.apache.pekko.actor.typed.javadsl.AskPattern.<Echo, Boolean>ask(echo, Echo::new,
+            Duration.ofSeconds(10), testKit.system().scheduler()), testKit.system().executionContext()));
     CaseResult r = result("bench_signal_processing").param("signals", count).param("workers", 1).load(load)
         .part(floor).metric("echo_ask_p50_us", floor.percentileMicros(50))
         .metric("echo_ask_p99_us", floor.percentileMicros(99));

@@ -1,5 +1,6 @@
 package tai.autonomics.bench;
 
+import tai.autonomics.node.AskAnswers;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.typesafe.config.Config;
@@ -104,14 +105,15 @@ class ReceiptLedgerBench {
   }
 
   private static CompletionStage<Receipt> append(ActorRef<Ledger.Command> ledger, Receipt draft) {
-    return AskPattern.<Ledger.Command, StatusReply<Receipt>>ask(ledger, replyTo -> new Ledger.Append(draft, replyTo),
-        ASK, testKit.system().scheduler()).thenApply(StatusReply::getValue);
+    return AskAnswers.on(AskPattern.<Ledger.Command, StatusReply<Receipt>>ask(ledger,
+        replyTo -> new Ledger.Append(draft, replyTo), ASK, testKit.system().scheduler()),
+        testKit.system().executionContext()).thenApply(StatusReply::getValue);
   }
 
   private static List<Receipt> appendBatch(ActorRef<Ledger.Command> ledger, List<Receipt> drafts) {
-    return AskPattern.<Ledger.Command, StatusReply<List<Receipt>>>ask(ledger,
-        replyTo -> new Ledger.AppendBatch(drafts, replyTo), ASK, testKit.system().scheduler())
-        .thenApply(StatusReply::getValue).toCompletableFuture().join();
+    return AskAnswers.on(AskPattern.<Ledger.Command, StatusReply<List<Receipt>>>ask(ledger,
+        replyTo -> new Ledger.AppendBatch(drafts, replyTo), ASK, testKit.system().scheduler()),
+        testKit.system().executionContext()).thenApply(StatusReply::getValue).toCompletableFuture().join();
   }
 
   private static CaseResult result(String name, BenchStores.Opened store) {
@@ -258,9 +260,9 @@ class ReceiptLedgerBench {
       for (int i = 0; i < size; i++) {
         drafts.add(draft("tenant-" + (i % 10), n.incrementAndGet()));
       }
-      return AskPattern.<Ledger.Command, StatusReply<List<Receipt>>>ask(opened.ledger(),
-          replyTo -> new Ledger.AppendBatch(drafts, replyTo), ASK, testKit.system().scheduler())
-          .thenApply(reply -> reply.isSuccess() && reply.getValue().size() == size);
+      return AskAnswers.on(AskPattern.<Ledger.Command, StatusReply<List<Receipt>>>ask(opened.ledger(),
+          replyTo -> new Ledger.AppendBatch(drafts, replyTo), ASK, testKit.system().scheduler()),
+          testKit.system().executionContext()).thenApply(reply -> reply.isSuccess() && reply.getValue().size() == size);
     });
     double receiptsPerSecond = load.throughput() * size;
     double amortisedMs = load.ok() == 0 ? Double.MAX_VALUE : load.wallSeconds() * 1000 / (load.ok() * size);

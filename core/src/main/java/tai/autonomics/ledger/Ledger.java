@@ -41,7 +41,7 @@ import tai.autonomics.CborSerializable;
 public final class Ledger extends AbstractBehavior<Ledger.Command> {
 
   public sealed interface Command extends CborSerializable
-      permits Append, AppendBatch, GetHead, BatchWritten, BatchFailed {}
+      permits Append, AppendBatch, GetHead, BatchWritten, BatchFailed, WriteUnsynced {}
 
   /** Append one draft; the reply carries the sealed receipt once it is durable (or the original on a duplicate). */
   public record Append(Receipt draft, ActorRef<StatusReply<Receipt>> replyTo) implements Command {}
@@ -68,6 +68,12 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
 
   private record BatchFailed(List<Waiter> batch, Throwable cause, Object writer) implements Command {}
 
+  /**
+   * Without durability, appends are written when this reaches the front of the mailbox: every append already
+   * queued behind the first one joins the same write, so a burst costs a few writes instead of one per receipt.
+   */
+  private enum WriteUnsynced implements Command { INSTANCE }
+
   /** One sealed receipt waiting for its commit, and whom to tell; {@code write} is false for duplicates. */
   private record Waiter(Receipt receipt, boolean write, LedgerReply reply, int index) {}
 
@@ -89,6 +95,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   private final Map<String, Integer> pendingByTenant = new HashMap<>();
   private List<Waiter> next = new ArrayList<>();
   private CompletableFuture<List<Receipt>> inFlight;
+  private boolean unsyncedWriteDue;
   private long lastSeq;
 
   private Ledger(ActorContext<Command> context, ReceiptStore store, LedgerSettings settings) {
@@ -108,6 +115,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
         .onMessage(GetHead.class, this::onGetHead)
         .onMessage(BatchWritten.class, this::onBatchWritten)
         .onMessage(BatchFailed.class, this::onBatchFailed)
+        .onMessage(WriteUnsynced.class, this::onWriteUnsynced)
         .onSignal(PreRestart.class, signal -> onStopping())
         .onSignal(PostStop.class, signal -> onStopping())
         .build();
@@ -202,6 +210,22 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     if (inFlight != null || next.isEmpty()) {
       return this;
     }
+    if (!settings.durable()) {
+      if (!unsyncedWriteDue) {
+        unsyncedWriteDue = true;
+        getContext().getSelf().tell(WriteUnsynced.INSTANCE);
+      }
+      return this;
+    }
+    return writeNextBatch();
+  }
+
+  private Behavior<Command> onWriteUnsynced(WriteUnsynced write) {
+    unsyncedWriteDue = false;
+    return next.isEmpty() ? this : writeNextBatch();
+  }
+
+  private Behavior<Command> writeNextBatch() {
     List<Waiter> batch = takeBatch();
     List<Receipt> toWrite = new ArrayList<>(batch.size());
     for (Waiter waiter : batch) {

@@ -55,7 +55,10 @@ public final class GovernorBenchmark {
         autonomics.entitlements.refuse-unknown-tenants = false
         autonomics.executor.simulated.latency = 0ms
         """).withFallback(ConfigFactory.load());
-    MemoryReceiptStore store = new MemoryReceiptStore();
+    // -Dbench.store=rocksdb measures the same path over RocksDB (durability still off) in a temporary directory
+    tai.autonomics.ledger.ReceiptStore store = "rocksdb".equals(System.getProperty("bench.store"))
+        ? tai.autonomics.ledger.RocksReceiptStore.open(java.nio.file.Files.createTempDirectory("governor-bench"))
+        : new MemoryReceiptStore();
     CompletableFuture<Node> started = new CompletableFuture<>();
     ActorSystem<Void> system = ActorSystem.create(Guardian.create(NodeSettings.create(config), store,
         PolicyPacks.create(config), new SimpleMeterRegistry(), (s, node) -> started.complete(node)), "bench", config);

@@ -17,6 +17,7 @@ import tai.autonomics.governor.Governors;
 import tai.autonomics.ledger.ChainVerifier;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptStore;
+import tai.autonomics.node.AskAnswers;
 import tai.autonomics.node.Node;
 
 /**
@@ -40,22 +41,9 @@ public final class NodeGateway {
     this.dispatcher = system.executionContext();
   }
 
-  /**
-   * The answer of an ask as a plain {@link CompletableFuture} continued on the default dispatcher. The stage
-   * {@code AskPattern} returns (Scala's future converter) runs every continuation "async" on the JDK's default
-   * executor, which on a machine with fewer than 3 cores starts a new thread per continuation: one thread per
-   * request. This hop keeps continuations on Pekko's dispatcher.
-   */
+  /** The answer of an ask continued on the default dispatcher (see {@link AskAnswers} for why). */
   <T> CompletionStage<T> onDispatcher(CompletionStage<T> answer) {
-    CompletableFuture<T> plain = new CompletableFuture<>();
-    answer.whenCompleteAsync((value, failure) -> {
-      if (failure != null) {
-        plain.completeExceptionally(failure);
-      } else {
-        plain.complete(value);
-      }
-    }, dispatcher);
-    return plain;
+    return AskAnswers.on(answer, dispatcher);
   }
 
   /** The signal's receipt once durable; fails with {@code overloaded} or a timeout when the node is saturated. */

@@ -1,5 +1,6 @@
 package tai.autonomics.bench.support;
 
+import tai.autonomics.node.AskAnswers;
 import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -63,10 +64,10 @@ public final class CoreHarness {
 
   /** Asks the tenant's governor to decide a signal; completes with the receipt or fails with the error. */
   public CompletionStage<Receipt> signal(String tenant, String metric, double value, String messageId) {
-    return AskPattern.<Governors.Command, org.apache.pekko.pattern.StatusReply<Receipt>>ask(governors,
+    return AskAnswers.on(AskPattern.<Governors.Command, org.apache.pekko.pattern.StatusReply<Receipt>>ask(governors,
             replyTo -> new Governors.Deliver(tenant, new Governor.ProcessSignal(
                 new Signal(tenant, metric, value, System.currentTimeMillis(), messageId), replyTo)),
-            ASK, system.scheduler())
+            ASK, system.scheduler()), system.executionContext())
         .thenApply(reply -> {
           if (reply.isError()) {
             throw new IllegalStateException(reply.getError().getMessage());
@@ -76,18 +77,21 @@ public final class CoreHarness {
   }
 
   public CompletionStage<Governor.View> state(String tenant) {
-    return AskPattern.ask(governors, replyTo -> new Governors.Deliver(tenant, new Governor.GetState(replyTo)),
-        ASK, system.scheduler());
+    return AskAnswers.on(AskPattern.ask(governors,
+        replyTo -> new Governors.Deliver(tenant, new Governor.GetState(replyTo)), ASK, system.scheduler()),
+        system.executionContext());
   }
 
   public CompletionStage<Entitlements.Result> grant(String tenant, String sku) {
-    return AskPattern.ask(entitlements, replyTo -> new Entitlements.Apply(new EntitlementEvent.Flat(tenant,
+    return AskAnswers.on(AskPattern.<Entitlements.Command, Entitlements.Result>ask(entitlements,
+        replyTo -> new Entitlements.Apply(new EntitlementEvent.Flat(tenant,
         "ent-" + tenant, EntitlementEvent.FlatActionType.GRANT, sku, null, "bench", null), replyTo),
-        ASK, system.scheduler());
+        ASK, system.scheduler()), system.executionContext());
   }
 
   public CompletionStage<Entitlements.Status> check(String tenant) {
-    return AskPattern.ask(entitlements, replyTo -> new Entitlements.Check(tenant, replyTo), ASK, system.scheduler());
+    return AskAnswers.on(AskPattern.ask(entitlements, replyTo -> new Entitlements.Check(tenant, replyTo), ASK,
+        system.scheduler()), system.executionContext());
   }
 
   /** Forwards Execute to the real executor and notes the time each outcome passes back to its governor. */
