@@ -21,7 +21,7 @@ public final class ClusterMain {
   private ClusterMain() {}
 
   public static void main(String[] args) {
-    Config config = ConfigFactory.load();
+    Config config = tai.autonomics.node.NodeConfig.load();
     NodeSettings settings;
     PolicyPacks packs;
     PostgresSettings postgres;

@@ -31,7 +31,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    Config config = ConfigFactory.load();
+    Config config = tai.autonomics.node.NodeConfig.load();
     NodeSettings settings;
     PolicyPacks packs;
     try {
