@@ -195,6 +195,7 @@ public final class GovernorBenchmark {
     long used = Long.MAX_VALUE;
     for (int i = 0; i < 5; i++) {
       System.gc();
+      // a benchmark main, not a test: give concurrent GC and reference processing a moment before reading the heap
       Thread.sleep(200);
       used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
     }

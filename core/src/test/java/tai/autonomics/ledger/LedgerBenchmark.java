@@ -163,7 +163,7 @@ public final class LedgerBenchmark {
     long cpuBefore = processCpuNanos();
     Map<String, Long> threadsBefore = threadCpu();
     long start = System.nanoTime();
-    Thread.sleep(seconds * 1000L);
+    Thread.sleep(seconds * 1000L); // the measurement window: the appender actors run meanwhile
     long count = answered.sum() - before;
     double elapsed = (System.nanoTime() - start) / 1e9;
     double cpuPerReceipt = (processCpuNanos() - cpuBefore) / 1e3 / Math.max(1, count);
@@ -176,7 +176,7 @@ public final class LedgerBenchmark {
     // CPU time does not depend on what else the machine runs: it says what free cores would give
     System.out.printf("  process CPU per receipt: %.1f µs (appenders, ledger, RocksDB and GC together)%n",
         cpuPerReceipt);
-    Thread.sleep(500);
+    Thread.sleep(500); // let the stopped appenders' last appends drain before the next phase reuses the ledger
   }
 
   private static Behavior<StatusReply<Receipt>> appender(ActorRef<Ledger.Command> ledger, LongAdder answered,
