@@ -195,8 +195,7 @@ public final class GovernorBenchmark {
     long used = Long.MAX_VALUE;
     for (int i = 0; i < 5; i++) {
       System.gc();
-      // a benchmark main, not a test: give concurrent GC and reference processing a moment before reading the heap
-      Thread.sleep(200);
+      Thread.sleep(200); // a benchmark main, not a test: let GC and reference processing settle before reading the heap
       used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
     }
     return used;
