@@ -5,7 +5,12 @@ import com.typesafe.config.ConfigFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +29,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import tai.autonomics.ledger.Ledger;
 import tai.autonomics.ledger.LedgerSettings;
 import tai.autonomics.ledger.MemoryReceiptStore;
+import tai.autonomics.ledger.ReceiptStore;
+import tai.autonomics.ledger.RocksReceiptStore;
 
 /**
  * Measures the executor for the closing note of issue 4 (not a unit test: run it by hand, see the command in the
@@ -45,20 +52,31 @@ public final class ExecutorBenchmark {
 
   private final ActorTestKit kit;
   private final boolean withLedger;
+  private final String store;
+  private final String durability;
+  private final Path dataDir;
 
-  private ExecutorBenchmark(boolean withLedger) {
+  private ExecutorBenchmark(boolean withLedger, String store, String durability) throws Exception {
     Config config = ConfigFactory.parseString("pekko.loglevel = WARNING").withFallback(ConfigFactory.load());
     this.kit = ActorTestKit.create("bench", config);
     this.withLedger = withLedger;
+    this.store = store;
+    this.durability = durability;
+    this.dataDir = store.equals("rocksdb") ? Files.createTempDirectory("executor-bench") : null;
   }
 
   public static void main(String[] args) throws Exception {
     List<String> options = Arrays.asList(args);
     boolean withLedger = !options.contains("--no-ledger");
+    String store = option(options, "--store=", "rocksdb");
+    String durability = option(options, "--durability=", store.equals("rocksdb") ? "fsync" : "off");
+    if (!List.of("rocksdb", "memory").contains(store) || !List.of("fsync", "off").contains(durability)) {
+      throw new IllegalArgumentException("--store=rocksdb|memory, --durability=fsync|off");
+    }
     String scenario = options.stream().filter(a -> !a.startsWith("--")).findFirst().orElse("all");
-    ExecutorBenchmark bench = new ExecutorBenchmark(withLedger);
+    ExecutorBenchmark bench = new ExecutorBenchmark(withLedger, store, durability);
     System.out.printf("executor benchmark, %d cores, ledger %s%n", Runtime.getRuntime().availableProcessors(),
-        withLedger ? "memory store, durability off" : "none (receipts dropped)");
+        withLedger ? store + " store, durability " + durability : "none (receipts dropped)");
     try {
       if (scenario.equals("all") || scenario.equals("overhead")) {
         bench.baseline();
@@ -72,6 +90,20 @@ public final class ExecutorBenchmark {
       }
     } finally {
       bench.kit.shutdownTestKit();
+      bench.deleteData();
+    }
+  }
+
+  private static String option(List<String> options, String prefix, String otherwise) {
+    return options.stream().filter(a -> a.startsWith(prefix)).map(a -> a.substring(prefix.length())).findFirst()
+        .orElse(otherwise);
+  }
+
+  private void deleteData() throws Exception {
+    if (dataDir != null) {
+      try (var paths = Files.walk(dataDir)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
     }
   }
 
@@ -144,9 +176,11 @@ public final class ExecutorBenchmark {
     Config config = ConfigFactory.parseString("autonomics.executor {" + executorOverrides + "}")
         .withFallback(ConfigFactory.load());
     ExecutorSettings settings = ExecutorSettings.create(config);
+    ReceiptStore receipts = !withLedger ? null : store.equals("rocksdb")
+        ? RocksReceiptStore.open(dataDir.resolve("ledger-" + System.nanoTime())) : new MemoryReceiptStore();
     Behavior<Ledger.Command> ledgerBehavior = withLedger
-        ? Ledger.create(new MemoryReceiptStore(), LedgerSettings.create(ConfigFactory.parseString(
-            "autonomics.ledger.durability = off").withFallback(config)))
+        ? Ledger.create(receipts, LedgerSettings.create(ConfigFactory.parseString(
+            "autonomics.ledger.durability = " + durability).withFallback(config)))
         : Behaviors.ignore();
     ActorRef<Ledger.Command> ledger = kit.spawn(ledgerBehavior, "ledger-" + System.nanoTime(),
         DispatcherSelector.fromConfig("autonomics.ledger.dispatcher"));
@@ -156,7 +190,7 @@ public final class ExecutorBenchmark {
         new SimulatedEffector(settings.simulated()), recorder);
     ActorRef<ActionExecutor.Command> executor = kit.spawn(
         ActionExecutor.create(ledger, settings, registry, Effectors.of(effector)), "executor-" + System.nanoTime());
-    return new Run(kit, executor, ledger, registry, settings, recorder);
+    return new Run(kit, executor, ledger, receipts, registry, settings, recorder);
   }
 
   /** Where each action of the current round was sent and started, by its index (the low 64 bits of its id). */
@@ -182,7 +216,7 @@ public final class ExecutorBenchmark {
 
   /** What one round measured. */
   record Result(int actions, double seconds, Histogram endToEnd, Histogram queueWait, Map<String, Histogram> byType,
-      Map<String, Long> outcomes, double utilisation, double cpuMicrosPerAction) {
+      Map<String, Long> outcomes, double utilisation, double cpuMicrosPerAction, Map<String, Double> cpuSplit) {
     String summary() {
       StringBuilder types = new StringBuilder();
       if (byType.size() > 1) {
@@ -190,8 +224,19 @@ public final class ExecutorBenchmark {
             h.getValueAtPercentile(99) / 1e6)));
       }
       return String.format("%,d actions in %.2f s (%,.0f/s); end to end %s; queue wait %s; utilisation %.1f %%%s; "
-          + "process CPU %.1f us/action; outcomes %s", actions, seconds, actions / seconds, percentiles(endToEnd),
-          percentiles(queueWait), utilisation * 100, types, cpuMicrosPerAction, outcomes);
+          + "process CPU %.1f us/action (%s); outcomes %s", actions, seconds, actions / seconds,
+          percentiles(endToEnd), percentiles(queueWait), utilisation * 100, types, cpuMicrosPerAction,
+          split(cpuSplit), outcomes);
+    }
+
+    private static String split(Map<String, Double> cpuSplit) {
+      StringBuilder out = new StringBuilder();
+      cpuSplit.forEach((group, micros) -> {
+        if (micros >= 0.05) {
+          out.append(out.length() == 0 ? "" : ", ").append(String.format("%s %.1f", group, micros));
+        }
+      });
+      return out.toString();
     }
   }
 
@@ -201,11 +246,11 @@ public final class ExecutorBenchmark {
   }
 
   private record Run(ActorTestKit kit, ActorRef<ActionExecutor.Command> executor, ActorRef<Ledger.Command> ledger,
-      MeterRegistry registry, ExecutorSettings settings, Recorder recorder) {
+      ReceiptStore store, MeterRegistry registry, ExecutorSettings settings, Recorder recorder) {
 
     Run withExecutor(ActorRef<ActionExecutor.Command> replacement) {
       kit.stop(executor);
-      return new Run(kit, replacement, ledger, registry, settings, recorder);
+      return new Run(kit, replacement, ledger, store, registry, settings, recorder);
     }
 
     /** Open model: Poisson arrivals at {@code rate}, each sent at its intended time or as soon after as possible. */
@@ -237,6 +282,7 @@ public final class ExecutorBenchmark {
       CompletableFuture<Collected> done = new CompletableFuture<>();
       ActorRef<ActionOutcome> collector = kit.spawn(collect(n, types, done), "collector-" + System.nanoTime());
       double busyBefore = busySeconds();
+      Map<String, Long> threadsBefore = cpuByThreadGroup();
       long cpuBefore = processCpuNanos();
       // an open round starts 5 ms ahead, so the first intended send times are not already late
       long t0 = System.nanoTime() + (intended != null ? TimeUnit.MILLISECONDS.toNanos(5) : 0);
@@ -256,7 +302,17 @@ public final class ExecutorBenchmark {
       Collected collected = done.get(120, TimeUnit.SECONDS);
       double elapsed = (collected.lastEnd - t0) / 1e9;
       double utilisation = (busySeconds() - busyBefore) / (settings.maxWorkers() * elapsed);
-      double cpuMicrosPerAction = (processCpuNanos() - cpuBefore) / 1e3 / n;
+      long cpuNanos = processCpuNanos() - cpuBefore;
+      double cpuMicrosPerAction = cpuNanos / 1e3 / n;
+      Map<String, Long> threadsAfter = cpuByThreadGroup();
+      Map<String, Double> cpuSplit = new TreeMap<>();
+      long javaThreads = 0;
+      for (Map.Entry<String, Long> group : threadsAfter.entrySet()) {
+        long used = group.getValue() - threadsBefore.getOrDefault(group.getKey(), 0L);
+        javaThreads += used;
+        cpuSplit.put(group.getKey(), used / 1e3 / n);
+      }
+      cpuSplit.put("gc+jit+vm", (cpuNanos - javaThreads) / 1e3 / n);
       Histogram wait = new Histogram(3);
       long[] started = recorder.started;
       for (int i = 0; i < n; i++) {
@@ -269,13 +325,42 @@ public final class ExecutorBenchmark {
         collected.outcomes.put("receipts_not_written(total)", (long) receiptsFailed.count());
       }
       return new Result(n, elapsed, collected.endToEnd, wait, collected.byType, collected.outcomes, utilisation,
-          cpuMicrosPerAction);
+          cpuMicrosPerAction, cpuSplit);
     }
 
     /** CPU time of the whole process (all threads: sender, actors, ledger, GC, JIT). */
     private static long processCpuNanos() {
       return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
           .getProcessCpuTime();
+    }
+
+    /**
+     * CPU time of the live Java threads by role (dispatcher name, or sender for the main thread): where the process
+     * CPU of an action goes. What the process used beyond them went to GC, JIT and the VM's own threads.
+     */
+    private static Map<String, Long> cpuByThreadGroup() {
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      Map<String, Long> byGroup = new TreeMap<>();
+      for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+        if (info == null) {
+          continue;
+        }
+        long cpu = threads.getThreadCpuTime(info.getThreadId());
+        if (cpu > 0) {
+          byGroup.merge(groupOf(info.getThreadName()), cpu, Long::sum);
+        }
+      }
+      return byGroup;
+    }
+
+    private static String groupOf(String threadName) {
+      if (threadName.equals("main")) {
+        return "sender";
+      }
+      // bench-autonomics.ledger.dispatcher-5 -> autonomics.ledger.dispatcher
+      String name = threadName.startsWith("bench-") ? threadName.substring("bench-".length()) : threadName;
+      int dash = name.lastIndexOf('-');
+      return dash > 0 && name.substring(dash + 1).chars().allMatch(Character::isDigit) ? name.substring(0, dash) : name;
     }
 
     private double busySeconds() {
@@ -308,6 +393,9 @@ public final class ExecutorBenchmark {
     void stop() {
       kit.stop(executor);
       kit.stop(ledger);
+      if (store != null) {
+        store.close();
+      }
     }
   }
 
