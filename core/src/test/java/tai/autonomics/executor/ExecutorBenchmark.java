@@ -43,7 +43,11 @@ import tai.autonomics.ledger.RocksReceiptStore;
  *   <li>{@code utilisation}: the seed's per-type latencies at several open-model rates, and 2000 actions at once;
  *       utilisation = busy worker time / (capacity * elapsed), from the executor's own busy-time counter.
  * </ul>
- * Receipts go to a real Ledger over a MemoryReceiptStore with durability off, unless {@code --no-ledger}.
+ * Receipts go to a real Ledger as in a node: over RocksDB in a temporary directory with fsync by default
+ * ({@code --store=memory}, {@code --durability=off} to compare; {@code --no-ledger} drops them). The memory store
+ * is no stand-in for production here: it keeps every receipt on the heap (production's RocksDB does not), so every
+ * young GC copies all receipts written since the last one. Process CPU per action is printed split by thread (the
+ * sender is this harness; gc+jit+vm is what the process used beyond its Java threads).
  */
 public final class ExecutorBenchmark {
   private static final String[] SEED_TYPES = {"scale", "rollback", "throttle"};
