@@ -263,6 +263,7 @@ public final class ActionWorker {
   /** The result of a completed stage; one that failed, or was cancelled, counts as a permanent failure. */
   private static Effector.Result resultOf(CompletableFuture<Effector.Result> done) {
     try {
+      // the stage is done, so join only reads it: nothing waits on this thread
       Effector.Result result = done.join();
       return result != null ? result : failedBy(new NullPointerException("effector answered null"));
     } catch (CompletionException | CancellationException e) {

@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -220,7 +219,8 @@ public final class ExecutorBenchmark {
 
   /** What one round measured. */
   record Result(int actions, double seconds, Histogram endToEnd, Histogram queueWait, Map<String, Histogram> byType,
-      Map<String, Long> outcomes, double utilisation, double cpuMicrosPerAction, Map<String, Double> cpuSplit) {
+      Map<String, Long> outcomes, double utilisation, double cpuMicrosPerAction, Map<String, Double> cpuSplit,
+      Map<String, Double> bytesSplit) {
     String summary() {
       StringBuilder types = new StringBuilder();
       if (byType.size() > 1) {
@@ -228,16 +228,16 @@ public final class ExecutorBenchmark {
             h.getValueAtPercentile(99) / 1e6)));
       }
       return String.format("%,d actions in %.2f s (%,.0f/s); end to end %s; queue wait %s; utilisation %.1f %%%s; "
-          + "process CPU %.1f us/action (%s); outcomes %s", actions, seconds, actions / seconds,
-          percentiles(endToEnd), percentiles(queueWait), utilisation * 100, types, cpuMicrosPerAction,
-          split(cpuSplit), outcomes);
+          + "process CPU %.1f us/action (%s); heap allocated, bytes/action: %s; outcomes %s", actions, seconds,
+          actions / seconds, percentiles(endToEnd), percentiles(queueWait), utilisation * 100, types,
+          cpuMicrosPerAction, split(cpuSplit, "%s %.1f"), split(bytesSplit, "%s %.0f"), outcomes);
     }
 
-    private static String split(Map<String, Double> cpuSplit) {
+    private static String split(Map<String, Double> perAction, String format) {
       StringBuilder out = new StringBuilder();
-      cpuSplit.forEach((group, micros) -> {
-        if (micros >= 0.05) {
-          out.append(out.length() == 0 ? "" : ", ").append(String.format("%s %.1f", group, micros));
+      perAction.forEach((group, value) -> {
+        if (value >= 0.05) {
+          out.append(out.length() == 0 ? "" : ", ").append(String.format(format, group, value));
         }
       });
       return out.toString();
@@ -286,7 +286,7 @@ public final class ExecutorBenchmark {
       CompletableFuture<Collected> done = new CompletableFuture<>();
       ActorRef<ActionOutcome> collector = kit.spawn(collect(n, types, done), "collector-" + System.nanoTime());
       double busyBefore = busySeconds();
-      Map<String, Long> threadsBefore = cpuByThreadGroup();
+      Map<String, long[]> threadsBefore = byThreadGroup();
       long cpuBefore = processCpuNanos();
       // an open round starts 5 ms ahead, so the first intended send times are not already late
       long t0 = System.nanoTime() + (intended != null ? TimeUnit.MILLISECONDS.toNanos(5) : 0);
@@ -308,13 +308,16 @@ public final class ExecutorBenchmark {
       double utilisation = (busySeconds() - busyBefore) / (settings.maxWorkers() * elapsed);
       long cpuNanos = processCpuNanos() - cpuBefore;
       double cpuMicrosPerAction = cpuNanos / 1e3 / n;
-      Map<String, Long> threadsAfter = cpuByThreadGroup();
+      Map<String, long[]> threadsAfter = byThreadGroup();
       Map<String, Double> cpuSplit = new TreeMap<>();
+      Map<String, Double> bytesSplit = new TreeMap<>();
       long javaThreads = 0;
-      for (Map.Entry<String, Long> group : threadsAfter.entrySet()) {
-        long used = group.getValue() - threadsBefore.getOrDefault(group.getKey(), 0L);
+      for (Map.Entry<String, long[]> group : threadsAfter.entrySet()) {
+        long[] before = threadsBefore.getOrDefault(group.getKey(), new long[2]);
+        long used = group.getValue()[0] - before[0];
         javaThreads += used;
         cpuSplit.put(group.getKey(), used / 1e3 / n);
+        bytesSplit.put(group.getKey(), (group.getValue()[1] - before[1]) / (double) n);
       }
       cpuSplit.put("gc+jit+vm", (cpuNanos - javaThreads) / 1e3 / n);
       Histogram wait = new Histogram(3);
@@ -329,7 +332,7 @@ public final class ExecutorBenchmark {
         collected.outcomes.put("receipts_not_written(total)", (long) receiptsFailed.count());
       }
       return new Result(n, elapsed, collected.endToEnd, wait, collected.byType, collected.outcomes, utilisation,
-          cpuMicrosPerAction, cpuSplit);
+          cpuMicrosPerAction, cpuSplit, bytesSplit);
     }
 
     /** CPU time of the whole process (all threads: sender, actors, ledger, GC, JIT). */
@@ -339,19 +342,24 @@ public final class ExecutorBenchmark {
     }
 
     /**
-     * CPU time of the live Java threads by role (dispatcher name, or sender for the main thread): where the process
-     * CPU of an action goes. What the process used beyond them went to GC, JIT and the VM's own threads.
+     * CPU time and heap allocated so far by the live Java threads, by role (dispatcher name, or sender for the main
+     * thread): where the process CPU of an action goes. What the process used beyond them went to GC, JIT and the
+     * VM's own threads. Allocation does not depend on how busy the machine is, so it compares runs made at
+     * different loads better than CPU time does.
      */
-    private static Map<String, Long> cpuByThreadGroup() {
-      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-      Map<String, Long> byGroup = new TreeMap<>();
+    private static Map<String, long[]> byThreadGroup() {
+      var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+      Map<String, long[]> byGroup = new TreeMap<>();
       for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
         if (info == null) {
           continue;
         }
         long cpu = threads.getThreadCpuTime(info.getThreadId());
+        long bytes = threads.getThreadAllocatedBytes(info.getThreadId());
         if (cpu > 0) {
-          byGroup.merge(groupOf(info.getThreadName()), cpu, Long::sum);
+          long[] sum = byGroup.computeIfAbsent(groupOf(info.getThreadName()), g -> new long[2]);
+          sum[0] += cpu;
+          sum[1] += Math.max(bytes, 0);
         }
       }
       return byGroup;
