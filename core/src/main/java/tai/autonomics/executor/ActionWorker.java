@@ -111,25 +111,35 @@ public final class ActionWorker {
 
   // waits for the effector to answer the current attempt, or the deadline
   private Behavior<Command> attempting(Job job) {
-    return Behaviors.receive(Command.class)
-        .onMessage(AttemptEnded.class, ended -> ended.run() == job.run() ? onAttemptEnded(job, ended)
-            : Behaviors.same())
-        .onMessage(DeadlineDue.class, due -> due.run() == job.run() ? onDeadline(job) : Behaviors.same())
-        .onMessage(Run.class, this::onRunWhileBusy)
-        .onMessage(ReceiptAnswered.class, this::onReceiptAnswered)
-        .onAnyMessage(stale -> Behaviors.same())
-        .build();
+    // built for every attempt that waits, so a plain function rather than a receive builder (several objects a case)
+    return Behaviors.receiveMessage(command -> {
+      if (command instanceof AttemptEnded ended) {
+        return ended.run() == job.run() ? onAttemptEnded(job, ended) : Behaviors.same();
+      }
+      return whileBusy(job, command);
+    });
   }
 
   // waits out the backoff before the next attempt, or the deadline
   private Behavior<Command> backingOff(Job job) {
-    return Behaviors.receive(Command.class)
-        .onMessage(RetryDue.class, due -> due.run() == job.run() ? onRetryDue(job, due) : Behaviors.same())
-        .onMessage(DeadlineDue.class, due -> due.run() == job.run() ? onDeadline(job) : Behaviors.same())
-        .onMessage(Run.class, this::onRunWhileBusy)
-        .onMessage(ReceiptAnswered.class, this::onReceiptAnswered)
-        .onAnyMessage(stale -> Behaviors.same())
-        .build();
+    return Behaviors.receiveMessage(command -> {
+      if (command instanceof RetryDue due) {
+        return due.run() == job.run() ? onRetryDue(job, due) : Behaviors.same();
+      }
+      return whileBusy(job, command);
+    });
+  }
+
+  /** What attempting and backing off answer alike; answers of an earlier run are stale and dropped. */
+  private Behavior<Command> whileBusy(Job job, Command command) {
+    if (command instanceof DeadlineDue due) {
+      return due.run() == job.run() ? onDeadline(job) : Behaviors.same();
+    } else if (command instanceof Run run) {
+      return onRunWhileBusy(run);
+    } else if (command instanceof ReceiptAnswered answered) {
+      return onReceiptAnswered(answered);
+    }
+    return Behaviors.same();
   }
 
   private Behavior<Command> onRun(Run run) {
