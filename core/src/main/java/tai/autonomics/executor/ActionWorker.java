@@ -42,7 +42,9 @@ public final class ActionWorker {
 
   private record DeadlineDue(long run) implements Command {}
 
-  private record ReceiptAnswered(String error) implements Command {}
+  private record ReceiptAnswered(String error) implements Command {
+    static final ReceiptAnswered WRITTEN = new ReceiptAnswered(null);
+  }
 
   private enum TimerKey { DEADLINE, RETRY }
 
@@ -94,7 +96,7 @@ public final class ActionWorker {
     this.metrics = metrics;
     // one adapter for both kinds of answer: only whether the ledger failed matters here
     ActorRef adapter = context.messageAdapter(StatusReply.class,
-        reply -> new ReceiptAnswered(reply.isError() ? reply.getError().getMessage() : null));
+        reply -> reply.isError() ? new ReceiptAnswered(reply.getError().getMessage()) : ReceiptAnswered.WRITTEN);
     this.receiptReplies = adapter;
     this.batchReplies = adapter;
     this.idle = idle();
@@ -143,7 +145,9 @@ public final class ActionWorker {
   }
 
   private Behavior<Command> onRun(Run run) {
-    return attempt(new Job(run.execute(), ++runs, System.nanoTime(), run.checkedOut(), 1, null));
+    Behavior<Command> next = attempt(new Job(run.execute(), ++runs, System.nanoTime(), run.checkedOut(), 1, null));
+    // ended at once: staying in the same behavior spares the supervisor and timers re-wrapping a "new" one
+    return next == idle ? Behaviors.same() : next;
   }
 
   private Behavior<Command> onRunWhileBusy(Run run) {

@@ -202,7 +202,7 @@ public final class ExecutorBenchmark {
     volatile long[] started = new long[0];
 
     static int indexOf(String actionId) {
-      return (int) Long.parseUnsignedLong(actionId.substring(16), 16);
+      return (int) Long.parseUnsignedLong(actionId, 16, 32, 16);
     }
   }
 
@@ -220,16 +220,17 @@ public final class ExecutorBenchmark {
   /** What one round measured. */
   record Result(int actions, double seconds, Histogram endToEnd, Histogram queueWait, Map<String, Histogram> byType,
       Map<String, Long> outcomes, double utilisation, double cpuMicrosPerAction, Map<String, Double> cpuSplit,
-      Map<String, Double> bytesSplit) {
+      Map<String, Double> bytesSplit, double meanRunMillis) {
     String summary() {
       StringBuilder types = new StringBuilder();
       if (byType.size() > 1) {
         byType.forEach((type, h) -> types.append(String.format("; %s p99 %.2f ms", type,
             h.getValueAtPercentile(99) / 1e6)));
       }
-      return String.format("%,d actions in %.2f s (%,.0f/s); end to end %s; queue wait %s; utilisation %.1f %%%s; "
+      return String.format("%,d actions in %.2f s (%,.0f/s); end to end %s; queue wait %s; mean run (checkout to end) "
+          + "%.3f ms; utilisation %.1f %%%s; "
           + "process CPU %.1f us/action (%s); heap allocated, bytes/action: %s; outcomes %s", actions, seconds,
-          actions / seconds, percentiles(endToEnd), percentiles(queueWait), utilisation * 100, types,
+          actions / seconds, percentiles(endToEnd), percentiles(queueWait), meanRunMillis, utilisation * 100, types,
           cpuMicrosPerAction, split(cpuSplit, "%s %.1f"), split(bytesSplit, "%s %.0f"), outcomes);
     }
 
@@ -286,6 +287,7 @@ public final class ExecutorBenchmark {
       CompletableFuture<Collected> done = new CompletableFuture<>();
       ActorRef<ActionOutcome> collector = kit.spawn(collect(n, types, done), "collector-" + System.nanoTime());
       double busyBefore = busySeconds();
+      double[] runBefore = runTotals();
       Map<String, long[]> threadsBefore = byThreadGroup();
       long cpuBefore = processCpuNanos();
       // an open round starts 5 ms ahead, so the first intended send times are not already late
@@ -306,6 +308,8 @@ public final class ExecutorBenchmark {
       Collected collected = done.get(120, TimeUnit.SECONDS);
       double elapsed = (collected.lastEnd - t0) / 1e9;
       double utilisation = (busySeconds() - busyBefore) / (settings.maxWorkers() * elapsed);
+      double[] runAfter = runTotals();
+      double meanRunMillis = (runAfter[0] - runBefore[0]) / Math.max(1, runAfter[1] - runBefore[1]);
       long cpuNanos = processCpuNanos() - cpuBefore;
       double cpuMicrosPerAction = cpuNanos / 1e3 / n;
       Map<String, long[]> threadsAfter = byThreadGroup();
@@ -332,7 +336,18 @@ public final class ExecutorBenchmark {
         collected.outcomes.put("receipts_not_written(total)", (long) receiptsFailed.count());
       }
       return new Result(n, elapsed, collected.endToEnd, wait, collected.byType, collected.outcomes, utilisation,
-          cpuMicrosPerAction, cpuSplit, bytesSplit);
+          cpuMicrosPerAction, cpuSplit, bytesSplit, meanRunMillis);
+    }
+
+    /** Total milliseconds and count of the executor's action.duration timers (checkout to end), all types. */
+    private double[] runTotals() {
+      double millis = 0;
+      double count = 0;
+      for (var timer : registry.find("autonomics.executor.action.duration").timers()) {
+        millis += timer.totalTime(TimeUnit.MILLISECONDS);
+        count += timer.count();
+      }
+      return new double[] {millis, count};
     }
 
     /** CPU time of the whole process (all threads: sender, actors, ledger, GC, JIT). */
