@@ -33,14 +33,17 @@ public final class HttpServer {
     EdgeMetrics metrics = new EdgeMetrics(registry, settings.tenantLabel(), node.store());
     EdgeContext edge = new EdgeContext(system, new NodeGateway(system, node, settings.askTimeout()), settings,
         metrics, Clock.systemUTC());
+    // built once, here: the javadsl calls a directive's inner Supplier on every request, so anything constructed
+    // inside one (the route classes, the health check's state) would be constructed per request
+    Route all = concat(
+        new HealthRoutes(system, node, edge).routes(),
+        new PubSubRoutes(edge).routes(),
+        new MarketplaceRoutes(edge).routes(),
+        new ReceiptRoutes(edge).routes(),
+        new TenantRoutes(edge).routes(),
+        new MetricsRoutes(edge, registry).routes());
     Route routes = timed(metrics, handleExceptions(EdgeErrors.exceptionHandler(), () ->
-        handleRejections(EdgeErrors.rejectionHandler(), () -> concat(
-            new HealthRoutes(system, node, edge).routes(),
-            new PubSubRoutes(edge).routes(),
-            new MarketplaceRoutes(edge).routes(),
-            new ReceiptRoutes(edge).routes(),
-            new TenantRoutes(edge).routes(),
-            new MetricsRoutes(edge, registry).routes()))));
+        handleRejections(EdgeErrors.rejectionHandler(), () -> all)));
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "http-stop-accepting",
         () -> {
           system.log().info("shutting down: refusing new work, finishing in-flight requests (deadline {})",
