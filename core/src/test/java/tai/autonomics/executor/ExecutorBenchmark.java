@@ -35,8 +35,9 @@ import tai.autonomics.ledger.RocksReceiptStore;
  * Measures the executor for the closing note of issue 4 (not a unit test: run it by hand, see the command in the
  * report). Scenarios:
  * <ul>
- *   <li>{@code overhead}: a zero-latency simulated effector under open-model (Poisson) arrivals at 10,000 actions/s;
- *       latency is measured from each action's intended send time, so a stalled sender cannot hide queueing;
+ *   <li>{@code overhead}: a zero-latency simulated effector under open-model (Poisson) arrivals at 10,000 actions/s
+ *       ({@code --rate=N} for another rate); latency is measured from each action's intended send time, so a stalled
+ *       sender cannot hide queueing; the same harness around an actor that answers at once runs first, as the floor;
  *   <li>{@code bursts}: 5 bursts of 1000 actions with the seed's per-type latencies (scale 5 ms, rollback 10 ms,
  *       throttle 2 ms) and once more with zero latency; queue wait = attempt start minus send;
  *   <li>{@code utilisation}: the seed's per-type latencies at several open-model rates, and 2000 actions at once;
@@ -45,8 +46,9 @@ import tai.autonomics.ledger.RocksReceiptStore;
  * Receipts go to a real Ledger as in a node: over RocksDB in a temporary directory with fsync by default
  * ({@code --store=memory}, {@code --durability=off} to compare; {@code --no-ledger} drops them). The memory store
  * is no stand-in for production here: it keeps every receipt on the heap (production's RocksDB does not), so every
- * young GC copies all receipts written since the last one. Process CPU per action is printed split by thread (the
- * sender is this harness; gc+jit+vm is what the process used beyond its Java threads).
+ * young GC copies all receipts written since the last one. Process CPU and heap allocated per action are printed
+ * split by thread (the sender is this harness, and so is the collector on the default dispatcher: the floor run
+ * shows its share; gc+jit+vm is what the process used beyond its Java threads).
  */
 public final class ExecutorBenchmark {
   private static final String[] SEED_TYPES = {"scale", "rollback", "throttle"};
