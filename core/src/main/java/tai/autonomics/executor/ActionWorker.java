@@ -160,9 +160,11 @@ public final class ActionWorker {
   /**
    * Starts the attempt and writes its receipt. The draft is made first, so its timestamp is the attempt's start.
    * An effector that answers at once (zero latency, a refusal) ends the attempt here: no message to self, no
-   * deadline timer, and when the action ends with it, its attempt and result receipts go to the ledger as one batch
-   * (one message, one answer, one commit: both durable or neither). Either way the attempt receipt reaches the
-   * ledger before the result receipt and before the governor hears of the outcome; it was never waited for.
+   * deadline timer, and when the action ends with it, its attempt and result receipts go to the ledger as one
+   * AppendBatch (one message and one answer instead of two of each; sealed next to each other in the chain). Either
+   * way the attempt receipt reaches the ledger before the result receipt and before the governor hears of the
+   * outcome, and neither receipt was ever waited for: an attempt receipt told before the effector started was no
+   * more durable at that moment than one told just after.
    */
   private Behavior<Command> attempt(Job job) {
     Action action = job.action();
