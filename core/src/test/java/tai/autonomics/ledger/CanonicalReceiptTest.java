@@ -97,8 +97,8 @@ class CanonicalReceiptTest {
   void theWorkedExampleOfTheDocsHasItsDocumentedHashes() {
     // docs/RECEIPTS.md section 4; the hashes were also checked with sha256sum and the docs' Python verifier
     Receipt receipt = new Receipt("3f9c2a0d5b7e41c8a6d2e9f0b1c4d7e8", 42L, ReceiptType.TRANSITION, "acme", "stable",
-        "warning", "cpu above 60", null, null, null, "9876543210123456", null, null,
-        null, null, new Receipt.SignalRecord("cpu", 72.5, 1769400000000L), "base", 1769400000123L, Receipt.GENESIS_HASH, null);
+        "warning", "cpu above 60", null, null, null, "9876543210123456", null, null, null, null,
+        new Receipt.SignalRecord("cpu", 72.5, 1769400000000L), "base", 1769400000123L, Receipt.GENESIS_HASH, null);
     assertEquals("{\"id\":\"3f9c2a0d5b7e41c8a6d2e9f0b1c4d7e8\",\"message_id\":\"9876543210123456\","
         + "\"policy\":\"base\",\"prev_hash\":\"" + Receipt.GENESIS_HASH + "\",\"reason\":\"cpu above 60\","
         + "\"seq\":42,\"signal\":{\"metric\":\"cpu\",\"timestamp_ms\":1769400000000,\"value\":72.5},"
