@@ -23,6 +23,12 @@ import tai.autonomics.node.Topology;
  * writer is no bottleneck; governors ask it once at boot and are told of changes. Sharding it per tenant would
  * also work but would split the one Subscribe stream into per-tenant ones for no gain at this event rate.
  *
+ * <p>Changes reach the governors through a notifier, a child of the singleton (so it runs on the singleton's node
+ * and moves with it), subscribed to that node's entitlement changes topic. The subscription lives in the topic actor
+ * and the Guardian's restart strategy keeps the singleton's children, so a restart of Entitlements by its supervisor
+ * loses neither; when the singleton moves, the old notifier stops with it (the topic drops it) and the new node's
+ * singleton subscribes a new one.
+ *
  * <p>Governors: Cluster Sharding keyed by tenant id ({@link GovernorEntity}); {@link ShardedGovernors} keeps the
  * {@code Governors} protocol for the edge. Each node's governors write through that node's own Ledger into the
  * shared PostgreSQL store, which keeps each tenant's chain linear whichever node writes.
@@ -33,7 +39,8 @@ public final class ClusterTopology implements Topology {
   public ActorRef<Entitlements.Command> entitlements(ActorContext<?> context,
       Behavior<Entitlements.Command> behavior) {
     Behavior<Entitlements.Command> notifying = Behaviors.setup(singleton -> {
-      // subscribed from inside, so a singleton that moves to another node brings its subscriber with it
+      // subscribed from inside, so a singleton that moves to another node brings its subscriber with it; the
+      // Subscribe reaches Entitlements before any event, so no change is published before the notifier listens
       singleton.getSelf().tell(new Entitlements.Subscribe(
           singleton.spawn(EntitlementNotifier.create(), "governor-notifier")));
       return behavior;

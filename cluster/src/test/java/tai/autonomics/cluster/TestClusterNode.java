@@ -9,10 +9,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import tai.autonomics.cluster.postgres.PostgresReceiptStore;
 import tai.autonomics.cluster.postgres.PostgresSettings;
+import tai.autonomics.ledger.ReceiptStore;
 import tai.autonomics.node.Guardian;
 import tai.autonomics.node.Node;
 import tai.autonomics.node.NodeSettings;
@@ -39,6 +41,12 @@ public record TestClusterNode(ActorSystem<Void> system, Node node, PostgresRecei
   /** Starts a node on {@code port} that joins the cluster seeded by {@code seedPort}; extraConfig overrides. */
   public static TestClusterNode start(int port, int seedPort, PostgresSettings postgres, List<String> tenants,
       String extraConfig) {
+    return start(port, seedPort, postgres, tenants, extraConfig, store -> store);
+  }
+
+  /** As above; the node reads and writes through {@code storeView} of its store (a test may fail some reads). */
+  public static TestClusterNode start(int port, int seedPort, PostgresSettings postgres, List<String> tenants,
+      String extraConfig, Function<PostgresReceiptStore, ReceiptStore> storeView) {
     String seeds = tenants.stream().map(t -> "{ tenant-id = \"" + t + "\", sku = \"base\" }")
         .collect(Collectors.joining(", "));
     Config config = ConfigFactory.parseString("""
@@ -65,8 +73,8 @@ public record TestClusterNode(ActorSystem<Void> system, Node node, PostgresRecei
     PostgresReceiptStore store = PostgresReceiptStore.open(postgres);
     CompletableFuture<Node> started = new CompletableFuture<>();
     ActorSystem<Void> system = ActorSystem.create(
-        Guardian.create(NodeSettings.create(config), store, PolicyPacks.create(config), new SimpleMeterRegistry(),
-            (sys, node) -> started.complete(node), new ClusterTopology()),
+        Guardian.create(NodeSettings.create(config), storeView.apply(store), PolicyPacks.create(config),
+            new SimpleMeterRegistry(), (sys, node) -> started.complete(node), new ClusterTopology()),
         "tai-autonomics", config);
     try {
       return new TestClusterNode(system, started.get(30, TimeUnit.SECONDS), store);

@@ -1,15 +1,14 @@
 package tai.autonomics.entitlement;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.pattern.StatusReply;
 import tai.autonomics.CborSerializable;
 import tai.autonomics.ledger.Ledger;
@@ -21,10 +20,13 @@ import tai.autonomics.ledger.ReceiptType;
  * Owns every tenant's entitlement (DESIGN §7). It applies flat actions and Marketplace Procurement events one at a
  * time: an event changes the entitlement only once its {@code entitlement} receipt is durable, so the ledger and
  * this actor never disagree; events arriving meanwhile wait in a bounded stash, while status checks are answered at
- * once from the committed state. Subscribers (the governors) are told of every change.
+ * once from the committed state. Every change is published on the node's {@link #changesTopic() changes topic}.
+ * The subscribers (the governors) are kept there, not here: a topic actor outlives a restart of this actor, so a
+ * restart by its supervisor loses no subscriber, and Pekko's Topic reaches subscribers on every node of a cluster.
  *
- * <p>At start it rebuilds its state from the latest entitlement receipt of each tenant and grants the configured
- * seed tenants that have none.
+ * <p>At start it rebuilds its state from the latest entitlement receipt of each tenant, which carries the whole
+ * entitlement (customer and pending plan included, so a restart changes no answer and no allowed transition), and
+ * grants the configured seed tenants that have none.
  */
 public final class Entitlements {
 
@@ -37,7 +39,11 @@ public final class Entitlements {
   /** Is the tenant served, and on which SKU. */
   public record Check(String tenantId, ActorRef<Status> replyTo) implements Command {}
 
-  /** Tell {@code listener} the new status of a tenant whenever its entitlement changes. */
+  /**
+   * Tell {@code listener} the new status of a tenant whenever its entitlement changes: it is subscribed to the
+   * changes topic of this actor's node, where the subscription lives until the listener stops. A listener on
+   * another node subscribes to its own node's topic instead, so a singleton that moves does not take it along.
+   */
   public record Subscribe(ActorRef<Status> listener) implements Command {}
 
   /** A tenant's entitlement as now committed; {@code entitlement} is null for a tenant without one. */
@@ -66,10 +72,21 @@ public final class Entitlements {
 
   private record WriteFailed(Apply apply, String reason) implements Command {}
 
+  /** The name of the topic the changes are published on; one topic actor per node carries it. */
+  public static final String CHANGES_TOPIC = "entitlement-changes";
+
+  /**
+   * The topic actor for {@link #CHANGES_TOPIC}: spawn it once per node, beside (not below) this actor, so that it
+   * outlives this actor's restarts, and give its ref to {@link #create}.
+   */
+  public static Behavior<Topic.Command<Status>> changesTopic() {
+    return Topic.create(Status.class, CHANGES_TOPIC);
+  }
+
   public static Behavior<Command> create(ActorRef<Ledger.Command> ledger, ReceiptStore store,
-      EntitlementSettings settings) {
+      EntitlementSettings settings, ActorRef<Topic.Command<Status>> changes) {
     return Behaviors.setup(context -> Behaviors.withStash(settings.stashCapacity(),
-        stash -> new Entitlements(context, stash, ledger, store, settings).start()));
+        stash -> new Entitlements(context, stash, ledger, store, settings, changes).start()));
   }
 
   private static final Duration LEDGER_TIMEOUT = Duration.ofSeconds(30);
@@ -81,22 +98,23 @@ public final class Entitlements {
   private final EntitlementSettings settings;
   private final Map<String, Entitlement> byTenant = new HashMap<>();
   private final Map<String, String> tenantByEntitlementId = new HashMap<>();
-  private final List<ActorRef<Status>> listeners = new ArrayList<>();
+  private final ActorRef<Topic.Command<Status>> changes;
 
   private Entitlements(ActorContext<Command> context, StashBuffer<Command> stash, ActorRef<Ledger.Command> ledger,
-      ReceiptStore store, EntitlementSettings settings) {
+      ReceiptStore store, EntitlementSettings settings, ActorRef<Topic.Command<Status>> changes) {
     this.context = context;
     this.stash = stash;
     this.ledger = ledger;
     this.store = store;
     this.settings = settings;
+    this.changes = changes;
   }
 
   private Behavior<Command> start() {
     for (Receipt receipt : store.latestEntitlements()) {
       if (receipt.entitlementId() != null && receipt.stateTo() != null) {
         remember(new Entitlement(receipt.tenantId(), receipt.entitlementId(), receipt.sku(),
-            EntitlementState.fromWireName(receipt.stateTo()), null, null));
+            EntitlementState.fromWireName(receipt.stateTo()), receipt.customerId(), receipt.pendingSku()));
       }
     }
     for (Entitlement seed : settings.seeds()) {
@@ -157,6 +175,7 @@ public final class Entitlements {
         .reason(reasonOf(bound, label))
         .messageId(event.eventId())
         .entitlement(next == null ? entitlementIdOf(bound) : next.entitlementId(), next == null ? null : next.sku())
+        .entitlementDetails(next == null ? null : next.customerId(), next == null ? null : next.pendingSku())
         .build();
     context.askWithStatus(Receipt.class, ledger, LEDGER_TIMEOUT,
         replyTo -> new Ledger.Append(draft, replyTo),
@@ -180,8 +199,7 @@ public final class Entitlements {
     Entitlement before = next == null ? null : byTenant.get(next.tenantId());
     if (next != null && !next.equals(before)) {
       remember(next);
-      Status status = statusOf(next.tenantId());
-      listeners.forEach(listener -> listener.tell(status));
+      changes.tell(Topic.publish(statusOf(next.tenantId())));
     }
     written.apply().replyTo().tell(new Applied(written.receipt(), next));
     return stash.unstashAll(idle());
@@ -199,7 +217,7 @@ public final class Entitlements {
   }
 
   private Behavior<Command> onSubscribe(Subscribe subscribe) {
-    listeners.add(subscribe.listener());
+    changes.tell(Topic.subscribe(subscribe.listener()));
     return Behaviors.same();
   }
 

@@ -184,21 +184,49 @@ public final class Governor {
     }
     GovernorData data = new GovernorData(status.active(), status.sku(),
         collaborators.packs().forSku(status.sku()), false, 0, 0, 0);
+    ReceiptStore.TenantHead chainHead = head.head();
+    GovernorState last = chainHead == null ? null : GovernorState.fromWireName(chainHead.governorState());
+    boolean quarantined = last == GovernorState.REFUSING && !isEntitlementRefusal(chainHead.governorReason());
+    if (quarantined) {
+      Duration left = quarantineLeft(data, chainHead);
+      if (!left.isNegative() && !left.isZero()) {
+        timers.startSingleTimer(Timer.QUARANTINE_OVER, left);
+        return stash.unstashAll(refusing(data, QUARANTINED));
+      }
+    }
     if (!status.active()) {
       return stash.unstashAll(refusing(data, refusalReasonOf(status)));
     }
-    ReceiptStore.TenantHead chainHead = head.head();
-    GovernorState last = chainHead == null ? null : GovernorState.fromWireName(chainHead.governorState());
+    if (last == GovernorState.REFUSING) {
+      // the quarantine ended, or the entitlement became active again, while no governor of this tenant ran
+      receipts.transition(GovernorState.REFUSING, GovernorState.STABLE,
+          quarantined ? "quarantine_over" : "entitlement_active", data);
+      return stash.unstashAll(stable(data));
+    }
     if (last == GovernorState.WARNING) {
       return stash.unstashAll(warning(data));
     }
-    if (last == GovernorState.REFUSING) {
-      // the quarantine's start is not in the head: a restored quarantine runs its full length again
-      timers.startSingleTimer(Timer.QUARANTINE_OVER, data.pack().quarantine());
-      return stash.unstashAll(refusing(data, QUARANTINED));
-    }
     // an action in flight before a restart is not ours to wait for any more: its result receipt tells how it ended
     return stash.unstashAll(stable(data));
+  }
+
+  /**
+   * A governor refuses for its entitlement (it names the entitlement reason when it moves to refusing) or for a
+   * quarantine (it names the failed or timed-out action). A head from before the reason was kept has none: it is
+   * restored as a quarantine, the cautious reading.
+   */
+  private static boolean isEntitlementRefusal(String enteredBecause) {
+    return ENTITLEMENT_INACTIVE.equals(enteredBecause) || UNKNOWN_TENANT.equals(enteredBecause);
+  }
+
+  /** What is left of a quarantine that began when the head says; all of it when the head does not say. */
+  private static Duration quarantineLeft(GovernorData data, ReceiptStore.TenantHead head) {
+    Duration quarantine = data.pack().quarantine();
+    if (head.governorSince() == null) {
+      return quarantine;
+    }
+    long elapsed = System.currentTimeMillis() - head.governorSince();
+    return elapsed <= 0 ? quarantine : quarantine.minusMillis(elapsed);
   }
 
   // waits for signals; the last decision was ok

@@ -36,6 +36,7 @@ final class CanonicalReceipt {
     fields.string("action_id", receipt.actionId());
     fields.string("action_type", receipt.actionType());
     fields.number("attempts", receipt.attempts() == null ? null : receipt.attempts().longValue());
+    fields.string("customer_id", receipt.customerId());
     fields.string("entitlement_id", receipt.entitlementId());
     // "hash" sorts here; it is never part of the hashed form
     if (withHash) {
@@ -43,6 +44,7 @@ final class CanonicalReceipt {
     }
     fields.string("id", receipt.id());
     fields.string("message_id", receipt.messageId());
+    fields.string("pending_sku", receipt.pendingSku());
     fields.string("policy", receipt.policy());
     fields.string("prev_hash", receipt.prevHash());
     fields.string("reason", receipt.reason());

@@ -61,14 +61,36 @@ final class Keys {
     return key.length >= prefix.length && java.util.Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
   }
 
-  /** A tenant head: seq, the hash as UTF-8 with its length, then the governor state if there is one. */
+  private static final byte STATE = 1;
+  private static final byte STATE_WITH_ENTRY = 2;
+  private static final int HAS_REASON = 1;
+  private static final int HAS_SINCE = 2;
+
+  /**
+   * A tenant head: seq, the hash as UTF-8 with its length, then the governor state if there is one. Heads written
+   * before the governor entry existed end with marker 1 and the state; with marker 2 come the state with its length,
+   * a byte saying which of reason and since follow, since (8 bytes) and the reason to the end.
+   */
   static byte[] head(ReceiptStore.TenantHead head) {
     byte[] hash = utf8(head.hash());
     byte[] state = head.governorState() == null ? null : utf8(head.governorState());
-    ByteBuffer out = ByteBuffer.allocate(8 + 2 + hash.length + (state == null ? 0 : state.length + 1));
+    byte[] reason = head.governorReason() == null ? null : utf8(head.governorReason());
+    Long since = head.governorSince();
+    int size = 8 + 2 + hash.length;
+    if (state != null) {
+      size += 1 + 2 + state.length + 1 + (since == null ? 0 : 8) + (reason == null ? 0 : reason.length);
+    }
+    ByteBuffer out = ByteBuffer.allocate(size);
     out.putLong(head.seq()).putShort((short) hash.length).put(hash);
     if (state != null) {
-      out.put((byte) 1).put(state);
+      out.put(STATE_WITH_ENTRY).putShort((short) state.length).put(state);
+      out.put((byte) ((reason == null ? 0 : HAS_REASON) | (since == null ? 0 : HAS_SINCE)));
+      if (since != null) {
+        out.putLong(since);
+      }
+      if (reason != null) {
+        out.put(reason);
+      }
     }
     return out.array();
   }
@@ -78,13 +100,23 @@ final class Keys {
     long seq = in.getLong();
     byte[] hash = new byte[Short.toUnsignedInt(in.getShort())];
     in.get(hash);
-    String state = null;
-    if (in.hasRemaining()) {
-      in.get();
-      byte[] text = new byte[in.remaining()];
-      in.get(text);
-      state = new String(text, StandardCharsets.UTF_8);
+    String hashText = new String(hash, StandardCharsets.UTF_8);
+    if (!in.hasRemaining()) {
+      return new ReceiptStore.TenantHead(tenantId, seq, hashText, null);
     }
-    return new ReceiptStore.TenantHead(tenantId, seq, new String(hash, StandardCharsets.UTF_8), state);
+    if (in.get() == STATE) {
+      return new ReceiptStore.TenantHead(tenantId, seq, hashText, text(in, in.remaining()));
+    }
+    String state = text(in, Short.toUnsignedInt(in.getShort()));
+    int present = in.get();
+    Long since = (present & HAS_SINCE) == 0 ? null : in.getLong();
+    String reason = (present & HAS_REASON) == 0 ? null : text(in, in.remaining());
+    return new ReceiptStore.TenantHead(tenantId, seq, hashText, state, reason, since);
+  }
+
+  private static String text(ByteBuffer in, int length) {
+    byte[] bytes = new byte[length];
+    in.get(bytes);
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 }

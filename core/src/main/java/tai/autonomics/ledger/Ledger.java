@@ -320,8 +320,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     if (lastStored == null || cached == null) {
       heads.remove(tenantId);
     } else {
-      heads.put(tenantId, new ReceiptStore.TenantHead(tenantId, lastStored.seq(), lastStored.hash(),
-          cached.governorState()));
+      heads.put(tenantId, cached.at(lastStored.seq(), lastStored.hash()));
     }
   }
 

@@ -29,6 +29,8 @@ public record Receipt(
     @JsonProperty("message_id") String messageId,
     @JsonProperty("entitlement_id") String entitlementId,
     @JsonProperty("sku") String sku,
+    @JsonProperty("customer_id") String customerId,
+    @JsonProperty("pending_sku") String pendingSku,
     @JsonProperty("signal") SignalRecord signal,
     @JsonProperty("policy") String policy,
     @JsonProperty("timestamp") long timestamp,
@@ -77,7 +79,7 @@ public record Receipt(
   /** The receipt with its chain fields set; the hash must be computed over the result with {@code hash == null}. */
   public Receipt sealed(String newId, long newSeq, String newPrevHash, String newHash) {
     return new Receipt(newId, newSeq, type, tenantId, stateFrom, stateTo, reason, actionId, actionType, attempts,
-        messageId, entitlementId, sku, signal, policy, timestamp, newPrevHash, newHash);
+        messageId, entitlementId, sku, customerId, pendingSku, signal, policy, timestamp, newPrevHash, newHash);
   }
 
   /** Collects a draft's fields; unset fields stay absent. */
@@ -93,6 +95,8 @@ public record Receipt(
     private String messageId;
     private String entitlementId;
     private String sku;
+    private String customerId;
+    private String pendingSku;
     private SignalRecord signal;
     private String policy;
     private long timestamp = System.currentTimeMillis();
@@ -135,6 +139,16 @@ public record Receipt(
       return this;
     }
 
+    /**
+     * The rest of the entitlement an {@code entitlement} receipt leaves behind: the Marketplace customer (account)
+     * and the plan a requested change would switch to. With them the latest receipt restores the whole entitlement.
+     */
+    public Builder entitlementDetails(String customer, String pendingSkuName) {
+      this.customerId = customer;
+      this.pendingSku = pendingSkuName;
+      return this;
+    }
+
     public Builder signal(String metric, Double value, Long timestampMs) {
       this.signal = new SignalRecord(metric, value, timestampMs);
       return this;
@@ -152,7 +166,7 @@ public record Receipt(
 
     public Receipt build() {
       return new Receipt(null, null, type, tenantId, stateFrom, stateTo, reason, actionId, actionType, attempts,
-          messageId, entitlementId, sku, signal, policy, timestamp, null, null);
+          messageId, entitlementId, sku, customerId, pendingSku, signal, policy, timestamp, null, null);
     }
   }
 }

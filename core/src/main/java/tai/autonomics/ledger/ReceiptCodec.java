@@ -33,7 +33,10 @@ final class ReceiptCodec {
   private static final int POLICY = 1 << 15;
   private static final int PREV_HASH = 1 << 16;
   private static final int HASH = 1 << 17;
-  private static final int ALL = (1 << 18) - 1;
+  // added after format 1 was in use: receipts written before never set them, so they decode as they always did
+  private static final int CUSTOMER_ID = 1 << 18;
+  private static final int PENDING_SKU = 1 << 19;
+  private static final int ALL = (1 << 20) - 1;
 
   private ReceiptCodec() {}
 
@@ -44,7 +47,7 @@ final class ReceiptCodec {
         | bit(r.reason(), REASON) | bit(r.actionId(), ACTION_ID) | bit(r.actionType(), ACTION_TYPE)
         | bit(r.attempts(), ATTEMPTS) | bit(r.messageId(), MESSAGE_ID) | bit(r.entitlementId(), ENTITLEMENT_ID)
         | bit(r.sku(), SKU) | bit(s, SIGNAL) | bit(r.policy(), POLICY) | bit(r.prevHash(), PREV_HASH)
-        | bit(r.hash(), HASH);
+        | bit(r.hash(), HASH) | bit(r.customerId(), CUSTOMER_ID) | bit(r.pendingSku(), PENDING_SKU);
     if (s != null) {
       flags |= bit(s.metric(), METRIC) | bit(s.value(), VALUE) | bit(s.timestampMs(), SIGNAL_TIMESTAMP)
           | (integral ? VALUE_INTEGRAL : 0);
@@ -83,6 +86,8 @@ final class ReceiptCodec {
     w.stringIf(r.policy());
     w.stringIf(r.prevHash());
     w.stringIf(r.hash());
+    w.stringIf(r.customerId());
+    w.stringIf(r.pendingSku());
     return w.toBytes();
   }
 
@@ -134,9 +139,11 @@ final class ReceiptCodec {
     String policy = in.stringIf(flags, POLICY);
     String prevHash = in.stringIf(flags, PREV_HASH);
     String hash = in.stringIf(flags, HASH);
+    String customerId = in.stringIf(flags, CUSTOMER_ID);
+    String pendingSku = in.stringIf(flags, PENDING_SKU);
     in.expectEnd();
     return new Receipt(id, seq, TYPES[code], tenant, stateFrom, stateTo, reason, actionId, actionType, attempts,
-        messageId, entitlementId, sku, signal, policy, timestamp, prevHash, hash);
+        messageId, entitlementId, sku, customerId, pendingSku, signal, policy, timestamp, prevHash, hash);
   }
 
   /**

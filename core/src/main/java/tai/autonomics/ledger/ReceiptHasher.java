@@ -36,8 +36,8 @@ public final class ReceiptHasher {
   public static String libraryCanonicalJson(Receipt receipt) {
     Receipt r = receipt;
     Receipt unhashed = new Receipt(r.id(), r.seq(), r.type(), r.tenantId(), r.stateFrom(), r.stateTo(), r.reason(),
-        r.actionId(), r.actionType(), r.attempts(), r.messageId(), r.entitlementId(), r.sku(), r.signal(), r.policy(),
-        r.timestamp(), r.prevHash(), null);
+        r.actionId(), r.actionType(), r.attempts(), r.messageId(), r.entitlementId(), r.sku(), r.customerId(),
+        r.pendingSku(), r.signal(), r.policy(), r.timestamp(), r.prevHash(), null);
     try {
       return new JsonCanonicalizer(Json.MAPPER.writeValueAsString(unhashed)).getEncodedString();
     } catch (JsonProcessingException e) {

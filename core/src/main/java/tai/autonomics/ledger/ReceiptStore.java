@@ -1,6 +1,7 @@
 package tai.autonomics.ledger;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -65,17 +66,49 @@ public interface ReceiptStore extends AutoCloseable {
 
   /**
    * End of a tenant's chain: the last receipt's hash and seq, and the last governor state written for the tenant
-   * (null when the tenant has only entitlement or action receipts).
+   * (null when the tenant has only entitlement or action receipts), with the {@code reason} and {@code timestamp} of
+   * the receipt that moved the governor into that state (so a governor restored in {@code refusing} knows whether a
+   * quarantine or the entitlement put it there, and since when). Those two are null in heads written before they
+   * existed.
    */
-  record TenantHead(String tenantId, long seq, String hash, String governorState) {
+  record TenantHead(String tenantId, long seq, String hash, String governorState, String governorReason,
+      Long governorSince) {
+
+    public TenantHead(String tenantId, long seq, String hash, String governorState) {
+      this(tenantId, seq, hash, governorState, null, null);
+    }
+
     public TenantHead advancedBy(Receipt sealed) {
-      String state = sealed.type().carriesGovernorState() ? sealed.stateTo() : governorState;
-      return new TenantHead(tenantId, sealed.seq(), sealed.hash(), state);
+      if (!sealed.type().carriesGovernorState()) {
+        return at(sealed.seq(), sealed.hash());
+      }
+      if (!entersGovernorState(governorState, sealed)) {
+        return new TenantHead(tenantId, sealed.seq(), sealed.hash(), governorState, governorReason, governorSince);
+      }
+      return new TenantHead(tenantId, sealed.seq(), sealed.hash(), sealed.stateTo(), sealed.reason(),
+          sealed.timestamp());
+    }
+
+    /** The same governor state at another chain end (the store re-linked the tenant's receipts). */
+    public TenantHead at(long newSeq, String newHash) {
+      return new TenantHead(tenantId, newSeq, newHash, governorState, governorReason, governorSince);
     }
 
     public static TenantHead first(Receipt sealed) {
-      return new TenantHead(sealed.tenantId(), sealed.seq(), sealed.hash(),
-          sealed.type().carriesGovernorState() ? sealed.stateTo() : null);
+      return sealed.type().carriesGovernorState()
+          ? new TenantHead(sealed.tenantId(), sealed.seq(), sealed.hash(), sealed.stateTo(), sealed.reason(),
+              sealed.timestamp())
+          : new TenantHead(sealed.tenantId(), sealed.seq(), sealed.hash(), null);
+    }
+
+    /**
+     * Whether a governor receipt moves the governor into its {@code state_to}, rather than record a decision that
+     * keeps it where it was (a refusal while refusing, ok while stable): its state changes, or differs from the
+     * state the head knew (a governor restored without a receipt of its own). Stores that keep heads apart from
+     * this record (PostgreSQL) follow the same rule.
+     */
+    public static boolean entersGovernorState(String headState, Receipt sealed) {
+      return !Objects.equals(sealed.stateFrom(), sealed.stateTo()) || !Objects.equals(headState, sealed.stateTo());
     }
   }
 

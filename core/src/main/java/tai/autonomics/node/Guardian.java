@@ -41,9 +41,13 @@ public final class Guardian {
               .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(100), Duration.ofSeconds(5), 0.2)),
           "ledger",
           DispatcherSelector.fromConfig("autonomics.ledger.dispatcher"));
+      // the subscribers to entitlement changes live in this topic actor, which outlives restarts of Entitlements;
+      // a restart keeps the children of the actor it runs in: a topology may have spawned some there (the cluster
+      // singleton spawns its governor notifier), and Entitlements itself has none to leave behind
+      var entitlementChanges = context.spawn(Entitlements.changesTopic(), Entitlements.CHANGES_TOPIC);
       var entitlements = topology.entitlements(context,
-          Behaviors.supervise(Entitlements.create(ledger, store, settings.entitlements()))
-              .onFailure(SupervisorStrategy.restart()));
+          Behaviors.supervise(Entitlements.create(ledger, store, settings.entitlements(), entitlementChanges))
+              .onFailure(SupervisorStrategy.restart().withStopChildren(false)));
       var executor = context.spawn(
           Behaviors.supervise(ActionExecutor.create(ledger, settings.executor(), metrics))
               .onFailure(SupervisorStrategy.restart()),

@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import tai.autonomics.entitlement.EntitlementEvent.FlatActionType;
@@ -25,6 +27,7 @@ import tai.autonomics.ledger.ReceiptType;
 class EntitlementsTest {
   private static final ActorTestKit testKit = ActorTestKit.create();
   private static final LedgerSettings LEDGER = new LedgerSettings("memory", Path.of("unused"), false, 4096, 100_000);
+  private static final AtomicInteger TOPICS = new AtomicInteger();
   private static final EntitlementSettings REFUSE_UNKNOWN = new EntitlementSettings(true, List.of(), 100);
 
   @AfterAll
@@ -61,7 +64,11 @@ class EntitlementsTest {
 
   private static Fixture withEntitlements(MemoryReceiptStore store, ActorRef<Ledger.Command> ledger,
       EntitlementSettings settings) {
-    ActorRef<Entitlements.Command> entitlements = testKit.spawn(Entitlements.create(ledger, store, settings));
+    // a topic name per fixture: topics of one name find each other, and each fixture stands for a node of its own
+    ActorRef<Topic.Command<Entitlements.Status>> changes =
+        testKit.spawn(Topic.create(Entitlements.Status.class, "changes-" + TOPICS.incrementAndGet()));
+    ActorRef<Entitlements.Command> entitlements =
+        testKit.spawn(Entitlements.create(ledger, store, settings, changes));
     TestProbe<Entitlements.Status> listener = testKit.createTestProbe();
     entitlements.tell(new Entitlements.Subscribe(listener.getRef()));
     return new Fixture(store, ledger, entitlements, listener);

@@ -81,7 +81,8 @@ class OneActionPerGovernorTest {
     ConcurrencyRecorder effector = new ConcurrencyRecorder();
     ActorRef<Ledger.Command> ledger = testKit.spawn(Ledger.create(store, LedgerSettings.create(CONFIG)));
     ActorRef<Entitlements.Command> entitlements =
-        testKit.spawn(Entitlements.create(ledger, store, EntitlementSettings.create(CONFIG)));
+        testKit.spawn(Entitlements.create(ledger, store, EntitlementSettings.create(CONFIG),
+            testKit.spawn(Entitlements.changesTopic())));
     ActorRef<ActionExecutor.Command> executor = testKit.spawn(ActionExecutor.create(ledger,
         ExecutorSettings.create(CONFIG), new SimpleMeterRegistry(), Effectors.of(effector)));
     PolicyPacks packs = PolicyPacks.create(CONFIG);

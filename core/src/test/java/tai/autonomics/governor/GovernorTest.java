@@ -75,8 +75,13 @@ class GovernorTest {
 
     /** {@code headState}: the governor state an earlier incarnation left in the ledger, or null for none. */
     Tenant(String headState) {
+      this(headState, "earlier", System.currentTimeMillis());
+    }
+
+    /** {@code reason} and {@code timestamp}: of the receipt by which the earlier incarnation entered headState. */
+    Tenant(String headState, String reason, long timestamp) {
       if (headState != null) {
-        headIn(id, headState);
+        headIn(id, headState, reason, timestamp);
       }
       governor = testKit.spawn(Governor.create(id, new Governor.Collaborators(entitlements.getRef(), ledger,
           executor.getRef(), PACKS, parent.getRef()), SETTINGS));
@@ -152,10 +157,10 @@ class GovernorTest {
   }
 
   /** Writes a governor receipt ending in {@code state}, as an earlier incarnation would have. */
-  private static void headIn(String tenant, String state) {
+  private static void headIn(String tenant, String state, String reason, long timestamp) {
     TestProbe<StatusReply<Receipt>> reply = testKit.createTestProbe();
     ledger.tell(new Ledger.Append(Receipt.draft(ReceiptType.TRANSITION, tenant).states("stable", state)
-        .reason("earlier").build(), reply.getRef()));
+        .reason(reason).timestamp(timestamp).build(), reply.getRef()));
     received(reply);
   }
 
@@ -183,6 +188,56 @@ class GovernorTest {
     manualTime.timePasses(QUARANTINE);
     t.awaitLast("refusing", "stable", "quarantine_over");
     assertEquals(GovernorState.STABLE, t.state());
+  }
+
+  @Test
+  void bootRestoresOnlyWhatIsLeftOfAQuarantine() {
+    // the action failed 40 s before this boot: 20 s of the 60 s quarantine are left
+    Tenant t = new Tenant("refusing", "action_failed: boom",
+        System.currentTimeMillis() - QUARANTINE.minusSeconds(20).toMillis()).active();
+    assertDecision(t.signal(10.0), ReceiptType.REFUSAL, "refusing", "refusing", Governor.QUARANTINED);
+    manualTime.timePasses(Duration.ofSeconds(15));
+    assertEquals(GovernorState.REFUSING, t.state());
+    manualTime.timePasses(Duration.ofSeconds(6));
+    t.awaitLast("refusing", "stable", "quarantine_over");
+    assertEquals(GovernorState.STABLE, t.state());
+  }
+
+  @Test
+  void bootAfterTheQuarantineEndedIsStable() {
+    Tenant t = new Tenant("refusing", "action_timeout",
+        System.currentTimeMillis() - QUARANTINE.multipliedBy(3).toMillis()).active();
+    t.awaitLast("refusing", "stable", "quarantine_over");
+    assertDecision(t.signal(10.0), ReceiptType.TRANSITION, "stable", "stable", "ok");
+  }
+
+  @Test
+  void bootRestoresAnEntitlementRefusalAsOneAndNotAsAQuarantine() {
+    // refused for the entitlement, which became active again while no governor ran: served at once
+    Tenant resumed = new Tenant("refusing", Governor.ENTITLEMENT_INACTIVE, System.currentTimeMillis()).active();
+    resumed.awaitLast("refusing", "stable", "entitlement_active");
+    assertDecision(resumed.signal(10.0), ReceiptType.TRANSITION, "stable", "stable", "ok");
+
+    // still inactive: refused for the entitlement, and served as soon as it is active, without a quarantine
+    Tenant suspended = new Tenant("refusing", Governor.ENTITLEMENT_INACTIVE, System.currentTimeMillis());
+    suspended.entitled(status(suspended.id, EntitlementState.SUSPENDED, "base"));
+    assertDecision(suspended.signal(10.0), ReceiptType.REFUSAL, "refusing", "refusing",
+        Governor.ENTITLEMENT_INACTIVE);
+    suspended.governor.tell(new Governor.EntitlementChanged(status(suspended.id, EntitlementState.ACTIVE, "base")));
+    suspended.awaitLast("refusing", "stable", "entitlement_active");
+    assertDecision(suspended.signal(10.0), ReceiptType.TRANSITION, "stable", "stable", "ok");
+  }
+
+  @Test
+  void aQuarantineRestoredWhileTheEntitlementIsInactiveStillRunsItsCourse() {
+    Tenant t = new Tenant("refusing", "action_failed: boom", System.currentTimeMillis());
+    t.entitled(status(t.id, EntitlementState.SUSPENDED, "base"));
+    assertDecision(t.signal(10.0), ReceiptType.REFUSAL, "refusing", "refusing", Governor.QUARANTINED);
+    // active again before the quarantine ends: the quarantine still ends first, as for a live governor
+    t.governor.tell(new Governor.EntitlementChanged(status(t.id, EntitlementState.ACTIVE, "base")));
+    assertDecision(t.signal(10.0), ReceiptType.REFUSAL, "refusing", "refusing", Governor.QUARANTINED);
+    manualTime.timePasses(QUARANTINE);
+    t.awaitLast("refusing", "stable", "quarantine_over");
   }
 
   @Test

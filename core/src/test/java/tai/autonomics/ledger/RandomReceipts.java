@@ -31,8 +31,9 @@ final class RandomReceipts {
         maybe() ? aLong() : null) : null;
     return new Receipt(maybe() ? hex(32) : maybeString(), maybe() ? aLong() : null, type, string(),
         maybeString(), maybeString(), maybeString(), maybeString(), maybeString(),
-        maybe() ? random.nextInt() : null, maybe() ? digits() : maybeString(), maybeString(), maybeString(), signal,
-        maybeString(), aLong(), maybe() ? hex(64) : maybeString(), maybe() ? hex(64) : null);
+        maybe() ? random.nextInt() : null, maybe() ? digits() : maybeString(), maybeString(), maybeString(),
+        maybeString(), maybeString(), signal, maybeString(), aLong(), maybe() ? hex(64) : maybeString(),
+        maybe() ? hex(64) : null);
   }
 
   private boolean maybe() {

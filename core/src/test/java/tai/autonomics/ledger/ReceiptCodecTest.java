@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Objects;
 import org.junit.jupiter.api.Test;
 
@@ -14,8 +15,8 @@ class ReceiptCodecTest {
   private static Receipt withSeq(Receipt receipt, long seq) {
     return new Receipt(receipt.id(), seq, receipt.type(), receipt.tenantId(), receipt.stateFrom(), receipt.stateTo(),
         receipt.reason(), receipt.actionId(), receipt.actionType(), receipt.attempts(), receipt.messageId(),
-        receipt.entitlementId(), receipt.sku(), receipt.signal(), receipt.policy(), receipt.timestamp(),
-        receipt.prevHash(), receipt.hash());
+        receipt.entitlementId(), receipt.sku(), receipt.customerId(), receipt.pendingSku(), receipt.signal(),
+        receipt.policy(), receipt.timestamp(), receipt.prevHash(), receipt.hash());
   }
 
   @Test
@@ -27,6 +28,33 @@ class ReceiptCodecTest {
       assertEquals(receipt, back);
       assertEquals(ReceiptHasher.canonicalJson(receipt), ReceiptHasher.canonicalJson(back));
     }
+  }
+
+  /** Bytes an entitlement receipt was stored as before {@code customer_id} and {@code pending_sku} existed. */
+  private static final String STORED_BEFORE_ENTITLEMENT_DETAILS = "018f870c022074656e616e742d3780f8aa87ff6681010123"
+      + "456789abcdef0123456789abcdef186163746976654c70656e64696e675f706c616e5f6368616e67658401454e5449544c454d454e"
+      + "545f504c414e5f4348414e47455f524551554553544544146576742d3114656e742d371062617365810200000000000000000000000000"
+      + "0000000000000000000000000000000000000081024796a32fa509427f759ae484122e0968650aaeb98eeac13cb209992bbf6a700d";
+
+  @Test
+  void receiptsStoredBeforeTheEntitlementDetailsDecodeAndHashAsBefore() {
+    byte[] stored = HexFormat.of().parseHex(STORED_BEFORE_ENTITLEMENT_DETAILS);
+    Receipt back = ReceiptCodec.decode(9, stored);
+    assertEquals(null, back.customerId());
+    assertEquals(null, back.pendingSku());
+    assertEquals("4796a32fa509427f759ae484122e0968650aaeb98eeac13cb209992bbf6a700d", back.hash());
+    assertEquals(back.hash(), ReceiptHasher.hash(back.sealed(back.id(), 9, back.prevHash(), null)));
+    assertTrue(Arrays.equals(stored, ReceiptCodec.encode(back)), "written the same way as before");
+
+    Receipt detailed = Receipt.draft(ReceiptType.ENTITLEMENT, "tenant-7").states("active", "pending_plan_change")
+        .entitlement("ent-7", "base").entitlementDetails("acct-7", "enterprise").build();
+    Receipt sealed = ReceiptHasher.seal(detailed, 10, back.hash());
+    Receipt decoded = ReceiptCodec.decode(10, ReceiptCodec.encode(sealed));
+    assertEquals(sealed, decoded);
+    assertEquals("acct-7", decoded.customerId());
+    assertEquals("enterprise", decoded.pendingSku());
+    assertTrue(ReceiptHasher.canonicalJson(sealed).contains("{\"customer_id\":\"acct-7\",\"entitlement_id\""));
+    assertTrue(ReceiptHasher.canonicalJson(sealed).contains(",\"pending_sku\":\"enterprise\",\"prev_hash\""));
   }
 
   @Test

@@ -54,7 +54,7 @@ class SerializationTest {
   private static final Receipt RECEIPT = Receipt.draft(ReceiptType.TRANSITION, "t1")
       .states("stable", "intervening").reason("act").policy("base@0123456789abcdef")
       .signal("cpu", 95.0, 1_700_000_000_000L).messageId("msg-1").action("a".repeat(32), "scale").attempts(2)
-      .entitlement("ent-1", "base").timestamp(1_700_000_000_001L).build()
+      .entitlement("ent-1", "base").entitlementDetails("cust-1", "enterprise").timestamp(1_700_000_000_001L).build()
       .sealed("b".repeat(32), 42L, Receipt.GENESIS_HASH, "c".repeat(64));
   private static final Entitlements.Status STATUS = new Entitlements.Status("t1", true, ENTITLEMENT);
 
@@ -104,7 +104,8 @@ class SerializationTest {
   @Test
   void ledgerAndExecutorMessagesTheGovernorsSend() {
     roundTrip(new Ledger.Append(RECEIPT, ref()), new Ledger.GetHead("t1", ref()),
-        new Ledger.Head("t1", new ReceiptStore.TenantHead("t1", 42, "c".repeat(64), "warning")),
+        new Ledger.Head("t1", new ReceiptStore.TenantHead("t1", 42, "c".repeat(64), "refusing", "action_timeout",
+            1769400000123L)),
         new Ledger.Head("t1", null),
         new ActionExecutor.Execute(new Action("a1", "t1", "scale", Map.of()), ref()));
   }

@@ -11,6 +11,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import tai.autonomics.entitlement.EntitlementEvent;
 import tai.autonomics.entitlement.Entitlements;
 import tai.autonomics.executor.ActionExecutor;
@@ -49,7 +50,10 @@ public final class CoreHarness {
     this.store = store;
     this.ledger = testKit.spawn(Ledger.create(store, settings.ledger()), "ledger-" + suffix,
         DispatcherSelector.fromConfig("autonomics.ledger.dispatcher"));
-    this.entitlements = testKit.spawn(Entitlements.create(ledger, store, settings.entitlements()),
+    // a topic per harness: topics of one name find each other, and each harness stands for a node of its own
+    var changes = testKit.spawn(Topic.create(Entitlements.Status.class, "entitlement-changes-" + suffix),
+        "entitlement-changes-" + suffix);
+    this.entitlements = testKit.spawn(Entitlements.create(ledger, store, settings.entitlements(), changes),
         "entitlements-" + suffix);
     this.executor = testKit.spawn(ActionExecutor.create(ledger, settings.executor(), metrics), "executor-" + suffix);
     ActorRef<ActionExecutor.Command> tapped = testKit.spawn(tap.behavior(executor), "executor-tap-" + suffix);

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptHasher;
+import tai.autonomics.ledger.ReceiptStore;
 
 /**
  * One group commit of {@link PostgresReceiptStore} as one transaction; see there for why each step is needed. The
@@ -27,12 +28,16 @@ final class PostgresCommit {
     long seq;
     String hash;
     String governorState;
+    String governorReason;
+    Long governorSince;
 
-    Head(boolean stored, long seq, String hash, String governorState) {
+    Head(boolean stored, long seq, String hash, String governorState, String governorReason, Long governorSince) {
       this.stored = stored;
       this.seq = seq;
       this.hash = hash;
       this.governorState = governorState;
+      this.governorReason = governorReason;
+      this.governorSince = governorSince;
     }
   }
 
@@ -72,8 +77,11 @@ final class PostgresCommit {
           Receipt stored = linkTo(receipt, ++seq, head.hash);
           head.seq = stored.seq();
           head.hash = stored.hash();
-          if (stored.type().carriesGovernorState()) {
+          if (stored.type().carriesGovernorState()
+              && ReceiptStore.TenantHead.entersGovernorState(head.governorState, stored)) {
             head.governorState = stored.stateTo();
+            head.governorReason = stored.reason();
+            head.governorSince = stored.timestamp();
           }
           result[i] = stored;
           linked.add(stored);
@@ -141,17 +149,19 @@ final class PostgresCommit {
     }
     Map<String, Head> heads = new LinkedHashMap<>();
     try (PreparedStatement select = connection.prepareStatement(
-        "SELECT tenant_id, seq, hash, governor_state FROM tenant_heads WHERE tenant_id = ANY (?) "
+        "SELECT tenant_id, seq, hash, governor_state, governor_reason, governor_since FROM tenant_heads "
+            + "WHERE tenant_id = ANY (?) "
             + "ORDER BY tenant_id FOR UPDATE")) {
       select.setArray(1, connection.createArrayOf("text", tenants.toArray()));
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          heads.put(rows.getString(1), new Head(true, rows.getLong(2), rows.getString(3), rows.getString(4)));
+          heads.put(rows.getString(1), new Head(true, rows.getLong(2), rows.getString(3), rows.getString(4),
+              rows.getString(5), rows.getObject(6, Long.class)));
         }
       }
     }
     for (String tenant : tenants) {
-      heads.computeIfAbsent(tenant, t -> new Head(false, 0, Receipt.GENESIS_HASH, null));
+      heads.computeIfAbsent(tenant, t -> new Head(false, 0, Receipt.GENESIS_HASH, null, null, null));
     }
     return heads;
   }
@@ -208,13 +218,15 @@ final class PostgresCommit {
     List<String> inserted = new ArrayList<>();
     heads.forEach((tenant, head) -> (head.stored ? updated : inserted).add(tenant));
     if (!updated.isEmpty()) {
-      execute(connection, "UPDATE tenant_heads h SET seq = u.seq, hash = u.hash, governor_state = u.state "
-          + "FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[]) AS u(tenant_id, seq, hash, state) "
-          + "WHERE h.tenant_id = u.tenant_id", heads, updated);
+      execute(connection, "UPDATE tenant_heads h SET seq = u.seq, hash = u.hash, governor_state = u.state, "
+          + "governor_reason = u.reason, governor_since = u.since "
+          + "FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::bigint[]) "
+          + "AS u(tenant_id, seq, hash, state, reason, since) WHERE h.tenant_id = u.tenant_id", heads, updated);
     }
     if (!inserted.isEmpty()) {
-      execute(connection, "INSERT INTO tenant_heads (tenant_id, seq, hash, governor_state) "
-          + "SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[])", heads, inserted);
+      execute(connection, "INSERT INTO tenant_heads (tenant_id, seq, hash, governor_state, governor_reason, "
+          + "governor_since) SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], "
+          + "?::bigint[])", heads, inserted);
     }
   }
 
@@ -224,11 +236,15 @@ final class PostgresCommit {
     Long[] seqs = new Long[n];
     String[] hashes = new String[n];
     String[] states = new String[n];
+    String[] reasons = new String[n];
+    Long[] sinces = new Long[n];
     for (int i = 0; i < n; i++) {
       Head head = heads.get(tenants.get(i));
       seqs[i] = head.seq;
       hashes[i] = head.hash;
       states[i] = head.governorState;
+      reasons[i] = head.governorReason;
+      sinces[i] = head.governorSince;
     }
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       Array tenantArray = connection.createArrayOf("text", tenants.toArray());
@@ -236,6 +252,8 @@ final class PostgresCommit {
       statement.setArray(2, connection.createArrayOf("bigint", seqs));
       statement.setArray(3, connection.createArrayOf("text", hashes));
       statement.setArray(4, connection.createArrayOf("text", states));
+      statement.setArray(5, connection.createArrayOf("text", reasons));
+      statement.setArray(6, connection.createArrayOf("bigint", sinces));
       statement.executeUpdate();
     }
   }

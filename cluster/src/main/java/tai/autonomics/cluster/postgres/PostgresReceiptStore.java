@@ -127,11 +127,13 @@ public final class PostgresReceiptStore implements ReceiptStore {
   public Optional<TenantHead> head(String tenantId) {
     try (Connection connection = pool.getConnection();
         PreparedStatement select = connection.prepareStatement(
-            "SELECT seq, hash, governor_state FROM tenant_heads WHERE tenant_id = ?")) {
+            "SELECT seq, hash, governor_state, governor_reason, governor_since FROM tenant_heads "
+                + "WHERE tenant_id = ?")) {
       select.setString(1, tenantId);
       try (ResultSet rows = select.executeQuery()) {
         return rows.next()
-            ? Optional.of(new TenantHead(tenantId, rows.getLong(1), rows.getString(2), rows.getString(3)))
+            ? Optional.of(new TenantHead(tenantId, rows.getLong(1), rows.getString(2), rows.getString(3),
+                rows.getString(4), rows.getObject(5, Long.class)))
             : Optional.empty();
       }
     } catch (SQLException e) {

@@ -46,6 +46,9 @@ final class PostgresSchema {
             seq            BIGINT NOT NULL,
             hash           TEXT   NOT NULL,
             governor_state TEXT)""");
+      // why and when the governor entered governor_state (ReceiptStore.TenantHead); added to existing schemas too
+      statement.execute("ALTER TABLE tenant_heads ADD COLUMN IF NOT EXISTS governor_reason TEXT, "
+          + "ADD COLUMN IF NOT EXISTS governor_since BIGINT");
       statement.execute("""
           CREATE TABLE IF NOT EXISTS ledger_seq (
             id   INT    PRIMARY KEY CHECK (id = 1),

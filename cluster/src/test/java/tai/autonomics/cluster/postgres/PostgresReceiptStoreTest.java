@@ -44,6 +44,10 @@ class PostgresReceiptStoreTest {
         .signal("cpu", 10.0, null).messageId(messageId).policy("base@1").build();
   }
 
+  private static List<Object> headEntry(ReceiptStore.TenantHead head) {
+    return List.of(head.governorState(), head.governorReason(), head.governorSince());
+  }
+
   /** Seals drafts the way a single Ledger would, continuing from {@code seq} and the given tenant hash. */
   private static List<Receipt> sealChain(long seq, String prev, Receipt... drafts) {
     List<Receipt> sealed = new ArrayList<>();
@@ -88,14 +92,27 @@ class PostgresReceiptStoreTest {
     Receipt warn = transition("t2", "warning", null);
     Receipt grant = Receipt.draft(ReceiptType.ENTITLEMENT, "t2").states("pending", "active")
         .entitlement("e-1", "base").build();
-    store.commit(sealChain(0, Receipt.GENESIS_HASH, warn, grant), true);
-    assertEquals("warning", store.head("t2").orElseThrow().governorState());
+    List<Receipt> written = store.commit(sealChain(0, Receipt.GENESIS_HASH, warn, grant), true);
+    assertEquals(new ReceiptStore.TenantHead("t2", written.get(1).seq(), written.get(1).hash(), "warning", "ok",
+        warn.timestamp()), store.head("t2").orElseThrow(), "why and when the governor entered its state");
     assertEquals(List.of("e-1"), store.latestEntitlements().stream().map(Receipt::entitlementId).toList());
 
     Receipt upgrade = Receipt.draft(ReceiptType.ENTITLEMENT, "t2").states("active", "active")
         .entitlement("e-1", "enterprise").build();
     ReceiptStore.TenantHead head = store.head("t2").orElseThrow();
     store.commit(sealChain(head.seq(), head.hash(), upgrade), false);
+    // a decision that keeps the governor where it is leaves that entry alone; one that moves it replaces it
+    Receipt stillWarning = Receipt.draft(ReceiptType.REFUSAL, "t2").states("warning", "warning")
+        .reason("invalid_signal").timestamp(warn.timestamp() + 5).build();
+    head = store.head("t2").orElseThrow();
+    store.commit(sealChain(head.seq(), head.hash(), stillWarning), true);
+    assertEquals(List.of("warning", "ok", warn.timestamp()), headEntry(store.head("t2").orElseThrow()));
+    Receipt refusing = Receipt.draft(ReceiptType.TRANSITION, "t2").states("warning", "refusing")
+        .reason("entitlement_inactive").timestamp(warn.timestamp() + 9).build();
+    head = store.head("t2").orElseThrow();
+    store.commit(sealChain(head.seq(), head.hash(), refusing), true);
+    assertEquals(List.of("refusing", "entitlement_inactive", warn.timestamp() + 9),
+        headEntry(store.head("t2").orElseThrow()));
     List<Receipt> latest = store.latestEntitlements();
     assertEquals(1, latest.size());
     assertEquals("enterprise", latest.get(0).sku());
