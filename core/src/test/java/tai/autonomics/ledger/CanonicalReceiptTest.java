@@ -101,8 +101,9 @@ class CanonicalReceiptTest {
       Receipt unsealed = random.next();
       Receipt receipt = new Receipt(unsealed.id(), unsealed.seq(), unsealed.type(), unsealed.tenantId(),
           unsealed.stateFrom(), unsealed.stateTo(), unsealed.reason(), unsealed.actionId(), unsealed.actionType(),
-          unsealed.attempts(), unsealed.messageId(), unsealed.entitlementId(), unsealed.sku(), unsealed.signal(),
-          unsealed.policy(), unsealed.timestamp(), unsealed.prevHash(), ReceiptHasher.hash(unsealed));
+          unsealed.attempts(), unsealed.messageId(), unsealed.entitlementId(), unsealed.sku(), unsealed.customerId(),
+          unsealed.pendingSku(), unsealed.signal(), unsealed.policy(), unsealed.timestamp(), unsealed.prevHash(),
+          ReceiptHasher.hash(unsealed));
       String expected = new JsonCanonicalizer(Json.MAPPER.writeValueAsString(receipt))
           .getEncodedString();
       assertEquals(expected, receipt.toCanonicalJson(), () -> "receipt " + receipt);
