@@ -145,6 +145,9 @@ final class RocksLayout implements AutoCloseable {
         .setLevelCompactionDynamicLevelBytes(true)
         .setWriteBufferSize(WRITE_BUFFER_BYTES)
         .setInplaceUpdateSupport(inPlace)
+        // a lookup of a key that is not there (every new messageId, at each append) skips the memtable's skip list
+        .setMemtablePrefixBloomSizeRatio(0.05)
+        .setMemtableWholeKeyFiltering(true)
         .setTableFormatConfig(table);
   }
 
