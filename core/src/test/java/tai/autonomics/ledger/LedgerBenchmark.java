@@ -111,8 +111,12 @@ public final class LedgerBenchmark {
     Map<String, Long> groups = new TreeMap<>();
     for (var info : bean.getThreadInfo(bean.getAllThreadIds())) {
       if (info != null) {
+        String name = info.getThreadName().replaceAll("[0-9]+", "N");
         long nanos = bean.getThreadCpuTime(info.getThreadId());
-        groups.merge(info.getThreadName().replaceAll("[0-9]+", "N"), Math.max(0, nanos), Long::sum);
+        groups.merge(name, Math.max(0, nanos), Long::sum);
+        // the part spent in the kernel (syscalls: waking threads, fsync)
+        groups.merge(name + " (kernel)", Math.max(0, nanos - bean.getThreadUserTime(info.getThreadId())),
+            Long::sum);
       }
     }
     return groups;
@@ -189,7 +193,8 @@ public final class LedgerBenchmark {
       system.systemActorOf(appender(ledger, answered, errors, running::get, i), "appender-" + i,
           Props.empty());
     }
-    Thread.sleep(2_000); // warm-up
+    // warm-up: long enough for the JIT to finish compiling the hot paths, whose CPU would otherwise be counted
+    Thread.sleep(6_000);
     long before = answered.sum();
     long cpuBefore = processCpuNanos();
     Map<String, Long> threadsBefore = threadCpu();
