@@ -105,9 +105,6 @@ final class RocksLayout implements AutoCloseable {
           .setMaxBackgroundJobs(2)
           // several families share the WAL: bound it, so a quiet family cannot pin old WAL files forever
           .setMaxTotalWalSize(256L << 20)
-          // a recycled WAL file is overwritten in place: its fsync need not journal a growing file size, which
-          // measured about a fifth less kernel time per synced write (point-in-time recovery, the default, allows it)
-          .setRecycleLogFileNum(4)
           .setKeepLogFileNum(3)
           .setMaxLogFileSize(4L << 20));
       List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
