@@ -74,6 +74,11 @@ public final class MemoryReceiptStore implements ReceiptStore {
   }
 
   @Override
+  public boolean mayContainMessageId(String messageId) {
+    return byMessageId.containsKey(messageId);
+  }
+
+  @Override
   public Optional<Receipt> findByMessageId(String messageId) {
     return Optional.ofNullable(byMessageId.get(messageId));
   }

@@ -40,6 +40,15 @@ public interface ReceiptStore extends AutoCloseable {
   /** The receipt written for a Pub/Sub messageId or a Marketplace eventId, for de-duplication. */
   Optional<Receipt> findByMessageId(String messageId);
 
+  /**
+   * False only when no receipt has this messageId for certain, answered from memory without touching the disk, so a
+   * caller may ask it on a thread that must not block; true means "maybe": ask {@link #findByMessageId}. Almost every
+   * push carries a new messageId, and this lets the edge skip a blocking read (and a thread hop) for each.
+   */
+  default boolean mayContainMessageId(String messageId) {
+    return true;
+  }
+
   /** Where a tenant's chain ends, or empty for a tenant without receipts. */
   Optional<TenantHead> head(String tenantId);
 

@@ -74,7 +74,12 @@ public final class EdgeContext {
 
   /** The body, at most {@code maxBytes}; a larger one fails with 413. */
   public CompletionStage<ByteString> body(HttpEntity entity, long maxBytes) {
-    return entity.toStrict(settings.askTimeout().toMillis(), maxBytes, materializer)
+    // pekko-http hands a body that came in with its headers over as Strict already: no stream to run, and no
+    // Scala-converted stage whose continuations would each start a thread (see AskAnswers)
+    if (entity instanceof HttpEntity.Strict strict && strict.getData().size() <= maxBytes) {
+      return CompletableFuture.completedFuture(strict.getData());
+    }
+    return gateway.onDispatcher(entity.toStrict(settings.askTimeout().toMillis(), maxBytes, materializer))
         .thenApply(HttpEntity.Strict::getData);
   }
 

@@ -1,6 +1,8 @@
 package tai.autonomics.http;
 
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequestContext;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 
@@ -38,9 +40,10 @@ public final class HealthRoutes {
   private static final long FRESH_NANOS = Duration.ofMillis(100).toNanos();
   private static final long STALE_NANOS = Duration.ofSeconds(1).toNanos();
 
-  private record Check(long startedNanos, CompletableFuture<Map<String, Object>> result) {}
+  private record Check(long startedNanos, CompletableFuture<Ok> result) {}
 
-  private record Ok(long checkedNanos, Map<String, Object> body) {}
+  /** A successful check and its answer, rendered once: probes between checks cost no JSON writing. */
+  private record Ok(long checkedNanos, HttpResponse response) {}
 
   public HealthRoutes(ActorSystem<?> system, Node node, EdgeContext edge) {
     this.system = system;
@@ -50,9 +53,19 @@ public final class HealthRoutes {
   }
 
   public Route routes() {
-    return path("health", () -> get(() -> completeWithFuture(check()
-        .thenApply(body -> EdgeErrors.json(StatusCodes.OK, body))
-        .exceptionally(failure -> unavailable(String.valueOf(failure.getMessage()))))));
+    return path("health", () -> get(() -> extractRequestContext(probe -> {
+      // the common case answers at once, without a future to complete and convert
+      HttpResponse fresh = freshAnswer();
+      return fresh != null ? complete(fresh) : completeWithFuture(check()
+          .thenApply(Ok::response)
+          .exceptionally(failure -> unavailable(String.valueOf(failure.getMessage()))));
+    })));
+  }
+
+  /** The answer of a successful check younger than {@link #FRESH_NANOS}, else null (then {@link #check} decides). */
+  private HttpResponse freshAnswer() {
+    Ok ok = lastOk.get();
+    return ok != null && edge.ready() && System.nanoTime() - ok.checkedNanos() < FRESH_NANOS ? ok.response() : null;
   }
 
   /**
@@ -62,7 +75,7 @@ public final class HealthRoutes {
    * thus costs the actors one round of asks per interval, and a probe never queues behind the actors it checks
    * while they answered a moment ago.
    */
-  private CompletionStage<Map<String, Object>> check() {
+  private CompletionStage<Ok> check() {
     if (!edge.ready()) {
       return CompletableFuture.failedFuture(new IllegalStateException("shutting down"));
     }
@@ -75,7 +88,7 @@ public final class HealthRoutes {
     Check current = latest.compareAndSet(last, next) ? startCheck(next) : latest.get();
     Ok ok = lastOk.get();
     if (ok != null && now - ok.checkedNanos() < STALE_NANOS) {
-      return CompletableFuture.completedFuture(ok.body());
+      return CompletableFuture.completedFuture(ok);
     }
     return current != null ? current.result() : check();
   }
@@ -87,8 +100,9 @@ public final class HealthRoutes {
         latest.compareAndSet(check, null);
         check.result().completeExceptionally(failure);
       } else {
-        lastOk.set(new Ok(check.startedNanos(), body));
-        check.result().complete(body);
+        Ok ok = new Ok(check.startedNanos(), EdgeErrors.json(StatusCodes.OK, body));
+        lastOk.set(ok);
+        check.result().complete(ok);
       }
     });
     return check;

@@ -11,12 +11,16 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.japi.function.Function;
 import tai.autonomics.node.Node;
 
 /**
@@ -33,14 +37,18 @@ public final class HttpServer {
     EdgeMetrics metrics = new EdgeMetrics(registry, settings.tenantLabel(), node.store());
     EdgeContext edge = new EdgeContext(system, new NodeGateway(system, node, settings.askTimeout()), settings,
         metrics, Clock.systemUTC());
+    // built once, here: the javadsl calls a directive's inner Supplier on every request, so anything constructed
+    // inside one (the route classes, the health check's state) would be constructed per request
+    PubSubRoutes pubsub = new PubSubRoutes(edge);
+    Route all = concat(
+        new HealthRoutes(system, node, edge).routes(),
+        pubsub.routes(),
+        new MarketplaceRoutes(edge).routes(),
+        new ReceiptRoutes(edge).routes(),
+        new TenantRoutes(edge).routes(),
+        new MetricsRoutes(edge, registry).routes());
     Route routes = timed(metrics, handleExceptions(EdgeErrors.exceptionHandler(), () ->
-        handleRejections(EdgeErrors.rejectionHandler(), () -> concat(
-            new HealthRoutes(system, node, edge).routes(),
-            new PubSubRoutes(edge).routes(),
-            new MarketplaceRoutes(edge).routes(),
-            new ReceiptRoutes(edge).routes(),
-            new TenantRoutes(edge).routes(),
-            new MetricsRoutes(edge, registry).routes()))));
+        handleRejections(EdgeErrors.rejectionHandler(), () -> all)));
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "http-stop-accepting",
         () -> {
           system.log().info("shutting down: refusing new work, finishing in-flight requests (deadline {})",
@@ -48,9 +56,13 @@ public final class HttpServer {
           edge.stopAccepting();
           return CompletableFuture.completedFuture(Done.getInstance());
         });
+    Function<HttpRequest, CompletionStage<HttpResponse>> routed = routes.handler(system);
+    Function<HttpRequest, CompletionStage<HttpResponse>> handler = request -> PubSubRoutes.isPush(request)
+        ? timedDirect(metrics, "/pubsub", "POST", () -> pubsub.handleDirect(request))
+        : routed.apply(request);
     CompletionStage<ServerBinding> binding = Http.get(system)
         .newServerAt(settings.host(), settings.port())
-        .bind(routes);
+        .bind(handler);
     binding.whenComplete((bound, failure) -> {
       if (failure != null) {
         system.log().error("cannot listen on {}:{}: {}", settings.host(), settings.port(), failure.getMessage());
@@ -74,6 +86,16 @@ public final class HttpServer {
         metrics.httpRequest(route, method, response.status().intValue(), System.nanoTime() - started);
         return response;
       }, () -> inner);
+    });
+  }
+
+  /** What {@link #timed} records, for a request answered without the routes. */
+  private static CompletionStage<HttpResponse> timedDirect(EdgeMetrics metrics, String route, String method,
+      Supplier<CompletionStage<HttpResponse>> answer) {
+    long started = System.nanoTime();
+    return answer.get().thenApply(response -> {
+      metrics.httpRequest(route, method, response.status().intValue(), System.nanoTime() - started);
+      return response;
     });
   }
 

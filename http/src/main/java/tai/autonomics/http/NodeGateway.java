@@ -73,7 +73,11 @@ public final class NodeGateway {
     return read(() -> node.store().get(id));
   }
 
+  /** Asks the disk only when the store's in-memory filters cannot rule the messageId out (a repeat, mostly). */
   public CompletionStage<Optional<Receipt>> receiptForMessage(String messageId) {
+    if (!node.store().mayContainMessageId(messageId)) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
     return read(() -> node.store().findByMessageId(messageId));
   }
 
