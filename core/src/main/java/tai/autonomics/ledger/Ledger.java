@@ -178,7 +178,9 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
         next.add(new Waiter(pending, false, reply, index));
         return;
       }
-      Optional<Receipt> stored = store.findByMessageId(messageId);
+      // almost every messageId is new, and the filters in memory say so without looking the key up
+      Optional<Receipt> stored =
+          store.mayContainMessageId(messageId) ? store.findByMessageId(messageId) : Optional.empty();
       if (stored.isPresent()) {
         reply.done(index, stored.get());
         return;

@@ -173,6 +173,14 @@ final class RocksLayout implements AutoCloseable {
     return db.get(handle(family), key);
   }
 
+  /**
+   * False only when the key is certainly absent, decided from memory (memtables, bloom filters, cached blocks):
+   * RocksDB reads with the block-cache tier here, never from disk.
+   */
+  boolean mayExist(Family family, byte[] key) {
+    return db.keyMayExist(handle(family), key, null);
+  }
+
   List<byte[]> multiGet(Family family, List<byte[]> keys) throws RocksDBException {
     if (keys.isEmpty()) {
       return List.of();
