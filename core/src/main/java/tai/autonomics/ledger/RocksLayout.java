@@ -58,7 +58,6 @@ final class RocksLayout implements AutoCloseable {
   private static final long WRITE_BUFFER_BYTES = 8L << 20;
   /** Block cache shared by all families: hot index and receipt blocks stay uncompressed in memory. */
   private static final long BLOCK_CACHE_BYTES = 64L << 20;
-  private static final int LEVELS = 7;
 
   static {
     RocksDB.loadLibrary();
@@ -129,18 +128,14 @@ final class RocksLayout implements AutoCloseable {
   }
 
   /**
-   * No compression on L0 and L1, where fresh data is flushed and soon rewritten (compressing it there costs CPU on
-   * every write for bytes that do not stay), LZ4 below, and ZSTD (entropy coding: hex and hashes shrink) on the
-   * bottom level, where almost all data settles.
+   * LZ4 where data is rewritten often, ZSTD (entropy coding: hex and hashes shrink) on the bottom level, where it
+   * settles. Not uncompressed on L0 and L1: a file whose keys overlap no other (every flush of the seq and messageId
+   * indexes, whose keys only grow) is moved down to the bottom level as it is, never rewritten, so it would stay
+   * uncompressed for good (measured: 297 instead of 149 bytes per receipt).
    */
   private static ColumnFamilyOptions familyOptions(BlockBasedTableConfig table, boolean inPlace) {
-    List<CompressionType> perLevel = new ArrayList<>();
-    for (int level = 0; level < LEVELS; level++) {
-      perLevel.add(level < 2 ? CompressionType.NO_COMPRESSION : CompressionType.LZ4_COMPRESSION);
-    }
     return new ColumnFamilyOptions()
-        .setNumLevels(LEVELS)
-        .setCompressionPerLevel(perLevel)
+        .setCompressionType(CompressionType.LZ4_COMPRESSION)
         .setBottommostCompressionType(CompressionType.ZSTD_COMPRESSION)
         .setLevelCompactionDynamicLevelBytes(true)
         .setWriteBufferSize(WRITE_BUFFER_BYTES)
