@@ -53,7 +53,8 @@ public final class RocksReceiptStore implements ReceiptStore {
     read(() -> {
       long expected = lastSeq;
       Map<String, TenantHead> written = new HashMap<>();
-      try (WriteBatch write = new WriteBatch()) {
+      // sized up front (a receipt and its index entries take about 300 bytes), so it is not regrown while filled
+      try (WriteBatch write = new WriteBatch(64 + 320 * batch.size())) {
         for (Receipt receipt : batch) {
           if (!receipt.isSealed() || receipt.id() == null || receipt.seq() == null) {
             throw new IllegalArgumentException("receipt is not sealed: " + receipt);
