@@ -1,7 +1,10 @@
 package tai.autonomics.executor;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -39,25 +42,28 @@ public final class ActionWorker {
 
   private record DeadlineDue(long run) implements Command {}
 
-  private record ReceiptAnswered(String error) implements Command {}
+  private record ReceiptAnswered(String error) implements Command {
+    static final ReceiptAnswered WRITTEN = new ReceiptAnswered(null);
+  }
 
   private enum TimerKey { DEADLINE, RETRY }
 
   /** The action being run: {@code attempt} is the latest attempt started, {@code lastFailure} why the one before failed. */
-  private record Job(ActionExecutor.Execute execute, long run, long checkedOut, int attempt, String lastFailure) {
+  private record Job(ActionExecutor.Execute execute, long run, long started, long checkedOut, int attempt,
+      String lastFailure) {
     Action action() {
       return execute.action();
     }
 
     Job retry(int nextAttempt, String failure) {
-      return new Job(execute, run, checkedOut, nextAttempt, failure);
+      return new Job(execute, run, started, checkedOut, nextAttempt, failure);
     }
   }
 
   static Behavior<Command> create(ActorRef<ActionExecutor.Command> pool, ActorRef<Ledger.Command> ledger,
       Effectors effectors, ExecutorSettings settings, ExecutorMetrics metrics) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new ActionWorker(context, timers, pool, ledger, effectors, settings, metrics).idle()));
+        new ActionWorker(context, timers, pool, ledger, effectors, settings, metrics).idle));
   }
 
   private final ActorContext<Command> context;
@@ -68,7 +74,12 @@ public final class ActionWorker {
   private final ExecutorSettings settings;
   private final ExecutorMetrics metrics;
   private final ActorRef<StatusReply<Receipt>> receiptReplies;
+  private final ActorRef<StatusReply<List<Receipt>>> batchReplies;
+  // the idle state has no data, so it is built once rather than after every action
+  private final Behavior<Command> idle;
   private long runs;
+  // whether a timer may be running, so an action that never waited does not pay for cancelling none
+  private boolean timed;
   // the running attempt, cancelled when the deadline ends the action (an effector may stop early on cancel)
   private CompletableFuture<Effector.Result> inFlight;
 
@@ -83,9 +94,12 @@ public final class ActionWorker {
     this.effectors = effectors;
     this.settings = settings;
     this.metrics = metrics;
+    // one adapter for both kinds of answer: only whether the ledger failed matters here
     ActorRef adapter = context.messageAdapter(StatusReply.class,
-        reply -> new ReceiptAnswered(reply.isError() ? reply.getError().getMessage() : null));
+        reply -> reply.isError() ? new ReceiptAnswered(reply.getError().getMessage()) : ReceiptAnswered.WRITTEN);
     this.receiptReplies = adapter;
+    this.batchReplies = adapter;
+    this.idle = idle();
   }
 
   // waits for the pool to hand over an action
@@ -99,31 +113,41 @@ public final class ActionWorker {
 
   // waits for the effector to answer the current attempt, or the deadline
   private Behavior<Command> attempting(Job job) {
-    return Behaviors.receive(Command.class)
-        .onMessage(AttemptEnded.class, ended -> ended.run() == job.run() ? onAttemptEnded(job, ended)
-            : Behaviors.same())
-        .onMessage(DeadlineDue.class, due -> due.run() == job.run() ? onDeadline(job) : Behaviors.same())
-        .onMessage(Run.class, this::onRunWhileBusy)
-        .onMessage(ReceiptAnswered.class, this::onReceiptAnswered)
-        .onAnyMessage(stale -> Behaviors.same())
-        .build();
+    // built for every attempt that waits, so a plain function rather than a receive builder (several objects a case)
+    return Behaviors.receiveMessage(command -> {
+      if (command instanceof AttemptEnded ended) {
+        return ended.run() == job.run() ? onAttemptEnded(job, ended) : Behaviors.same();
+      }
+      return whileBusy(job, command);
+    });
   }
 
   // waits out the backoff before the next attempt, or the deadline
   private Behavior<Command> backingOff(Job job) {
-    return Behaviors.receive(Command.class)
-        .onMessage(RetryDue.class, due -> due.run() == job.run() ? onRetryDue(job, due) : Behaviors.same())
-        .onMessage(DeadlineDue.class, due -> due.run() == job.run() ? onDeadline(job) : Behaviors.same())
-        .onMessage(Run.class, this::onRunWhileBusy)
-        .onMessage(ReceiptAnswered.class, this::onReceiptAnswered)
-        .onAnyMessage(stale -> Behaviors.same())
-        .build();
+    return Behaviors.receiveMessage(command -> {
+      if (command instanceof RetryDue due) {
+        return due.run() == job.run() ? onRetryDue(job, due) : Behaviors.same();
+      }
+      return whileBusy(job, command);
+    });
+  }
+
+  /** What attempting and backing off answer alike; answers of an earlier run are stale and dropped. */
+  private Behavior<Command> whileBusy(Job job, Command command) {
+    if (command instanceof DeadlineDue due) {
+      return due.run() == job.run() ? onDeadline(job) : Behaviors.same();
+    } else if (command instanceof Run run) {
+      return onRunWhileBusy(run);
+    } else if (command instanceof ReceiptAnswered answered) {
+      return onReceiptAnswered(answered);
+    }
+    return Behaviors.same();
   }
 
   private Behavior<Command> onRun(Run run) {
-    Job job = new Job(run.execute(), ++runs, run.checkedOut(), 1, null);
-    timers.startSingleTimer(TimerKey.DEADLINE, new DeadlineDue(job.run()), settings.deadline());
-    return attempt(job);
+    Behavior<Command> next = attempt(new Job(run.execute(), ++runs, System.nanoTime(), run.checkedOut(), 1, null));
+    // ended at once: staying in the same behavior spares the supervisor and timers re-wrapping a "new" one
+    return next == idle ? Behaviors.same() : next;
   }
 
   private Behavior<Command> onRunWhileBusy(Run run) {
@@ -133,35 +157,66 @@ public final class ActionWorker {
     return Behaviors.same();
   }
 
+  /**
+   * Starts the attempt and writes its receipt. The draft is made first, so its timestamp is the attempt's start.
+   * An effector that answers at once (zero latency, a refusal) ends the attempt here: no message to self, no
+   * deadline timer, and when the action ends with it, its attempt and result receipts go to the ledger as one
+   * AppendBatch (one message and one answer instead of two of each; sealed next to each other in the chain). Either
+   * way the attempt receipt reaches the ledger before the result receipt and before the governor hears of the
+   * outcome, and neither receipt was ever waited for: an attempt receipt told before the effector started was no
+   * more durable at that moment than one told just after.
+   */
   private Behavior<Command> attempt(Job job) {
     Action action = job.action();
-    Receipt.Builder receipt = Receipt.draft(ReceiptType.ACTION_ATTEMPT, action.tenantId())
+    Receipt.Builder draft = Receipt.draft(ReceiptType.ACTION_ATTEMPT, action.tenantId())
         .action(action.id(), action.type())
         .attempts(job.attempt());
     if (job.lastFailure() != null) {
-      receipt.reason("retry after " + job.lastFailure());
+      draft.reason("retry after " + job.lastFailure());
     }
-    ledger.tell(new Ledger.Append(receipt.build(), receiptReplies));
-    // an exception thrown here fails the worker on purpose: the pool fails the action and replaces the worker
-    inFlight = effectors.forType(action.type()).attempt(action, job.attempt()).toCompletableFuture();
+    Receipt attemptReceipt = draft.build();
+    CompletableFuture<Effector.Result> stage;
+    try {
+      stage = effectors.forType(action.type()).attempt(action, job.attempt()).toCompletableFuture();
+    } catch (RuntimeException | Error e) {
+      // fails the worker on purpose (the pool fails the action and replaces the worker); the attempt was made
+      append(attemptReceipt);
+      throw e;
+    }
+    if (stage.isDone()) {
+      return onAttemptEnded(job, resultOf(stage), attemptReceipt);
+    }
+    append(attemptReceipt);
+    startDeadline(job);
+    inFlight = stage;
     long run = job.run();
     int attempt = job.attempt();
-    context.pipeToSelf(inFlight, (result, failure) -> new AttemptEnded(run, attempt, result != null ? result
-        : Effector.permanent("effector_error: " + failure.getClass().getSimpleName())));
+    context.pipeToSelf(stage, (result, failure) -> new AttemptEnded(run, attempt, result != null ? result
+        : failedBy(failure)));
     return attempting(job);
   }
 
   private Behavior<Command> onAttemptEnded(Job job, AttemptEnded ended) {
     inFlight = null;
-    if (ended.result() instanceof Effector.Succeeded succeeded) {
+    return onAttemptEnded(job, ended.result(), null);
+  }
+
+  /** {@code unwritten}: the attempt's receipt when it is still to be written, with the result if the action ends. */
+  private Behavior<Command> onAttemptEnded(Job job, Effector.Result result, Receipt unwritten) {
+    if (result instanceof Effector.Succeeded succeeded) {
       return finish(job, new ActionOutcome.Completed(job.action().id(), succeeded.result(), job.attempt()),
-          "completed");
+          "completed", unwritten);
     }
-    Effector.Failed failed = (Effector.Failed) ended.result();
+    Effector.Failed failed = (Effector.Failed) result;
     if (!failed.retryable() || job.attempt() >= settings.maxAttempts()) {
-      return finish(job, new ActionOutcome.Failed(job.action().id(), failed.reason(), job.attempt()), "failed");
+      return finish(job, new ActionOutcome.Failed(job.action().id(), failed.reason(), job.attempt()), "failed",
+          unwritten);
+    }
+    if (unwritten != null) {
+      append(unwritten);
     }
     metrics.retried(job.action().type());
+    startDeadline(job);
     timers.startSingleTimer(TimerKey.RETRY, new RetryDue(job.run(), job.attempt() + 1), backoff(job.attempt()));
     return backingOff(job.retry(job.attempt(), failed.reason()));
   }
@@ -176,11 +231,14 @@ public final class ActionWorker {
       inFlight.cancel(true);
       inFlight = null;
     }
-    return finish(job, new ActionOutcome.Failed(job.action().id(), "timeout", job.attempt()), "timeout");
+    return finish(job, new ActionOutcome.Failed(job.action().id(), "timeout", job.attempt()), "timeout", null);
   }
 
-  private Behavior<Command> finish(Job job, ActionOutcome outcome, String outcomeTag) {
-    timers.cancelAll();
+  private Behavior<Command> finish(Job job, ActionOutcome outcome, String outcomeTag, Receipt unwrittenAttempt) {
+    if (timed) {
+      timers.cancelAll();
+      timed = false;
+    }
     Action action = job.action();
     Receipt.Builder result = Receipt.draft(ReceiptType.ACTION_RESULT, action.tenantId())
         .action(action.id(), action.type())
@@ -191,11 +249,46 @@ public final class ActionWorker {
       result.states("running", "failed").reason(((ActionOutcome.Failed) outcome).reason());
     }
     // told in this order, so the result receipt reaches the ledger before anything the governor writes after it
-    ledger.tell(new Ledger.Append(result.build(), receiptReplies));
+    if (unwrittenAttempt != null) {
+      ledger.tell(new Ledger.AppendBatch(List.of(unwrittenAttempt, result.build()), batchReplies));
+    } else {
+      append(result.build());
+    }
     job.execute().replyTo().tell(outcome);
     metrics.actionEnded(action.type(), outcomeTag, System.nanoTime() - job.checkedOut());
     pool.tell(new ActionExecutor.WorkerFree(context.getSelf()));
-    return idle();
+    return idle;
+  }
+
+  private void append(Receipt draft) {
+    ledger.tell(new Ledger.Append(draft, receiptReplies));
+  }
+
+  /**
+   * The deadline counts from the start of the action; its timer starts only once the action has to wait (an
+   * attempt still running, a backoff), since one that ends within its first call cannot outlive it.
+   */
+  private void startDeadline(Job job) {
+    if (!timers.isTimerActive(TimerKey.DEADLINE)) {
+      long left = settings.deadline().toNanos() - (System.nanoTime() - job.started());
+      timers.startSingleTimer(TimerKey.DEADLINE, new DeadlineDue(job.run()), Duration.ofNanos(Math.max(left, 0)));
+      timed = true;
+    }
+  }
+
+  /** The result of a completed stage; one that failed, or was cancelled, counts as a permanent failure. */
+  private static Effector.Result resultOf(CompletableFuture<Effector.Result> done) {
+    try {
+      // the stage is done, so join only reads it: nothing waits on this thread
+      Effector.Result result = done.join();
+      return result != null ? result : failedBy(new NullPointerException("effector answered null"));
+    } catch (CompletionException | CancellationException e) {
+      return failedBy(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+    }
+  }
+
+  private static Effector.Result failedBy(Throwable failure) {
+    return Effector.permanent("effector_error: " + failure.getClass().getSimpleName());
   }
 
   /** Before attempt n+1: backoff-min * 2^(n-1), capped at backoff-max, moved by up to +-jitter of itself. */

@@ -81,21 +81,35 @@ final class ExecutorMetrics {
     queueWait.record(nanos, TimeUnit.NANOSECONDS);
   }
 
+  // each meter is looked up first: computeIfAbsent alone would allocate its capturing lambda on every action
+
   void actionEnded(String type, String outcome, long durationNanos) {
-    durationByType.computeIfAbsent(type, t -> Timer.builder("autonomics.executor.action.duration").tag("type", t)
-        .publishPercentileHistogram().register(registry)).record(durationNanos, TimeUnit.NANOSECONDS);
+    Timer duration = durationByType.get(type);
+    if (duration == null) {
+      duration = durationByType.computeIfAbsent(type, t -> Timer.builder("autonomics.executor.action.duration")
+          .tag("type", t).publishPercentileHistogram().register(registry));
+    }
+    duration.record(durationNanos, TimeUnit.NANOSECONDS);
     counted(outcome);
   }
 
   /** An action that ended without running (overloaded, pool_timeout) or whose worker failed. */
   void counted(String outcome) {
-    actionsByOutcome.computeIfAbsent(outcome, o -> Counter.builder("autonomics.executor.actions").tag("outcome", o)
-        .register(registry)).increment();
+    Counter actions = actionsByOutcome.get(outcome);
+    if (actions == null) {
+      actions = actionsByOutcome.computeIfAbsent(outcome, o -> Counter.builder("autonomics.executor.actions")
+          .tag("outcome", o).register(registry));
+    }
+    actions.increment();
   }
 
   void retried(String type) {
-    retriesByType.computeIfAbsent(type, t -> Counter.builder("autonomics.executor.retries").tag("type", t)
-        .register(registry)).increment();
+    Counter retries = retriesByType.get(type);
+    if (retries == null) {
+      retries = retriesByType.computeIfAbsent(type, t -> Counter.builder("autonomics.executor.retries")
+          .tag("type", t).register(registry));
+    }
+    retries.increment();
   }
 
   void close() {
