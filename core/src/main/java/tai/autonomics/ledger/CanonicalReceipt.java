@@ -20,6 +20,15 @@ final class CanonicalReceipt {
 
   /** The canonical JSON of {@code receipt} without its {@code hash}: the text that is hashed. */
   static String write(Receipt receipt) {
+    return write(receipt, false);
+  }
+
+  /** The canonical JSON of {@code receipt} with its {@code hash} (when sealed): the receipt as the API shows it. */
+  static String writeWithHash(Receipt receipt) {
+    return write(receipt, true);
+  }
+
+  private static String write(Receipt receipt, boolean withHash) {
     StringBuilder out = new StringBuilder(512);
     Fields fields = new Fields(out);
     out.append('{');
@@ -28,7 +37,10 @@ final class CanonicalReceipt {
     fields.string("action_type", receipt.actionType());
     fields.number("attempts", receipt.attempts() == null ? null : receipt.attempts().longValue());
     fields.string("entitlement_id", receipt.entitlementId());
-    // "hash" would sort here; it is never part of the hashed form
+    // "hash" sorts here; it is never part of the hashed form
+    if (withHash) {
+      fields.string("hash", receipt.hash());
+    }
     fields.string("id", receipt.id());
     fields.string("message_id", receipt.messageId());
     fields.string("policy", receipt.policy());

@@ -57,6 +57,15 @@ public record Receipt(
   }
 
   /**
+   * This receipt as one RFC 8785 (JCS) canonical JSON object, hash included: how the HTTP API answers with it. The
+   * same fields as the Jackson form, so clients read it alike; a verifier recomputes the hash from it by dropping
+   * {@code "hash"} (docs/RECEIPTS.md).
+   */
+  public String toCanonicalJson() {
+    return CanonicalReceipt.writeWithHash(this);
+  }
+
+  /**
    * True once the Ledger has given the receipt its place in the chain. Not a field: without {@code @JsonIgnore}
    * Jackson would write it as {@code "sealed"} into the JSON, and so into the hashed form.
    */

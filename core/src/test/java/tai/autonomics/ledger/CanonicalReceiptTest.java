@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import org.erdtman.jcs.JsonCanonicalizer;
 import org.erdtman.jcs.NumberToJSON;
 import org.junit.jupiter.api.Test;
+import tai.autonomics.Json;
 
 /**
  * The hash input is RFC 8785 (JCS): the JCS library is checked against the RFC's own examples, and the fast
@@ -90,6 +91,21 @@ class CanonicalReceiptTest {
       assertEquals(expected, ReceiptHasher.canonicalJson(receipt), () -> "receipt " + receipt);
       assertArrayEquals(expected.getBytes(StandardCharsets.UTF_8),
           ReceiptHasher.canonicalJson(receipt).getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void theAnswerFormIsTheLibrarysCanonicalJsonWithTheHash() throws IOException {
+    RandomReceipts random = new RandomReceipts(1987, false);
+    for (int i = 0; i < 2_000; i++) {
+      Receipt unsealed = random.next();
+      Receipt receipt = new Receipt(unsealed.id(), unsealed.seq(), unsealed.type(), unsealed.tenantId(),
+          unsealed.stateFrom(), unsealed.stateTo(), unsealed.reason(), unsealed.actionId(), unsealed.actionType(),
+          unsealed.attempts(), unsealed.messageId(), unsealed.entitlementId(), unsealed.sku(), unsealed.signal(),
+          unsealed.policy(), unsealed.timestamp(), unsealed.prevHash(), ReceiptHasher.hash(unsealed));
+      String expected = new JsonCanonicalizer(Json.MAPPER.writeValueAsString(receipt))
+          .getEncodedString();
+      assertEquals(expected, receipt.toCanonicalJson(), () -> "receipt " + receipt);
     }
   }
 

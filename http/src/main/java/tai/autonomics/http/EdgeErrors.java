@@ -1,6 +1,13 @@
 package tai.autonomics.http;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -21,6 +28,7 @@ import org.apache.pekko.pattern.StatusReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tai.autonomics.Json;
+import tai.autonomics.ledger.Receipt;
 
 /**
  * The one place that turns outcomes into HTTP answers: JSON bodies, client errors as 4xx with a stable
@@ -30,12 +38,25 @@ import tai.autonomics.Json;
 public final class EdgeErrors {
   private static final Logger log = LoggerFactory.getLogger(EdgeErrors.class);
 
+  /**
+   * The project's mapper, writing receipts (alone, in pages, in views) as their canonical JSON: one form for every
+   * answer that carries a receipt, and several times cheaper than Jackson's bean serializer on the busiest answers.
+   */
+  private static final ObjectMapper ANSWERS = Json.MAPPER.copy().registerModule(new SimpleModule()
+      .addSerializer(Receipt.class, new StdSerializer<>(Receipt.class) {
+        @Override
+        public void serialize(Receipt receipt, JsonGenerator out, SerializerProvider provider) throws IOException {
+          out.writeRawValue(receipt.toCanonicalJson());
+        }
+      }));
+
   private EdgeErrors() {}
 
   public static HttpResponse json(StatusCode status, Object body) {
     byte[] bytes;
     try {
-      bytes = Json.MAPPER.writeValueAsBytes(body);
+      bytes = body instanceof Receipt receipt
+          ? receipt.toCanonicalJson().getBytes(StandardCharsets.UTF_8) : ANSWERS.writeValueAsBytes(body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("response not serializable", e);
     }
