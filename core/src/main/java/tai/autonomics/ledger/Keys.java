@@ -2,12 +2,13 @@ package tai.autonomics.ledger;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
  * Key and small-value encodings of the RocksDB store. Seqs are 8 bytes big-endian so byte order is seq order; a
- * tenant key is the tenant's UTF-8 length (2 bytes), its bytes, then the seq, so one tenant's keys are contiguous
- * and in chain order. Ids of 32 lowercase hex characters (all the ledger makes) are kept as their 16 bytes.
+ * receipt key is the tenant prefix (the tenant's UTF-8 length in 2 bytes, then its bytes) followed by the seq, so one
+ * tenant's receipts are contiguous and in chain order. Ids of 32 lowercase hex characters (all the ledger makes) are kept as their 16 bytes.
  */
 final class Keys {
   private static final byte TEXT_ID = 0;
@@ -16,14 +17,27 @@ final class Keys {
   private Keys() {}
 
   static byte[] seq(long seq) {
-    return ByteBuffer.allocate(8).putLong(seq).array();
+    byte[] key = new byte[8];
+    putLong(key, 0, seq);
+    return key;
   }
 
   static long seqOf(byte[] bytes, int offset) {
     if (bytes.length < offset + 8) {
       throw new IllegalArgumentException("key too short for a seq");
     }
-    return ByteBuffer.wrap(bytes, offset, 8).getLong();
+    long seq = 0;
+    for (int i = offset; i < offset + 8; i++) {
+      seq = seq << 8 | (bytes[i] & 0xFF);
+    }
+    return seq;
+  }
+
+  private static void putLong(byte[] into, int offset, long value) {
+    for (int i = offset + 7; i >= offset; i--) {
+      into[i] = (byte) value;
+      value >>>= 8;
+    }
   }
 
   static byte[] utf8(String text) {
@@ -53,12 +67,26 @@ final class Keys {
   }
 
   static byte[] tenantSeq(String tenantId, long seq) {
-    byte[] prefix = tenantPrefix(tenantId);
-    return ByteBuffer.allocate(prefix.length + 8).put(prefix).putLong(seq).array();
+    return tenantSeq(tenantPrefix(tenantId), seq);
+  }
+
+  /** The receipt key: a tenant prefix ({@link #tenantPrefix}) followed by the seq. */
+  static byte[] tenantSeq(byte[] prefix, long seq) {
+    byte[] key = Arrays.copyOf(prefix, prefix.length + 8);
+    putLong(key, prefix.length, seq);
+    return key;
+  }
+
+  /** The seq at the end of a receipt key. */
+  static long seqOfTenantKey(byte[] key) {
+    if (key.length < 10) {
+      throw new IllegalArgumentException("receipt key too short");
+    }
+    return seqOf(key, key.length - 8);
   }
 
   static boolean startsWith(byte[] key, byte[] prefix) {
-    return key.length >= prefix.length && java.util.Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
   }
 
   private static final byte STATE = 1;

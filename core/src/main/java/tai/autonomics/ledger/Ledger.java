@@ -178,7 +178,9 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
         next.add(new Waiter(pending, false, reply, index));
         return;
       }
-      Optional<Receipt> stored = store.findByMessageId(messageId);
+      // almost every messageId is new, and the filters in memory say so without looking the key up
+      Optional<Receipt> stored =
+          store.mayContainMessageId(messageId) ? store.findByMessageId(messageId) : Optional.empty();
       if (stored.isPresent()) {
         reply.done(index, stored.get());
         return;
@@ -267,15 +269,26 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
 
   private Behavior<Command> onBatchWritten(BatchWritten written) {
     List<Waiter> batch = written.batch();
-    Map<String, Receipt> storedBySealedId = new HashMap<>();
+    // the stored receipts come in the order of the waiters that wrote; duplicates (rare) have none of their own
+    Receipt[] answers = new Receipt[batch.size()];
+    boolean duplicates = false;
     int k = 0;
-    for (Waiter waiter : batch) {
-      if (waiter.write()) {
-        storedBySealedId.put(waiter.receipt().id(), written.stored().get(k++));
+    for (int i = 0; i < answers.length; i++) {
+      if (batch.get(i).write()) {
+        answers[i] = written.stored().get(k++);
+      } else {
+        duplicates = true;
       }
     }
-    for (Waiter waiter : batch) {
-      Receipt stored = storedBySealedId.get(waiter.receipt().id());
+    Map<String, Receipt> storedBySealedId = duplicates ? new HashMap<>() : Map.of();
+    for (int i = 0; duplicates && i < answers.length; i++) {
+      if (answers[i] != null) {
+        storedBySealedId.put(batch.get(i).receipt().id(), answers[i]);
+      }
+    }
+    for (int i = 0; i < answers.length; i++) {
+      Waiter waiter = batch.get(i);
+      Receipt stored = answers[i] != null ? answers[i] : storedBySealedId.get(waiter.receipt().id());
       if (stored == null) {
         // a duplicate of a receipt committed in an earlier batch: answer with it as the store holds it
         stored = store.findByMessageId(waiter.receipt().messageId()).orElse(waiter.receipt());
@@ -287,15 +300,18 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
       return this;
     }
     inFlight = null;
-    Map<String, Receipt> movedTenants = new HashMap<>();
-    for (Waiter waiter : batch) {
-      if (!waiter.write()) {
+    Map<String, Receipt> movedTenants = null;
+    for (int i = 0; i < answers.length; i++) {
+      Receipt stored = answers[i];
+      if (stored == null) {
         continue;
       }
-      Receipt sealed = waiter.receipt();
-      Receipt stored = storedBySealedId.get(sealed.id());
+      Receipt sealed = batch.get(i).receipt();
       pendingByTenant.computeIfPresent(sealed.tenantId(), (tenant, n) -> n > 1 ? n - 1 : null);
-      if (!stored.hash().equals(sealed.hash())) {
+      if (stored != sealed && !stored.hash().equals(sealed.hash())) {
+        if (movedTenants == null) {
+          movedTenants = new HashMap<>();
+        }
         movedTenants.put(sealed.tenantId(), stored.id().equals(sealed.id()) ? stored : null);
       }
       lastSeq = Math.max(lastSeq, stored.seq());
@@ -303,7 +319,9 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
         uncommittedByMessageId.remove(sealed.messageId());
       }
     }
-    movedTenants.forEach(this::correctHead);
+    if (movedTenants != null) {
+      movedTenants.forEach(this::correctHead);
+    }
     return flushIfIdle();
   }
 

@@ -17,16 +17,14 @@ import org.rocksdb.WriteBatch;
 import tai.autonomics.ledger.RocksLayout.Family;
 
 /**
- * The durable {@link ReceiptStore}: RocksDB with a column family for the receipts (keyed by seq) and one for each
- * index (id, tenant + seq, messageId, tenant head, latest entitlement). A batch is one {@code WriteBatch}, so a
+ * The durable {@link ReceiptStore}: RocksDB with a column family for the receipts (keyed by tenant + seq) and one
+ * for each index (seq, id, messageId, tenant head, latest entitlement). A batch is one {@code WriteBatch}, so a
  * receipt and every index entry that leads to it appear together or not at all; {@code sync} fsyncs the WAL.
  *
  * <p>Reads are thread-safe and go straight to RocksDB. A read-write lock only keeps {@link #close} from freeing the
  * native handles under a running call. The seq of the last receipt is recovered from the last key at open.
  */
 public final class RocksReceiptStore implements ReceiptStore {
-  private static final byte[] EMPTY = new byte[0];
-
   private final RocksLayout db;
   /**
    * Tenant heads as last written, so a group commit and the Ledger's boot reads need no lookup; one small entry per
@@ -55,7 +53,8 @@ public final class RocksReceiptStore implements ReceiptStore {
     read(() -> {
       long expected = lastSeq;
       Map<String, TenantHead> written = new HashMap<>();
-      try (WriteBatch write = new WriteBatch()) {
+      // sized up front (a receipt and its index entries take about 300 bytes), so it is not regrown while filled
+      try (WriteBatch write = new WriteBatch(64 + 320 * batch.size())) {
         for (Receipt receipt : batch) {
           if (!receipt.isSealed() || receipt.id() == null || receipt.seq() == null) {
             throw new IllegalArgumentException("receipt is not sealed: " + receipt);
@@ -63,15 +62,16 @@ public final class RocksReceiptStore implements ReceiptStore {
           if (receipt.seq() != ++expected) {
             throw new IllegalArgumentException("seq " + receipt.seq() + " does not follow " + (expected - 1));
           }
-          byte[] seq = Keys.seq(receipt.seq());
-          write.put(db.handle(Family.RECEIPTS), seq, ReceiptCodec.encode(receipt));
-          write.put(db.handle(Family.BY_ID), Keys.id(receipt.id()), seq);
-          write.put(db.handle(Family.BY_TENANT), Keys.tenantSeq(receipt.tenantId(), receipt.seq()), EMPTY);
+          byte[] prefix = Keys.tenantPrefix(receipt.tenantId());
+          byte[] key = Keys.tenantSeq(prefix, receipt.seq());
+          write.put(db.handle(Family.RECEIPTS), key, ReceiptCodec.encode(receipt));
+          write.put(db.handle(Family.BY_SEQ), Keys.seq(receipt.seq()), prefix);
+          write.put(db.handle(Family.BY_ID), Keys.id(receipt.id()), key);
           if (receipt.messageId() != null) {
-            write.put(db.handle(Family.BY_MESSAGE_ID), Keys.utf8(receipt.messageId()), seq);
+            write.put(db.handle(Family.BY_MESSAGE_ID), Keys.utf8(receipt.messageId()), key);
           }
           if (receipt.type() == ReceiptType.ENTITLEMENT) {
-            write.put(db.handle(Family.ENTITLEMENTS), Keys.utf8(receipt.tenantId()), seq);
+            write.put(db.handle(Family.ENTITLEMENTS), Keys.utf8(receipt.tenantId()), key);
           }
           TenantHead previous = written.containsKey(receipt.tenantId())
               ? written.get(receipt.tenantId()) : readHead(receipt.tenantId()).orElse(null);
@@ -93,20 +93,26 @@ public final class RocksReceiptStore implements ReceiptStore {
   @Override
   public Optional<Receipt> get(String id) {
     return read(() -> {
-      byte[] seq = db.get(Family.BY_ID, Keys.id(id));
-      return seq == null ? Optional.<Receipt>empty() : Optional.of(receiptAt(Keys.seqOf(seq, 0), "id index"));
+      byte[] key = db.get(Family.BY_ID, Keys.id(id));
+      return key == null ? Optional.<Receipt>empty() : Optional.of(receiptAt(key, "id index"));
     });
   }
 
   @Override
   public Optional<Receipt> findByMessageId(String messageId) {
     return read(() -> {
-      byte[] seq = db.get(Family.BY_MESSAGE_ID, Keys.utf8(messageId));
-      return seq == null ? Optional.<Receipt>empty()
-          : Optional.of(receiptAt(Keys.seqOf(seq, 0), "messageId index"));
+      byte[] key = db.get(Family.BY_MESSAGE_ID, Keys.utf8(messageId));
+      return key == null ? Optional.<Receipt>empty() : Optional.of(receiptAt(key, "messageId index"));
     });
   }
 
+  /** From the memtables' and files' bloom filters: a new messageId is told apart without a disk read. */
+  @Override
+  public boolean mayContainMessageId(String messageId) {
+    return read(() -> db.mayExist(Family.BY_MESSAGE_ID, Keys.utf8(messageId)));
+  }
+
+  /** One range read: a tenant's receipts are stored next to each other, in chain order. */
   @Override
   public List<Receipt> page(String tenantId, long afterSeq, int limit) {
     if (limit <= 0 || afterSeq == Long.MAX_VALUE) {
@@ -114,27 +120,27 @@ public final class RocksReceiptStore implements ReceiptStore {
     }
     byte[] prefix = Keys.tenantPrefix(tenantId);
     return read(() -> {
-      List<byte[]> keys = new ArrayList<>(Math.min(limit, 1024));
-      try (RocksIterator it = db.iterator(Family.BY_TENANT)) {
-        it.seek(Keys.tenantSeq(tenantId, Math.max(afterSeq + 1, 0)));
-        for (; it.isValid() && keys.size() < limit; it.next()) {
+      List<Receipt> page = new ArrayList<>(Math.min(limit, 1024));
+      try (RocksIterator it = db.iterator(Family.RECEIPTS)) {
+        // the prefix holds the tenant's length, so a key that starts with it is this tenant's, never a longer one's
+        for (it.seek(Keys.tenantSeq(prefix, Math.max(afterSeq + 1, 0))); it.isValid() && page.size() < limit;
+            it.next()) {
           byte[] key = it.key();
           if (!Keys.startsWith(key, prefix)) {
             break;
           }
-          keys.add(Keys.seq(Keys.seqOf(key, prefix.length)));
+          page.add(decode(Keys.seqOfTenantKey(key), it.value(), "receipts"));
         }
         db.checkIterator(it);
-      }
-      List<byte[]> values = db.multiGet(Family.RECEIPTS, keys);
-      List<Receipt> page = new ArrayList<>(keys.size());
-      for (int i = 0; i < keys.size(); i++) {
-        page.add(decode(Keys.seqOf(keys.get(i), 0), values.get(i), "tenant index"));
       }
       return Collections.unmodifiableList(page);
     });
   }
 
+  /**
+   * Ledger order through the seq index. A seq whose receipt is not stored (deleted behind the ledger's back) is
+   * left out, so verification sees the gap in seq and names it.
+   */
   @Override
   public List<Receipt> scan(long afterSeq, int limit) {
     if (limit <= 0 || afterSeq == Long.MAX_VALUE) {
@@ -142,11 +148,21 @@ public final class RocksReceiptStore implements ReceiptStore {
     }
     return read(() -> {
       List<Receipt> out = new ArrayList<>(Math.min(limit, 1024));
-      try (RocksIterator it = db.iterator(Family.RECEIPTS)) {
-        for (it.seek(Keys.seq(Math.max(afterSeq + 1, 0))); it.isValid() && out.size() < limit; it.next()) {
-          out.add(decode(Keys.seqOf(it.key(), 0), it.value(), "receipts"));
+      try (RocksIterator it = db.iterator(Family.BY_SEQ)) {
+        it.seek(Keys.seq(Math.max(afterSeq + 1, 0)));
+        while (it.isValid() && out.size() < limit) {
+          List<byte[]> keys = new ArrayList<>(Math.min(limit - out.size(), 1024));
+          for (; it.isValid() && keys.size() < limit - out.size(); it.next()) {
+            keys.add(Keys.tenantSeq(it.value(), Keys.seqOf(it.key(), 0)));
+          }
+          db.checkIterator(it);
+          List<byte[]> values = db.multiGet(Family.RECEIPTS, keys);
+          for (int i = 0; i < keys.size(); i++) {
+            if (values.get(i) != null) {
+              out.add(decode(Keys.seqOfTenantKey(keys.get(i)), values.get(i), "receipts"));
+            }
+          }
         }
-        db.checkIterator(it);
       }
       return Collections.unmodifiableList(out);
     });
@@ -184,7 +200,7 @@ public final class RocksReceiptStore implements ReceiptStore {
       List<byte[]> values = db.multiGet(Family.RECEIPTS, keys);
       List<Receipt> out = new ArrayList<>(keys.size());
       for (int i = 0; i < keys.size(); i++) {
-        out.add(decode(Keys.seqOf(keys.get(i), 0), values.get(i), "entitlement index"));
+        out.add(decode(Keys.seqOfTenantKey(keys.get(i)), values.get(i), "entitlement index"));
       }
       return List.copyOf(out);
     });
@@ -225,8 +241,8 @@ public final class RocksReceiptStore implements ReceiptStore {
     return db;
   }
 
-  private Receipt receiptAt(long seq, String index) throws RocksDBException {
-    return decode(seq, db.get(Family.RECEIPTS, Keys.seq(seq)), index);
+  private Receipt receiptAt(byte[] key, String index) throws RocksDBException {
+    return decode(Keys.seqOfTenantKey(key), db.get(Family.RECEIPTS, key), index);
   }
 
   private static Receipt decode(long seq, byte[] value, String foundThrough) {

@@ -84,6 +84,11 @@ final class ControlledStore implements ReceiptStore {
   }
 
   @Override
+  public boolean mayContainMessageId(String messageId) {
+    return delegate.mayContainMessageId(messageId);
+  }
+
+  @Override
   public Optional<Receipt> findByMessageId(String messageId) {
     return delegate.findByMessageId(messageId);
   }

@@ -90,6 +90,27 @@ class RocksReceiptStoreTest {
   }
 
   @Test
+  void aStoredMessageIdIsAlwaysAMaybeAndANewOneMostlyAClearNo() {
+    try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
+      List<Receipt> written = new TestChains(0).receipts(300, 5);
+      store.append(written, false);
+      // in the memtable the answer is exact
+      for (int i = 0; i < 300; i++) {
+        assertTrue(store.mayContainMessageId(written.get(i).messageId()));
+        assertFalse(store.mayContainMessageId("never-sent-" + i));
+      }
+      store.compact();
+      // in SST files it comes from bloom filters (10 bits per key: about 1% false maybes), never a false no
+      int clearNo = 0;
+      for (int i = 0; i < 300; i++) {
+        assertTrue(store.mayContainMessageId(written.get(i).messageId()));
+        clearNo += store.mayContainMessageId("never-sent-" + i) ? 0 : 1;
+      }
+      assertTrue(clearNo >= 270, "bloom filters should rule out most new messageIds: " + clearNo + " of 300");
+    }
+  }
+
+  @Test
   void seqHeadsAndReceiptsSurviveACleanRestart() {
     TestChains chains = new TestChains(0);
     List<Receipt> written = chains.receipts(300, 5);

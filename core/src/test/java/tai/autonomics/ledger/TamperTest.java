@@ -2,6 +2,7 @@ package tai.autonomics.ledger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ class TamperTest {
   void aChangedByteAnywhereInAStoredReceiptIsFoundAndNamed() throws Exception {
     try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
       Receipt target = fill(store).get(16);
-      byte[] key = Keys.seq(target.seq());
+      byte[] key = Keys.tenantSeq(target.tenantId(), target.seq());
       byte[] original = store.layout().get(Family.RECEIPTS, key);
       for (int pos = 0; pos < original.length; pos++) {
         for (int flip : new int[] {0x01, 0x80}) {
@@ -67,16 +68,23 @@ class TamperTest {
     try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
       List<Receipt> written = fill(store);
       Receipt deleted = written.get(11);
-      change(store, Family.RECEIPTS, Keys.seq(deleted.seq()), null);
+      Receipt nextOfTenant = written.get(11 + 3);
+      change(store, Family.RECEIPTS, Keys.tenantSeq(deleted.tenantId(), deleted.seq()), null);
 
       ChainVerifier.Result all = ChainVerifier.verifyAll(store);
       assertFalse(all.valid());
       assertEquals(deleted.seq(), all.badSeq());
       assertEquals(written.get(12).id(), all.badReceiptId(), all.problem());
       assertTrue(all.problem().contains("missing"), all.problem());
+      // the receipts of a tenant are its chain: without the deleted one, the next one's link breaks
       ChainVerifier.Result tenant = ChainVerifier.verifyTenant(store, deleted.tenantId());
       assertFalse(tenant.valid());
-      assertEquals(deleted.seq(), tenant.badSeq(), tenant.problem());
+      assertEquals(nextOfTenant.id(), tenant.badReceiptId(), tenant.problem());
+      assertTrue(tenant.problem().startsWith("prev_hash does not match"), tenant.problem());
+      // the indexes still name it: a read through them reports it missing instead of answering nothing
+      CorruptReceiptException byId =
+          assertThrows(CorruptReceiptException.class, () -> store.get(deleted.id()));
+      assertEquals(deleted.seq(), byId.seq());
     }
   }
 
@@ -86,9 +94,9 @@ class TamperTest {
       List<Receipt> written = fill(store);
       Receipt deleted = written.get(11);
       Receipt nextOfTenant = written.get(11 + 3);
-      change(store, Family.RECEIPTS, Keys.seq(deleted.seq()), null);
+      change(store, Family.RECEIPTS, Keys.tenantSeq(deleted.tenantId(), deleted.seq()), null);
       change(store, Family.BY_ID, Keys.id(deleted.id()), null);
-      change(store, Family.BY_TENANT, Keys.tenantSeq(deleted.tenantId(), deleted.seq()), null);
+      change(store, Family.BY_SEQ, Keys.seq(deleted.seq()), null);
       change(store, Family.BY_MESSAGE_ID, Keys.utf8(deleted.messageId()), null);
 
       ChainVerifier.Result tenant = ChainVerifier.verifyTenant(store, deleted.tenantId());
@@ -105,8 +113,8 @@ class TamperTest {
     try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
       List<Receipt> written = fill(store);
       newest = written.get(written.size() - 1);
-      change(store, Family.RECEIPTS, Keys.seq(newest.seq()), null);
-      change(store, Family.BY_TENANT, Keys.tenantSeq(newest.tenantId(), newest.seq()), null);
+      change(store, Family.RECEIPTS, Keys.tenantSeq(newest.tenantId(), newest.seq()), null);
+      change(store, Family.BY_SEQ, Keys.seq(newest.seq()), null);
     }
     try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
       assertEquals(newest.seq() - 1, store.lastSeq());
@@ -127,10 +135,12 @@ class TamperTest {
       Receipt first = written.get(4);
       Receipt second = written.get(7);
       assertEquals(first.tenantId(), second.tenantId());
-      byte[] firstValue = store.layout().get(Family.RECEIPTS, Keys.seq(first.seq()));
-      byte[] secondValue = store.layout().get(Family.RECEIPTS, Keys.seq(second.seq()));
-      change(store, Family.RECEIPTS, Keys.seq(first.seq()), secondValue);
-      change(store, Family.RECEIPTS, Keys.seq(second.seq()), firstValue);
+      byte[] firstKey = Keys.tenantSeq(first.tenantId(), first.seq());
+      byte[] secondKey = Keys.tenantSeq(second.tenantId(), second.seq());
+      byte[] firstValue = store.layout().get(Family.RECEIPTS, firstKey);
+      byte[] secondValue = store.layout().get(Family.RECEIPTS, secondKey);
+      change(store, Family.RECEIPTS, firstKey, secondValue);
+      change(store, Family.RECEIPTS, secondKey, firstValue);
 
       for (ChainVerifier.Result result : List.of(ChainVerifier.verifyAll(store),
           ChainVerifier.verifyTenant(store, first.tenantId()))) {
@@ -147,10 +157,12 @@ class TamperTest {
       List<Receipt> written = fill(store);
       Receipt first = written.get(20);
       Receipt second = written.get(21);
-      byte[] firstValue = store.layout().get(Family.RECEIPTS, Keys.seq(first.seq()));
-      byte[] secondValue = store.layout().get(Family.RECEIPTS, Keys.seq(second.seq()));
-      change(store, Family.RECEIPTS, Keys.seq(first.seq()), secondValue);
-      change(store, Family.RECEIPTS, Keys.seq(second.seq()), firstValue);
+      byte[] firstKey = Keys.tenantSeq(first.tenantId(), first.seq());
+      byte[] secondKey = Keys.tenantSeq(second.tenantId(), second.seq());
+      byte[] firstValue = store.layout().get(Family.RECEIPTS, firstKey);
+      byte[] secondValue = store.layout().get(Family.RECEIPTS, secondKey);
+      change(store, Family.RECEIPTS, firstKey, secondValue);
+      change(store, Family.RECEIPTS, secondKey, firstValue);
 
       ChainVerifier.Result all = ChainVerifier.verifyAll(store);
       assertFalse(all.valid());
