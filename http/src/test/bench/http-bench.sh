@@ -61,9 +61,9 @@ HELLO=$!; PIDS+=("$HELLO")
 start_node "$WORK/data" "$WORK/tenants.conf"
 wait_for "http://127.0.0.1:$HELLO_PORT/hello"
 
-echo "-- GET /health vs bare hello-world (warm-up 20 s each, then $ROUNDS alternated rounds of ${SECONDS_PER_RUN} s)"
-wrk -t2 -c64 -d20s "http://127.0.0.1:$NODE_PORT/health" >/dev/null
-wrk -t2 -c64 -d20s "http://127.0.0.1:$HELLO_PORT/hello" >/dev/null
+echo "-- GET /health vs bare hello-world (warm-up 30 s each, then $ROUNDS alternated rounds of ${SECONDS_PER_RUN} s)"
+wrk -t2 -c64 -d30s "http://127.0.0.1:$NODE_PORT/health" >/dev/null
+wrk -t2 -c64 -d30s "http://127.0.0.1:$HELLO_PORT/hello" >/dev/null
 for round in $(seq 1 "$ROUNDS"); do
   run_wrk "$NODE" "health" -t2 -c64 -d"${SECONDS_PER_RUN}s" --latency "http://127.0.0.1:$NODE_PORT/health" | tee -a "$WORK/health.txt"
   run_wrk "$HELLO" "hello" -t2 -c64 -d"${SECONDS_PER_RUN}s" --latency "http://127.0.0.1:$HELLO_PORT/hello" | tee -a "$WORK/hello.txt"

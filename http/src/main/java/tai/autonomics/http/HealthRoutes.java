@@ -1,8 +1,6 @@
 package tai.autonomics.http;
 
-import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
-import static org.apache.pekko.http.javadsl.server.Directives.extractRequestContext;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 
@@ -13,6 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -53,13 +53,20 @@ public final class HealthRoutes {
   }
 
   public Route routes() {
-    return path("health", () -> get(() -> extractRequestContext(probe -> {
-      // the common case answers at once, without a future to complete and convert
-      HttpResponse fresh = freshAnswer();
-      return fresh != null ? complete(fresh) : completeWithFuture(check()
-          .thenApply(Ok::response)
-          .exceptionally(failure -> unavailable(String.valueOf(failure.getMessage()))));
-    })));
+    return path("health", () -> get(() -> completeWithFuture(handleDirect())));
+  }
+
+  /** True for what {@link #handleDirect} serves: {@code GET /health}, whatever the query. */
+  static boolean isProbe(HttpRequest request) {
+    return request.method().equals(HttpMethods.GET) && request.getUri().path().equals("/health");
+  }
+
+  /** The answer to a probe, also without the directive tree (HttpServer): most come from the last check. */
+  public CompletionStage<HttpResponse> handleDirect() {
+    HttpResponse fresh = freshAnswer();
+    return fresh != null ? CompletableFuture.completedFuture(fresh) : check()
+        .thenApply(Ok::response)
+        .exceptionally(failure -> unavailable(String.valueOf(failure.getMessage())));
   }
 
   /** The answer of a successful check younger than {@link #FRESH_NANOS}, else null (then {@link #check} decides). */

@@ -40,8 +40,9 @@ public final class HttpServer {
     // built once, here: the javadsl calls a directive's inner Supplier on every request, so anything constructed
     // inside one (the route classes, the health check's state) would be constructed per request
     PubSubRoutes pubsub = new PubSubRoutes(edge);
+    HealthRoutes health = new HealthRoutes(system, node, edge);
     Route all = concat(
-        new HealthRoutes(system, node, edge).routes(),
+        health.routes(),
         pubsub.routes(),
         new MarketplaceRoutes(edge).routes(),
         new ReceiptRoutes(edge).routes(),
@@ -57,8 +58,10 @@ public final class HttpServer {
           return CompletableFuture.completedFuture(Done.getInstance());
         });
     Function<HttpRequest, CompletionStage<HttpResponse>> routed = routes.handler(system);
+    // the two requests that come most often skip the directive tree (see PubSubRoutes.handleDirect)
     Function<HttpRequest, CompletionStage<HttpResponse>> handler = request -> PubSubRoutes.isPush(request)
         ? timedDirect(metrics, "/pubsub", "POST", () -> pubsub.handleDirect(request))
+        : HealthRoutes.isProbe(request) ? timedDirect(metrics, "/health", "GET", health::handleDirect)
         : routed.apply(request);
     CompletionStage<ServerBinding> binding = Http.get(system)
         .newServerAt(settings.host(), settings.port())
