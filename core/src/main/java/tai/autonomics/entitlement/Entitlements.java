@@ -148,7 +148,13 @@ public final class Entitlements {
 
   private Behavior<Command> onApply(Apply apply) {
     EntitlementEvent event = apply.event();
-    if (event.eventId() != null) {
+    if (event instanceof EntitlementEvent.Flat flat && flat.action() == null) {
+      // the HTTP decoder refuses this too; a message from elsewhere (a cluster peer, a test) must not crash the actor
+      apply.replyTo().tell(new Rejected("missing_required_fields", "a flat event needs an action"));
+      return Behaviors.same();
+    }
+    // the store's in-memory filters rule out almost every new eventId, so the disk is read only for likely repeats
+    if (event.eventId() != null && store.mayContainMessageId(event.eventId())) {
       var original = store.findByMessageId(event.eventId());
       if (original.isPresent()) {
         apply.replyTo().tell(new Duplicate(original.get()));

@@ -219,6 +219,11 @@ class EntitlementsTest {
     assertEquals("missing_required_fields", rejected.reason());
     assertEquals("missing_required_fields", assertInstanceOf(Entitlements.Rejected.class,
         f.apply(new EntitlementEvent.Flat(" ", "e", FlatActionType.GRANT, null, null, null, null))).reason());
+    assertEquals("missing_required_fields", assertInstanceOf(Entitlements.Rejected.class,
+        f.apply(new EntitlementEvent.Flat("t", "e", null, null, null, null, "no-action"))).reason(),
+        "a flat event without an action is refused, not a crash");
+    assertInstanceOf(Entitlements.Applied.class, f.apply(flat("t", FlatActionType.GRANT, "base", "after")),
+        "and the actor still serves");
   }
 
   @Test
