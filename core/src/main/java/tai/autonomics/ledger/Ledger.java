@@ -262,8 +262,14 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
       next = new ArrayList<>();
       return batch;
     }
-    List<Waiter> batch = new ArrayList<>(next.subList(0, settings.maxBatch()));
-    next = new ArrayList<>(next.subList(settings.maxBatch(), next.size()));
+    int cut = settings.maxBatch();
+    // the receipts of one AppendBatch share one reply and were promised one commit: never cut through them, even if
+    // that makes this commit larger than max-batch
+    while (cut < next.size() && next.get(cut).reply() == next.get(cut - 1).reply()) {
+      cut++;
+    }
+    List<Waiter> batch = new ArrayList<>(next.subList(0, cut));
+    next = new ArrayList<>(next.subList(cut, next.size()));
     return batch;
   }
 

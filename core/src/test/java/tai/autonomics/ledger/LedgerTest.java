@@ -100,6 +100,30 @@ class LedgerTest {
   }
 
   @Test
+  void anAppendBatchIsNeverSplitAcrossCommitsByMaxBatch() throws Exception {
+    ControlledStore store = new ControlledStore(new MemoryReceiptStore());
+    ActorRef<Ledger.Command> ledger = spawn(store, true, 4, 100);
+    store.hold();
+    TestProbe<StatusReply<Receipt>> singles = testKit.createTestProbe();
+    ledger.tell(new Ledger.Append(draft("t", null), singles.getRef()));
+    store.awaitHeldWrite();
+    // queued behind the held write: 3 singles, then a batch of 3 that max-batch 4 would cut after its first receipt
+    for (int i = 0; i < 3; i++) {
+      ledger.tell(new Ledger.Append(draft("t", null), singles.getRef()));
+    }
+    TestProbe<StatusReply<List<Receipt>>> batch = testKit.createTestProbe();
+    ledger.tell(new Ledger.AppendBatch(List.of(draft("u", null), draft("u", null), draft("u", null)),
+        batch.getRef()));
+    ledger.tell(new Ledger.Append(draft("t", null), singles.getRef()));
+    store.release();
+    assertEquals(List.of(5L, 6L, 7L), batch.receiveMessage(WAIT).getValue().stream().map(Receipt::seq).toList());
+    for (int i = 0; i < 5; i++) {
+      assertTrue(singles.receiveMessage(WAIT).isSuccess());
+    }
+    assertEquals(List.of(1, 6, 1), store.batchSizes(), "the batch of three went whole into the second commit");
+  }
+
+  @Test
   void aRepeatedMessageIdIsAnsweredWithTheOriginalReceipt() {
     MemoryReceiptStore store = new MemoryReceiptStore();
     ActorRef<Ledger.Command> ledger = spawn(store, true, 64, 100);
