@@ -19,7 +19,7 @@ import tai.autonomics.entitlement.Entitlements;
 import tai.autonomics.governor.Governor;
 import tai.autonomics.governor.Governors;
 import tai.autonomics.ledger.Receipt;
-import tai.autonomics.ledger.ReceiptStore;
+import tai.autonomics.ledger.ForwardingReceiptStore;
 import tai.autonomics.ledger.ReceiptStoreException;
 import tai.autonomics.ledger.ReceiptType;
 import tai.autonomics.policy.Signal;
@@ -36,69 +36,27 @@ class ClusterEntitlementsRestartTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   /** The node's store, except that the de-duplication read fails for event ids starting with {@link #CRASH}. */
-  private record CrashingStore(PostgresReceiptStore delegate, AtomicInteger crashes) implements ReceiptStore {
+  private static final class CrashingStore extends ForwardingReceiptStore {
+    private final AtomicInteger crashes;
+
+    CrashingStore(PostgresReceiptStore delegate, AtomicInteger crashes) {
+      super(delegate);
+      this.crashes = crashes;
+    }
+
     @Override
     public Optional<Receipt> findByMessageId(String messageId) {
       if (messageId.startsWith(CRASH)) {
         crashes.incrementAndGet();
         throw new ReceiptStoreException("read failed (injected)");
       }
-      return delegate.findByMessageId(messageId);
+      return super.findByMessageId(messageId);
     }
 
     @Override
     public boolean mayContainMessageId(String messageId) {
-      return messageId.startsWith(CRASH) || delegate.mayContainMessageId(messageId);
-    }
-
-    @Override
-    public void append(List<Receipt> batch, boolean sync) {
-      delegate.append(batch, sync);
-    }
-
-    @Override
-    public List<Receipt> commit(List<Receipt> batch, boolean sync) {
-      return delegate.commit(batch, sync);
-    }
-
-    @Override
-    public Optional<Receipt> get(String id) {
-      return delegate.get(id);
-    }
-
-    @Override
-    public List<Receipt> page(String tenantId, long afterSeq, int limit) {
-      return delegate.page(tenantId, afterSeq, limit);
-    }
-
-    @Override
-    public List<Receipt> scan(long afterSeq, int limit) {
-      return delegate.scan(afterSeq, limit);
-    }
-
-    @Override
-    public Optional<TenantHead> head(String tenantId) {
-      return delegate.head(tenantId);
-    }
-
-    @Override
-    public List<Receipt> latestEntitlements() {
-      return delegate.latestEntitlements();
-    }
-
-    @Override
-    public long lastSeq() {
-      return delegate.lastSeq();
-    }
-
-    @Override
-    public Stats stats() {
-      return delegate.stats();
-    }
-
-    @Override
-    public void close() {
-      // the node closes the delegate itself
+      // the failing read must be reached: the store's own check would rule these ids out first
+      return messageId.startsWith(CRASH) || super.mayContainMessageId(messageId);
     }
   }
 

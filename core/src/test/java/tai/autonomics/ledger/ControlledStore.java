@@ -2,7 +2,6 @@ package tai.autonomics.ledger;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,15 +10,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real store with a hand on its writes, for Ledger tests: it records each batch, can hold writes until released
  * and can fail the next ones, as a full disk would.
  */
-final class ControlledStore implements ReceiptStore {
-  private final ReceiptStore delegate;
+final class ControlledStore extends ForwardingReceiptStore {
   private final List<Integer> batchSizes = new ArrayList<>();
   private final AtomicInteger failures = new AtomicInteger();
   private volatile CountDownLatch gate = new CountDownLatch(0);
   private final CountDownLatch held = new CountDownLatch(1);
 
   ControlledStore(ReceiptStore delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /** Writes wait from now on until {@link #release}; {@link #awaitHeldWrite} sees the first of them arrive. */
@@ -47,6 +45,21 @@ final class ControlledStore implements ReceiptStore {
 
   @Override
   public void append(List<Receipt> batch, boolean sync) {
+    beforeWrite();
+    super.append(batch, sync);
+    written(batch);
+  }
+
+  @Override
+  public List<Receipt> commit(List<Receipt> batch, boolean sync) {
+    beforeWrite();
+    List<Receipt> stored = super.commit(batch, sync);
+    written(batch);
+    return stored;
+  }
+
+  /** Waits while writes are held, then fails if a failure is due. */
+  private void beforeWrite() {
     CountDownLatch current = gate;
     if (current.getCount() > 0) {
       held.countDown();
@@ -62,59 +75,9 @@ final class ControlledStore implements ReceiptStore {
     if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw new ReceiptStoreException("disk full (injected)");
     }
-    delegate.append(batch, sync);
-    synchronized (this) {
-      batchSizes.add(batch.size());
-    }
   }
 
-  @Override
-  public Optional<Receipt> get(String id) {
-    return delegate.get(id);
-  }
-
-  @Override
-  public List<Receipt> page(String tenantId, long afterSeq, int limit) {
-    return delegate.page(tenantId, afterSeq, limit);
-  }
-
-  @Override
-  public List<Receipt> scan(long afterSeq, int limit) {
-    return delegate.scan(afterSeq, limit);
-  }
-
-  @Override
-  public boolean mayContainMessageId(String messageId) {
-    return delegate.mayContainMessageId(messageId);
-  }
-
-  @Override
-  public Optional<Receipt> findByMessageId(String messageId) {
-    return delegate.findByMessageId(messageId);
-  }
-
-  @Override
-  public Optional<TenantHead> head(String tenantId) {
-    return delegate.head(tenantId);
-  }
-
-  @Override
-  public List<Receipt> latestEntitlements() {
-    return delegate.latestEntitlements();
-  }
-
-  @Override
-  public long lastSeq() {
-    return delegate.lastSeq();
-  }
-
-  @Override
-  public Stats stats() {
-    return delegate.stats();
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
+  private synchronized void written(List<Receipt> batch) {
+    batchSizes.add(batch.size());
   }
 }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -189,8 +190,9 @@ public final class LedgerBenchmark {
     LongAdder answered = new LongAdder();
     LongAdder errors = new LongAdder();
     AtomicBoolean running = new AtomicBoolean(true);
+    CountDownLatch stopped = new CountDownLatch(APPENDERS);
     for (int i = 0; i < APPENDERS; i++) {
-      system.systemActorOf(appender(ledger, answered, errors, running::get, i), "appender-" + i,
+      system.systemActorOf(appender(ledger, answered, errors, running::get, stopped, i), "appender-" + i,
           Props.empty());
     }
     // warm-up: long enough for the JIT to finish compiling the hot paths, whose CPU would otherwise be counted
@@ -224,11 +226,14 @@ public final class LedgerBenchmark {
     // CPU time does not depend on what else the machine runs: it says what free cores would give
     System.out.printf("  process CPU per receipt: %.1f µs (appenders, ledger, RocksDB and GC together)%n",
         cpuPerReceipt);
-    Thread.sleep(500); // let the stopped appenders' last appends drain before the next phase reuses the ledger
+    // every appender's last append is answered before the next phase reuses the ledger
+    if (!stopped.await(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException(stopped.getCount() + " appenders still waiting for their last answer");
+    }
   }
 
   private static Behavior<StatusReply<Receipt>> appender(ActorRef<Ledger.Command> ledger, LongAdder answered,
-      LongAdder errors, Supplier<Boolean> running, int seed) {
+      LongAdder errors, Supplier<Boolean> running, CountDownLatch stopped, int seed) {
     return Behaviors.setup(context -> {
       Random random = new Random(seed);
       ledger.tell(new Ledger.Append(draft(random, 1000), context.getSelf()));
@@ -239,6 +244,7 @@ public final class LedgerBenchmark {
           errors.increment();
         }
         if (!running.get()) {
+          stopped.countDown();
           return Behaviors.stopped();
         }
         ledger.tell(new Ledger.Append(draft(random, 1000), context.getSelf()));

@@ -1,0 +1,82 @@
+package tai.autonomics.ledger;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A store that hands every call to another one; a subclass overrides only what it changes (a test store that fails
+ * or holds some calls, an instrumented store). Everything is forwarded, {@link #commit} and
+ * {@link #mayContainMessageId} included, so the wrapped store's own behaviour (PostgreSQL re-linking stale seals,
+ * RocksDB's in-memory filters) is kept.
+ */
+public abstract class ForwardingReceiptStore implements ReceiptStore {
+  private final ReceiptStore delegate;
+
+  protected ForwardingReceiptStore(ReceiptStore delegate) {
+    this.delegate = delegate;
+  }
+
+  protected final ReceiptStore delegate() {
+    return delegate;
+  }
+
+  @Override
+  public void append(List<Receipt> batch, boolean sync) {
+    delegate.append(batch, sync);
+  }
+
+  @Override
+  public List<Receipt> commit(List<Receipt> batch, boolean sync) {
+    return delegate.commit(batch, sync);
+  }
+
+  @Override
+  public Optional<Receipt> get(String id) {
+    return delegate.get(id);
+  }
+
+  @Override
+  public List<Receipt> page(String tenantId, long afterSeq, int limit) {
+    return delegate.page(tenantId, afterSeq, limit);
+  }
+
+  @Override
+  public List<Receipt> scan(long afterSeq, int limit) {
+    return delegate.scan(afterSeq, limit);
+  }
+
+  @Override
+  public Optional<Receipt> findByMessageId(String messageId) {
+    return delegate.findByMessageId(messageId);
+  }
+
+  @Override
+  public boolean mayContainMessageId(String messageId) {
+    return delegate.mayContainMessageId(messageId);
+  }
+
+  @Override
+  public Optional<TenantHead> head(String tenantId) {
+    return delegate.head(tenantId);
+  }
+
+  @Override
+  public List<Receipt> latestEntitlements() {
+    return delegate.latestEntitlements();
+  }
+
+  @Override
+  public long lastSeq() {
+    return delegate.lastSeq();
+  }
+
+  @Override
+  public Stats stats() {
+    return delegate.stats();
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+}
