@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -203,6 +204,10 @@ public final class ExecutorBenchmark {
     volatile long[] sent = new long[0];
     volatile long[] started = new long[0];
 
+    static String actionId(int index) {
+      return "0000000000000001" + HexFormat.of().toHexDigits((long) index);
+    }
+
     static int indexOf(String actionId) {
       return (int) Long.parseUnsignedLong(actionId, 16, 32, 16);
     }
@@ -279,10 +284,11 @@ public final class ExecutorBenchmark {
     }
 
     private Result round(int n, String[] types, long[] intended) throws Exception {
-      Action[] actions = new Action[n];
-      for (int i = 0; i < n; i++) {
-        actions[i] = new Action(String.format("%016x%016x", 1, i), "tenant-" + (i % 100), types[i % types.length],
-            Map.of());
+      // actions are made as they are sent, as a node makes them: built up front, 100,000 of them stayed live for the
+      // whole round and every young GC copied them again (pauses of 10-17 ms that were the harness's, not the pool's)
+      String[] tenants = new String[100];
+      for (int t = 0; t < tenants.length; t++) {
+        tenants[t] = "tenant-" + t;
       }
       recorder.sent = new long[n];
       recorder.started = new long[n];
@@ -305,7 +311,8 @@ public final class ExecutorBenchmark {
         }
         long now = System.nanoTime();
         sent[i] = intended != null ? t0 + intended[i] : now;
-        executor.tell(new ActionExecutor.Execute(actions[i], collector));
+        Action action = new Action(Recorder.actionId(i), tenants[i % tenants.length], types[i % types.length], Map.of());
+        executor.tell(new ActionExecutor.Execute(action, collector));
       }
       Collected collected = done.get(120, TimeUnit.SECONDS);
       double elapsed = (collected.lastEnd - t0) / 1e9;
