@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -220,6 +221,29 @@ final class RocksLayout implements AutoCloseable {
 
   List<LogFile> walFiles() throws RocksDBException {
     return db.getSortedWalFiles();
+  }
+
+  /**
+   * Waits (bounded) until no flush or compaction runs or is due, for measurements of a quiet ledger; the nanoseconds
+   * waited.
+   */
+  long awaitBackgroundWork(Duration atMost) throws RocksDBException, InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + atMost.toNanos();
+    while (System.nanoTime() < deadline && backgroundWork() > 0) {
+      Thread.sleep(50);
+    }
+    return System.nanoTime() - start;
+  }
+
+  private long backgroundWork() throws RocksDBException {
+    long work = 0;
+    for (ColumnFamilyHandle handle : handles) {
+      work += db.getLongProperty(handle, "rocksdb.compaction-pending")
+          + db.getLongProperty(handle, "rocksdb.mem-table-flush-pending");
+    }
+    return work + db.getLongProperty("rocksdb.num-running-compactions")
+        + db.getLongProperty("rocksdb.num-running-flushes");
   }
 
   void compactAll() throws RocksDBException {
