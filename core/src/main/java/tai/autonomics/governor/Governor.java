@@ -17,8 +17,6 @@ import tai.autonomics.executor.ActionExecutor;
 import tai.autonomics.executor.ActionOutcome;
 import tai.autonomics.ledger.Ledger;
 import tai.autonomics.ledger.Receipt;
-import tai.autonomics.ledger.ReceiptStore;
-import tai.autonomics.ledger.ReceiptType;
 import tai.autonomics.policy.Decision;
 import tai.autonomics.policy.Policy;
 import tai.autonomics.policy.PolicyPacks;
@@ -35,8 +33,8 @@ import tai.autonomics.policy.Signal;
  * sees every message for it, asks; it agrees unless an action is in flight or it is still booting; the parent
  * stops it once no message for it is on the way).
  *
- * <p>The file is longer than STYLE.md's ~250 lines on purpose: the five states and their transitions read best in
- * one place. Receipt drafting lives in {@link GovernorReceipts}, the state data in {@link GovernorData}.
+ * <p>The states and their transitions are here; where boot resumes is decided by {@link GovernorRestore}, receipts
+ * are drafted by {@link GovernorReceipts}, the state data is {@link GovernorData}.
  */
 public final class Governor {
 
@@ -182,51 +180,14 @@ public final class Governor {
     if (status == null || head == null) {
       return booting(status, head);
     }
-    GovernorData data = new GovernorData(status.active(), status.sku(),
-        collaborators.packs().forSku(status.sku()), false, 0, 0, 0);
-    ReceiptStore.TenantHead chainHead = head.head();
-    GovernorState last = chainHead == null ? null : GovernorState.fromWireName(chainHead.governorState());
-    boolean quarantined = last == GovernorState.REFUSING && !isEntitlementRefusal(chainHead.governorReason());
-    if (quarantined) {
-      Duration left = quarantineLeft(data, chainHead);
-      if (!left.isNegative() && !left.isZero()) {
-        timers.startSingleTimer(Timer.QUARANTINE_OVER, left);
-        return stash.unstashAll(refusing(data, QUARANTINED));
-      }
-    }
-    if (!status.active()) {
-      return stash.unstashAll(refusing(data, refusalReasonOf(status)));
-    }
-    if (last == GovernorState.REFUSING) {
-      // the quarantine ended, or the entitlement became active again, while no governor of this tenant ran
-      receipts.transition(GovernorState.REFUSING, GovernorState.STABLE,
-          quarantined ? "quarantine_over" : "entitlement_active", data);
-      return stash.unstashAll(stable(data));
-    }
-    if (last == GovernorState.WARNING) {
-      return stash.unstashAll(warning(data));
-    }
-    // an action in flight before a restart is not ours to wait for any more: its result receipt tells how it ended
-    return stash.unstashAll(stable(data));
-  }
-
-  /**
-   * A governor refuses for its entitlement (it names the entitlement reason when it moves to refusing) or for a
-   * quarantine (it names the failed or timed-out action). A head from before the reason was kept has none: it is
-   * restored as a quarantine, the cautious reading.
-   */
-  private static boolean isEntitlementRefusal(String enteredBecause) {
-    return ENTITLEMENT_INACTIVE.equals(enteredBecause) || UNKNOWN_TENANT.equals(enteredBecause);
-  }
-
-  /** What is left of a quarantine that began when the head says; all of it when the head does not say. */
-  private static Duration quarantineLeft(GovernorData data, ReceiptStore.TenantHead head) {
-    Duration quarantine = data.pack().quarantine();
-    if (head.governorSince() == null) {
-      return quarantine;
-    }
-    long elapsed = System.currentTimeMillis() - head.governorSince();
-    return elapsed <= 0 ? quarantine : quarantine.minusMillis(elapsed);
+    GovernorData data = GovernorData.booted(status, collaborators.packs());
+    GovernorRestore restored = GovernorRestore.from(status, head.head(), data.pack().quarantine());
+    return stash.unstashAll(switch (restored.state()) {
+      case REFUSING -> restored.quarantineLeft() != null
+          ? quarantined(data, restored.quarantineLeft()) : refusing(data, restored.because());
+      case WARNING -> warning(data);
+      default -> restored.because() != null ? resume(data, restored.because()) : stable(data);
+    });
   }
 
   // waits for signals; the last decision was ok
@@ -253,14 +214,10 @@ public final class Governor {
       return onEntitlementWhileServing(state, data, changed.status());
     } else if (message instanceof GetState get) {
       return reply(get, state, data, null);
-    } else if (message instanceof Timer timer) {
-      return onTimerWhileServing(state, data, timer);
-    } else if (message == PassivateIfIdle.INSTANCE) {
-      return askToPassivate();
-    } else if (message == Stop.INSTANCE) {
-      return Behaviors.stopped();
+    } else if (message == Timer.COOLDOWN_OVER) {
+      return state == GovernorState.WARNING ? warning(data.withCooldown(false)) : stable(data.withCooldown(false));
     }
-    return Behaviors.unhandled();
+    return onAnyWhileServing(message);
   }
 
   // waits for the one action in flight to end; new signals are stashed (bounded)
@@ -288,54 +245,50 @@ public final class Governor {
 
   private Behavior<Command> onWhileRefusing(GovernorData data, String reason, Command message) {
     if (message instanceof ProcessSignal signal) {
-      return onSignalWhileRefusing(data, reason, signal);
+      receipts.refused(signal.signal().invalidity() != null ? Policy.INVALID_SIGNAL : reason, signal, data);
+      return refusing(data.countSignal(true), reason);
     } else if (message instanceof EntitlementChanged changed) {
       return onEntitlementWhileRefusing(data, reason, changed.status());
     } else if (message instanceof GetState get) {
       return reply(get, GovernorState.REFUSING, data, null);
-    } else if (message instanceof Timer timer) {
-      return onTimerWhileRefusing(data, reason, timer);
-    } else if (message == PassivateIfIdle.INSTANCE) {
-      return askToPassivate();
+    } else if (message == Timer.COOLDOWN_OVER) {
+      return refusing(data.withCooldown(false), reason);
+    } else if (message == Timer.QUARANTINE_OVER) {
+      return onQuarantineOver(data, reason);
+    }
+    return onAnyWhileServing(message);
+  }
+
+  /** What stable, warning and refusing do alike; a quarantine timer outside refusing is one that ended early. */
+  private Behavior<Command> onAnyWhileServing(Command message) {
+    if (message == PassivateIfIdle.INSTANCE) {
+      collaborators.parent().tell(new Idle(tenantId, context.getSelf()));
+      return Behaviors.same();
     } else if (message == Stop.INSTANCE) {
       return Behaviors.stopped();
     }
-    return Behaviors.unhandled();
+    return message == Timer.QUARANTINE_OVER ? Behaviors.same() : Behaviors.unhandled();
   }
 
   private Behavior<Command> onSignal(GovernorState state, GovernorData data, ProcessSignal message) {
-    Signal signal = message.signal();
-    Decision decision = Policy.decide(data.pack(), signal, data.coolingDown() ? Policy.View.COOLING_DOWN
-        : Policy.View.NORMAL);
-    if (decision instanceof Decision.Refuse refuse) {
-      receipts.decided(ReceiptType.REFUSAL, state, state, refuse.reason(), signal, data, null, message.replyTo());
+    Decision decision = Policy.decide(data.pack(), message.signal(), data.policyView());
+    if (decision instanceof Decision.Act act) {
+      return startAction(state, data, act, message);
+    }
+    receipts.decided(state, decision, null, message, data);
+    if (decision instanceof Decision.Refuse) {
       return deciding(state, data.countSignal(true));
     }
-    GovernorData counted = data.countSignal(false);
-    if (decision instanceof Decision.Ok) {
-      receipts.decided(ReceiptType.TRANSITION, state, GovernorState.STABLE, "ok", signal, data, null,
-          message.replyTo());
-      return stable(counted);
-    }
-    if (decision instanceof Decision.Warn warn) {
-      receipts.decided(ReceiptType.TRANSITION, state, GovernorState.WARNING, warn.reason(), signal, data, null,
-          message.replyTo());
-      return warning(counted);
-    }
-    Decision.Act act = (Decision.Act) decision;
-    Action action = new Action(GovernorReceipts.newActionId(), tenantId, act.action(), act.params());
-    receipts.decided(ReceiptType.TRANSITION, state, GovernorState.INTERVENING, "act", signal, data, action,
-        message.replyTo());
-    collaborators.executor().tell(new ActionExecutor.Execute(action, outcomes()));
-    timers.startSingleTimer(new ActionDeadline(action.id()), settings.actionDeadline());
-    return intervening(counted.countAction(), action.id());
+    return decision instanceof Decision.Warn ? warning(data.countSignal(false)) : stable(data.countSignal(false));
   }
 
-  private Behavior<Command> onSignalWhileRefusing(GovernorData data, String reason, ProcessSignal message) {
-    String invalid = message.signal().invalidity();
-    receipts.decided(ReceiptType.REFUSAL, GovernorState.REFUSING, GovernorState.REFUSING,
-        invalid != null ? Policy.INVALID_SIGNAL : reason, message.signal(), data, null, message.replyTo());
-    return refusing(data.countSignal(true), reason);
+  private Behavior<Command> startAction(GovernorState state, GovernorData data, Decision.Act act,
+      ProcessSignal message) {
+    Action action = new Action(GovernorReceipts.newActionId(), tenantId, act.action(), act.params());
+    receipts.decided(state, act, action, message, data);
+    collaborators.executor().tell(new ActionExecutor.Execute(action, outcomes()));
+    timers.startSingleTimer(new ActionDeadline(action.id()), settings.actionDeadline());
+    return intervening(data.countSignal(false).countAction(), action.id());
   }
 
   private Behavior<Command> onActionCompleted(GovernorData data, String actionId, ActionCompleted completed) {
@@ -347,9 +300,7 @@ public final class Governor {
     timers.startSingleTimer(Timer.COOLDOWN_OVER, data.pack().cooldown());
     GovernorData cooling = data.withCooldown(true);
     if (!data.entitled()) {
-      String reason = refusalReasonOf(data);
-      receipts.transition(GovernorState.INTERVENING, GovernorState.REFUSING, reason, data);
-      return stash.unstashAll(refusing(cooling, reason));
+      return stash.unstashAll(refuseFor(GovernorState.INTERVENING, cooling, cooling.refusalReason()));
     }
     receipts.transition(GovernorState.INTERVENING, GovernorState.STABLE, "action_completed", data);
     return stash.unstashAll(stable(cooling));
@@ -361,65 +312,55 @@ public final class Governor {
     }
     timers.cancel(new ActionDeadline(actionId));
     if (!data.entitled()) {
-      String reason = refusalReasonOf(data);
-      receipts.transition(GovernorState.INTERVENING, GovernorState.REFUSING, reason, data);
-      return stash.unstashAll(refusing(data, reason));
+      // without an entitlement there is no quarantine to wait out
+      return stash.unstashAll(refuseFor(GovernorState.INTERVENING, data, data.refusalReason()));
     }
     receipts.transition(GovernorState.INTERVENING, GovernorState.REFUSING, why, data);
-    timers.startSingleTimer(Timer.QUARANTINE_OVER, data.pack().quarantine());
-    return stash.unstashAll(refusing(data, QUARANTINED));
+    return stash.unstashAll(quarantined(data, data.pack().quarantine()));
   }
 
   private Behavior<Command> onEntitlementWhileServing(GovernorState state, GovernorData data,
       Entitlements.Status status) {
     GovernorData updated = withStatus(data, status);
     if (!status.active()) {
-      String reason = refusalReasonOf(status);
-      receipts.transition(state, GovernorState.REFUSING, reason, updated);
-      return refusing(updated, reason);
+      return refuseFor(state, updated, GovernorData.refusalReasonOf(status));
     }
     return state == GovernorState.WARNING ? warning(updated) : stable(updated);
   }
 
+  // a quarantine runs its course whatever the entitlement does; a refusal for the entitlement ends when it is active
   private Behavior<Command> onEntitlementWhileRefusing(GovernorData data, String reason, Entitlements.Status status) {
     GovernorData updated = withStatus(data, status);
-    if (!status.active()) {
-      return refusing(updated, reason.equals(QUARANTINED) ? reason : refusalReasonOf(status));
-    }
     if (reason.equals(QUARANTINED)) {
       return refusing(updated, reason);
     }
-    receipts.transition(GovernorState.REFUSING, GovernorState.STABLE, "entitlement_active", updated);
-    return stable(updated);
+    return status.active() ? resume(updated, "entitlement_active")
+        : refusing(updated, GovernorData.refusalReasonOf(status));
   }
 
-  private Behavior<Command> onTimerWhileServing(GovernorState state, GovernorData data, Timer timer) {
-    return switch (timer) {
-      case COOLDOWN_OVER -> state == GovernorState.WARNING
-          ? warning(data.withCooldown(false)) : stable(data.withCooldown(false));
-      case QUARANTINE_OVER -> Behaviors.same();
-    };
+  private Behavior<Command> onQuarantineOver(GovernorData data, String reason) {
+    if (!reason.equals(QUARANTINED)) {
+      return Behaviors.same();
+    }
+    return data.entitled() ? resume(data, "quarantine_over") : refusing(data, data.refusalReason());
   }
 
-  private Behavior<Command> onTimerWhileRefusing(GovernorData data, String reason, Timer timer) {
-    return switch (timer) {
-      case COOLDOWN_OVER -> refusing(data.withCooldown(false), reason);
-      case QUARANTINE_OVER -> {
-        if (!reason.equals(QUARANTINED)) {
-          yield Behaviors.same();
-        }
-        if (!data.entitled()) {
-          yield refusing(data, refusalReasonOf(data));
-        }
-        receipts.transition(GovernorState.REFUSING, GovernorState.STABLE, "quarantine_over", data);
-        yield stable(data);
-      }
-    };
+  /** Refuses until the entitlement is active again: the transition names the entitlement's reason. */
+  private Behavior<Command> refuseFor(GovernorState from, GovernorData data, String reason) {
+    receipts.transition(from, GovernorState.REFUSING, reason, data);
+    return refusing(data, reason);
   }
 
-  private Behavior<Command> askToPassivate() {
-    collaborators.parent().tell(new Idle(tenantId, context.getSelf()));
-    return Behaviors.same();
+  /** Refuses until the quarantine timer says it is over; whoever entered it wrote the transition. */
+  private Behavior<Command> quarantined(GovernorData data, Duration left) {
+    timers.startSingleTimer(Timer.QUARANTINE_OVER, left);
+    return refusing(data, QUARANTINED);
+  }
+
+  /** Serves again after refusing. */
+  private Behavior<Command> resume(GovernorData data, String because) {
+    receipts.transition(GovernorState.REFUSING, GovernorState.STABLE, because, data);
+    return stable(data);
   }
 
   private Behavior<Command> stashOrRefuse(Command message) {
@@ -442,15 +383,7 @@ public final class Governor {
   }
 
   private GovernorData withStatus(GovernorData data, Entitlements.Status status) {
-    return data.withEntitlement(status.active(), status.sku(), collaborators.packs().forSku(status.sku()));
-  }
-
-  private static String refusalReasonOf(Entitlements.Status status) {
-    return status.entitlement() == null ? UNKNOWN_TENANT : ENTITLEMENT_INACTIVE;
-  }
-
-  private static String refusalReasonOf(GovernorData data) {
-    return data.sku() == null ? UNKNOWN_TENANT : ENTITLEMENT_INACTIVE;
+    return data.withStatus(status, collaborators.packs());
   }
 
   private ActorRef<ActionOutcome> outcomes() {

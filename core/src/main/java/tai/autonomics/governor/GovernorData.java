@@ -1,6 +1,9 @@
 package tai.autonomics.governor;
 
+import tai.autonomics.entitlement.Entitlements;
+import tai.autonomics.policy.Policy;
 import tai.autonomics.policy.PolicyPack;
+import tai.autonomics.policy.PolicyPacks;
 
 /**
  * What a governor knows in every state; immutable, replaced on each change.
@@ -18,8 +21,15 @@ record GovernorData(
     long refusals,
     long actions) {
 
-  GovernorData withEntitlement(boolean nowEntitled, String nowSku, PolicyPack nowPack) {
-    return new GovernorData(nowEntitled, nowSku, nowPack, coolingDown, signals, refusals, actions);
+  /** What a governor knows once booted: the entitlement it loaded, no counts and no cooldown. */
+  static GovernorData booted(Entitlements.Status status, PolicyPacks packs) {
+    return new GovernorData(status.active(), status.sku(), packs.forSku(status.sku()), false, 0, 0, 0);
+  }
+
+  /** The entitlement changed: a plan change chooses another pack. */
+  GovernorData withStatus(Entitlements.Status status, PolicyPacks packs) {
+    return new GovernorData(status.active(), status.sku(), packs.forSku(status.sku()), coolingDown, signals, refusals,
+        actions);
   }
 
   GovernorData withCooldown(boolean cooling) {
@@ -33,5 +43,19 @@ record GovernorData(
 
   GovernorData countAction() {
     return new GovernorData(entitled, sku, pack, coolingDown, signals, refusals, actions + 1);
+  }
+
+  Policy.View policyView() {
+    return coolingDown ? Policy.View.COOLING_DOWN : Policy.View.NORMAL;
+  }
+
+  /** Why a governor that is not entitled refuses: a tenant without a SKU was never known. */
+  String refusalReason() {
+    return sku == null ? Governor.UNKNOWN_TENANT : Governor.ENTITLEMENT_INACTIVE;
+  }
+
+  /** Why a governor refuses for this inactive status: without an entitlement the tenant is unknown. */
+  static String refusalReasonOf(Entitlements.Status status) {
+    return status.entitlement() == null ? Governor.UNKNOWN_TENANT : Governor.ENTITLEMENT_INACTIVE;
   }
 }

@@ -8,6 +8,7 @@ import tai.autonomics.executor.Action;
 import tai.autonomics.ledger.Ledger;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptType;
+import tai.autonomics.policy.Decision;
 import tai.autonomics.policy.Signal;
 
 /**
@@ -28,9 +29,28 @@ final class GovernorReceipts {
     this.nobody = nobody;
   }
 
-  /** A decision on a signal: a transition (possibly to the same state) or a refusal. */
-  void decided(ReceiptType type, GovernorState from, GovernorState to, String reason, Signal signal,
-      GovernorData data, Action action, ActorRef<StatusReply<Receipt>> replyTo) {
+  /** A decision on a signal in stable or warning; {@code action} is the one an act decision starts. */
+  void decided(GovernorState from, Decision decision, Action action, Governor.ProcessSignal message,
+      GovernorData data) {
+    if (decision instanceof Decision.Refuse refuse) {
+      append(ReceiptType.REFUSAL, from, from, refuse.reason(), message, data, null);
+    } else if (decision instanceof Decision.Ok) {
+      append(ReceiptType.TRANSITION, from, GovernorState.STABLE, "ok", message, data, null);
+    } else if (decision instanceof Decision.Warn warn) {
+      append(ReceiptType.TRANSITION, from, GovernorState.WARNING, warn.reason(), message, data, null);
+    } else {
+      append(ReceiptType.TRANSITION, from, GovernorState.INTERVENING, "act", message, data, action);
+    }
+  }
+
+  /** A signal refused while refusing. */
+  void refused(String reason, Governor.ProcessSignal message, GovernorData data) {
+    append(ReceiptType.REFUSAL, GovernorState.REFUSING, GovernorState.REFUSING, reason, message, data, null);
+  }
+
+  private void append(ReceiptType type, GovernorState from, GovernorState to, String reason,
+      Governor.ProcessSignal message, GovernorData data, Action action) {
+    Signal signal = message.signal();
     Receipt.Builder draft = Receipt.draft(type, tenantId)
         .states(from.wireName(), to.wireName())
         .reason(reason)
@@ -40,7 +60,7 @@ final class GovernorReceipts {
     if (action != null) {
       draft.action(action.id(), action.type());
     }
-    ledger.tell(new Ledger.Append(draft.build(), replyTo));
+    ledger.tell(new Ledger.Append(draft.build(), message.replyTo()));
   }
 
   /** A transition not caused by a signal. */
