@@ -167,12 +167,7 @@ public final class Governor {
 
   private Behavior<Command> onBootFailed(BootFailed failed) {
     // the stash does not survive the restart: answer its signals now instead of leaving their senders to time out
-    stash.forEach(message -> {
-      if (message instanceof ProcessSignal signal) {
-        signal.replyTo().tell(StatusReply.error(UNAVAILABLE));
-      }
-    });
-    stash.clear();
+    GovernorStash.refuseAll(stash, UNAVAILABLE);
     throw new IllegalStateException("governor " + tenantId + " could not load its " + failed.what());
   }
 
@@ -216,8 +211,10 @@ public final class Governor {
       return reply(get, state, data, null);
     } else if (message == Timer.COOLDOWN_OVER) {
       return state == GovernorState.WARNING ? warning(data.withCooldown(false)) : stable(data.withCooldown(false));
+    } else if (message == Timer.QUARANTINE_OVER) {
+      return Behaviors.same();
     }
-    return onAnyWhileServing(message);
+    return onPassivation(message);
   }
 
   // waits for the one action in flight to end; new signals are stashed (bounded)
@@ -245,6 +242,7 @@ public final class Governor {
 
   private Behavior<Command> onWhileRefusing(GovernorData data, String reason, Command message) {
     if (message instanceof ProcessSignal signal) {
+      // an invalid signal is refused as one, so that its sender learns what to fix
       receipts.refused(signal.signal().invalidity() != null ? Policy.INVALID_SIGNAL : reason, signal, data);
       return refusing(data.countSignal(true), reason);
     } else if (message instanceof EntitlementChanged changed) {
@@ -256,18 +254,16 @@ public final class Governor {
     } else if (message == Timer.QUARANTINE_OVER) {
       return onQuarantineOver(data, reason);
     }
-    return onAnyWhileServing(message);
+    return onPassivation(message);
   }
 
-  /** What stable, warning and refusing do alike; a quarantine timer outside refusing is one that ended early. */
-  private Behavior<Command> onAnyWhileServing(Command message) {
+  /** Stable, warning and refusing agree to be passivated: nothing is in flight there. */
+  private Behavior<Command> onPassivation(Command message) {
     if (message == PassivateIfIdle.INSTANCE) {
       collaborators.parent().tell(new Idle(tenantId, context.getSelf()));
       return Behaviors.same();
-    } else if (message == Stop.INSTANCE) {
-      return Behaviors.stopped();
     }
-    return message == Timer.QUARANTINE_OVER ? Behaviors.same() : Behaviors.unhandled();
+    return message == Stop.INSTANCE ? Behaviors.stopped() : Behaviors.unhandled();
   }
 
   private Behavior<Command> onSignal(GovernorState state, GovernorData data, ProcessSignal message) {
@@ -364,16 +360,7 @@ public final class Governor {
   }
 
   private Behavior<Command> stashOrRefuse(Command message) {
-    if (stash.isFull()) {
-      if (message instanceof ProcessSignal signal) {
-        signal.replyTo().tell(StatusReply.error(OVERLOADED));
-      } else if (message instanceof GetState) {
-        context.getLog().warn("governor {} stash full; state query dropped", tenantId);
-      }
-      return Behaviors.same();
-    }
-    stash.stash(message);
-    return Behaviors.same();
+    return GovernorStash.stashOrRefuse(stash, message, context.getLog(), tenantId);
   }
 
   private Behavior<Command> reply(GetState get, GovernorState state, GovernorData data, String actionId) {

@@ -75,13 +75,13 @@ class GovernorTest {
 
     /** {@code headState}: the governor state an earlier incarnation left in the ledger, or null for none. */
     Tenant(String headState) {
-      this(headState, "earlier", System.currentTimeMillis());
+      this(headState, "earlier", Duration.ZERO);
     }
 
-    /** {@code reason} and {@code timestamp}: of the receipt by which the earlier incarnation entered headState. */
-    Tenant(String headState, String reason, long timestamp) {
+    /** {@code reason} and {@code ago}: of the receipt by which the earlier incarnation entered headState. */
+    Tenant(String headState, String reason, Duration ago) {
       if (headState != null) {
-        headIn(id, headState, reason, timestamp);
+        headIn(id, headState, reason, System.currentTimeMillis() - ago.toMillis());
       }
       governor = testKit.spawn(Governor.create(id, new Governor.Collaborators(entitlements.getRef(), ledger,
           executor.getRef(), PACKS, parent.getRef()), SETTINGS));
@@ -95,8 +95,21 @@ class GovernorTest {
       return this;
     }
 
+    /** Answers the boot question with an entitlement on base in {@code state}. */
+    Tenant entitled(EntitlementState state) {
+      return entitled(status(id, state, "base"));
+    }
+
     Tenant active() {
-      return entitled(status(id, EntitlementState.ACTIVE, "base"));
+      return entitled(EntitlementState.ACTIVE);
+    }
+
+    void entitlementBecomes(EntitlementState state) {
+      entitlementBecomes(state, "base");
+    }
+
+    void entitlementBecomes(EntitlementState state, String sku) {
+      governor.tell(new Governor.EntitlementChanged(status(id, state, sku)));
     }
 
     TestProbe<StatusReply<Receipt>> send(Double value) {
@@ -193,8 +206,7 @@ class GovernorTest {
   @Test
   void bootRestoresOnlyWhatIsLeftOfAQuarantine() {
     // the action failed 40 s before this boot: 20 s of the 60 s quarantine are left
-    Tenant t = new Tenant("refusing", "action_failed: boom",
-        System.currentTimeMillis() - QUARANTINE.minusSeconds(20).toMillis()).active();
+    Tenant t = new Tenant("refusing", "action_failed: boom", QUARANTINE.minusSeconds(20)).active();
     assertDecision(t.signal(10.0), ReceiptType.REFUSAL, "refusing", "refusing", Governor.QUARANTINED);
     manualTime.timePasses(Duration.ofSeconds(15));
     assertEquals(GovernorState.REFUSING, t.state());
@@ -205,8 +217,7 @@ class GovernorTest {
 
   @Test
   void bootAfterTheQuarantineEndedIsStable() {
-    Tenant t = new Tenant("refusing", "action_timeout",
-        System.currentTimeMillis() - QUARANTINE.multipliedBy(3).toMillis()).active();
+    Tenant t = new Tenant("refusing", "action_timeout", QUARANTINE.multipliedBy(3)).active();
     t.awaitLast("refusing", "stable", "quarantine_over");
     assertDecision(t.signal(10.0), ReceiptType.TRANSITION, "stable", "stable", "ok");
   }
@@ -214,27 +225,27 @@ class GovernorTest {
   @Test
   void bootRestoresAnEntitlementRefusalAsOneAndNotAsAQuarantine() {
     // refused for the entitlement, which became active again while no governor ran: served at once
-    Tenant resumed = new Tenant("refusing", Governor.ENTITLEMENT_INACTIVE, System.currentTimeMillis()).active();
+    Tenant resumed = new Tenant("refusing", Governor.ENTITLEMENT_INACTIVE, Duration.ZERO).active();
     resumed.awaitLast("refusing", "stable", "entitlement_active");
     assertDecision(resumed.signal(10.0), ReceiptType.TRANSITION, "stable", "stable", "ok");
 
     // still inactive: refused for the entitlement, and served as soon as it is active, without a quarantine
-    Tenant suspended = new Tenant("refusing", Governor.ENTITLEMENT_INACTIVE, System.currentTimeMillis());
-    suspended.entitled(status(suspended.id, EntitlementState.SUSPENDED, "base"));
+    Tenant suspended = new Tenant("refusing", Governor.ENTITLEMENT_INACTIVE, Duration.ZERO);
+    suspended.entitled(EntitlementState.SUSPENDED);
     assertDecision(suspended.signal(10.0), ReceiptType.REFUSAL, "refusing", "refusing",
         Governor.ENTITLEMENT_INACTIVE);
-    suspended.governor.tell(new Governor.EntitlementChanged(status(suspended.id, EntitlementState.ACTIVE, "base")));
+    suspended.entitlementBecomes(EntitlementState.ACTIVE);
     suspended.awaitLast("refusing", "stable", "entitlement_active");
     assertDecision(suspended.signal(10.0), ReceiptType.TRANSITION, "stable", "stable", "ok");
   }
 
   @Test
   void aQuarantineRestoredWhileTheEntitlementIsInactiveStillRunsItsCourse() {
-    Tenant t = new Tenant("refusing", "action_failed: boom", System.currentTimeMillis());
-    t.entitled(status(t.id, EntitlementState.SUSPENDED, "base"));
+    Tenant t = new Tenant("refusing", "action_failed: boom", Duration.ZERO);
+    t.entitled(EntitlementState.SUSPENDED);
     assertDecision(t.signal(10.0), ReceiptType.REFUSAL, "refusing", "refusing", Governor.QUARANTINED);
     // active again before the quarantine ends: the quarantine still ends first, as for a live governor
-    t.governor.tell(new Governor.EntitlementChanged(status(t.id, EntitlementState.ACTIVE, "base")));
+    t.entitlementBecomes(EntitlementState.ACTIVE);
     assertDecision(t.signal(10.0), ReceiptType.REFUSAL, "refusing", "refusing", Governor.QUARANTINED);
     manualTime.timePasses(QUARANTINE);
     t.awaitLast("refusing", "stable", "quarantine_over");
@@ -249,7 +260,7 @@ class GovernorTest {
   @Test
   void bootWithAnInactiveEntitlementRefusesWhateverTheHeadSays() {
     Tenant suspended = new Tenant("warning");
-    suspended.entitled(status(suspended.id, EntitlementState.SUSPENDED, "base"));
+    suspended.entitled(EntitlementState.SUSPENDED);
     assertEquals(GovernorState.REFUSING, suspended.state());
     assertFalse(suspended.view().entitled());
     assertDecision(suspended.signal(10.0), ReceiptType.REFUSAL, "refusing", "refusing", Governor.ENTITLEMENT_INACTIVE);
@@ -279,7 +290,7 @@ class GovernorTest {
   @Test
   void anEntitlementChangeArrivingDuringBootIsAppliedAfterIt() {
     Tenant t = new Tenant();
-    t.governor.tell(new Governor.EntitlementChanged(status(t.id, EntitlementState.SUSPENDED, "base")));
+    t.entitlementBecomes(EntitlementState.SUSPENDED);
     TestProbe<StatusReply<Receipt>> signal = t.send(10.0);
     t.active();
     assertDecision(received(signal), ReceiptType.REFUSAL, "refusing", "refusing", Governor.ENTITLEMENT_INACTIVE);
@@ -444,11 +455,11 @@ class GovernorTest {
       if (start.equals("warning")) {
         t.signal(70.0);
       }
-      t.governor.tell(new Governor.EntitlementChanged(status(t.id, EntitlementState.SUSPENDED, "base")));
+      t.entitlementBecomes(EntitlementState.SUSPENDED);
       assertDecision(t.signal(10.0), ReceiptType.REFUSAL, "refusing", "refusing", Governor.ENTITLEMENT_INACTIVE);
       Receipt toRefusing = store.page(t.id, 0, 100).get(start.equals("warning") ? 1 : 0);
       assertDecision(toRefusing, ReceiptType.TRANSITION, start, "refusing", Governor.ENTITLEMENT_INACTIVE);
-      t.governor.tell(new Governor.EntitlementChanged(status(t.id, EntitlementState.ACTIVE, "base")));
+      t.entitlementBecomes(EntitlementState.ACTIVE);
       assertDecision(t.signal(10.0), ReceiptType.TRANSITION, "stable", "stable", "ok");
       List<Receipt> chain = store.page(t.id, 0, 100);
       assertDecision(chain.get(chain.size() - 2), ReceiptType.TRANSITION, "refusing", "stable", "entitlement_active");
@@ -459,23 +470,23 @@ class GovernorTest {
   void anInactiveEntitlementWhileInterveningRefusesOnceTheActionEnds() {
     Tenant t = new Tenant().active();
     ActionExecutor.Execute execute = t.act();
-    t.governor.tell(new Governor.EntitlementChanged(status(t.id, EntitlementState.CANCELLED, "base")));
+    t.entitlementBecomes(EntitlementState.CANCELLED);
     assertEquals(GovernorState.INTERVENING, t.state(), "the action in flight is not abandoned");
     TestProbe<StatusReply<Receipt>> postponed = t.send(10.0);
     execute.replyTo().tell(new ActionOutcome.Completed(execute.action().id(), "done", 1));
     assertDecision(received(postponed), ReceiptType.REFUSAL, "refusing", "refusing", Governor.ENTITLEMENT_INACTIVE);
     assertDecision(store.page(t.id, 0, 100).get(1), ReceiptType.TRANSITION, "intervening", "refusing",
         Governor.ENTITLEMENT_INACTIVE);
-    t.governor.tell(new Governor.EntitlementChanged(status(t.id, EntitlementState.ACTIVE, "base")));
+    t.entitlementBecomes(EntitlementState.ACTIVE);
     assertEquals(GovernorState.STABLE, t.state());
 
     Tenant failing = new Tenant().active();
     ActionExecutor.Execute doomed = failing.act();
-    failing.governor.tell(new Governor.EntitlementChanged(status(failing.id, EntitlementState.SUSPENDED, "base")));
+    failing.entitlementBecomes(EntitlementState.SUSPENDED);
     failing.governor.tell(new Governor.ActionFailed(doomed.action().id(), "boom"));
     assertEquals(Governor.ENTITLEMENT_INACTIVE, failing.signal(10.0).reason(),
         "without an entitlement there is no quarantine to wait out");
-    failing.governor.tell(new Governor.EntitlementChanged(status(failing.id, EntitlementState.ACTIVE, "base")));
+    failing.entitlementBecomes(EntitlementState.ACTIVE);
     assertEquals(GovernorState.STABLE, failing.state());
   }
 
@@ -484,29 +495,29 @@ class GovernorTest {
     Tenant t = new Tenant().active();
     ActionExecutor.Execute execute = t.act();
     t.governor.tell(new Governor.ActionFailed(execute.action().id(), "boom"));
-    t.governor.tell(new Governor.EntitlementChanged(status(t.id, EntitlementState.SUSPENDED, "base")));
+    t.entitlementBecomes(EntitlementState.SUSPENDED);
     assertEquals(Governor.QUARANTINED, t.signal(10.0).reason());
     manualTime.timePasses(QUARANTINE);
     assertEquals(Governor.ENTITLEMENT_INACTIVE, t.signal(10.0).reason());
-    t.governor.tell(new Governor.EntitlementChanged(status(t.id, EntitlementState.ACTIVE, "base")));
+    t.entitlementBecomes(EntitlementState.ACTIVE);
     assertEquals("stable", t.signal(10.0).stateTo());
 
     Tenant active = new Tenant().active();
     ActionExecutor.Execute other = active.act();
     active.governor.tell(new Governor.ActionFailed(other.action().id(), "boom"));
-    active.governor.tell(new Governor.EntitlementChanged(status(active.id, EntitlementState.ACTIVE, "base")));
+    active.entitlementBecomes(EntitlementState.ACTIVE);
     assertEquals(Governor.QUARANTINED, active.signal(10.0).reason(), "an active entitlement does not end a quarantine");
   }
 
   @Test
   void aPlanChangeSwitchesThePolicyPack() {
     Tenant t = new Tenant().active();
-    t.governor.tell(new Governor.EntitlementChanged(status(t.id, EntitlementState.ACTIVE, "enterprise")));
+    t.entitlementBecomes(EntitlementState.ACTIVE, "enterprise");
     Receipt receipt = t.signal(82.0);
     assertDecision(receipt, ReceiptType.TRANSITION, "stable", "warning", "above_warn_threshold");
     assertEquals(PACKS.forSku("enterprise").reference(), receipt.policy());
     assertEquals("enterprise", t.view().sku());
-    t.governor.tell(new Governor.EntitlementChanged(status(t.id, EntitlementState.PENDING_CANCELLATION, "base")));
+    t.entitlementBecomes(EntitlementState.PENDING_CANCELLATION);
     assertEquals("intervening", t.signal(82.0).stateTo(), "pending cancellation is still served, on base");
     assertEquals(Map.of(), t.executor.expectMessageClass(ActionExecutor.Execute.class).action().params());
   }
