@@ -34,7 +34,8 @@ import tai.autonomics.policy.Signal;
  * stops it once no message for it is on the way).
  *
  * <p>The states and their transitions are here; where boot resumes is decided by {@link GovernorRestore}, receipts
- * are drafted by {@link GovernorReceipts}, the state data is {@link GovernorData}.
+ * are drafted by {@link GovernorReceipts}, the bounded stash refuses in {@link GovernorStash}, the state data is
+ * {@link GovernorData}.
  */
 public final class Governor {
 
