@@ -18,7 +18,7 @@ import tai.autonomics.ledger.RocksLayout.Family;
 
 /**
  * The durable {@link ReceiptStore}: RocksDB with a column family for the receipts (keyed by tenant + seq) and one
- * for each index (seq, id, messageId, tenant head, latest entitlement). A batch is one {@code WriteBatch}, so a
+ * for each index (seq, messageId, tenant head, latest entitlement; id only for ids that do not name their seq). A batch is one {@code WriteBatch}, so a
  * receipt and every index entry that leads to it appear together or not at all; {@code sync} fsyncs the WAL.
  *
  * <p>Reads are thread-safe and go straight to RocksDB. A read-write lock only keeps {@link #close} from freeing the
@@ -66,7 +66,11 @@ public final class RocksReceiptStore implements ReceiptStore {
           byte[] key = Keys.tenantSeq(prefix, receipt.seq());
           write.put(db.handle(Family.RECEIPTS), key, ReceiptCodec.encode(receipt));
           write.put(db.handle(Family.BY_SEQ), Keys.seq(receipt.seq()), prefix);
-          write.put(db.handle(Family.BY_ID), Keys.id(receipt.id()), key);
+          if (ReceiptHasher.seqOfId(receipt.id()) != receipt.seq()) {
+            // an id made by the ledger names its seq, and the seq index leads to the receipt: only other ids (from
+            // before ids carried their seq, or re-linked under another seq) need an entry of their own
+            write.put(db.handle(Family.BY_ID), Keys.id(receipt.id()), key);
+          }
           if (receipt.messageId() != null) {
             write.put(db.handle(Family.BY_MESSAGE_ID), Keys.utf8(receipt.messageId()), key);
           }
@@ -93,6 +97,16 @@ public final class RocksReceiptStore implements ReceiptStore {
   @Override
   public Optional<Receipt> get(String id) {
     return read(() -> {
+      long seq = ReceiptHasher.seqOfId(id);
+      if (seq > 0 && seq <= lastSeq) {
+        byte[] tenant = db.get(Family.BY_SEQ, Keys.seq(seq));
+        if (tenant != null) {
+          Receipt atSeq = receiptAt(Keys.tenantSeq(tenant, seq), "seq index");
+          if (atSeq.id().equals(id)) {
+            return Optional.of(atSeq);
+          }
+        }
+      }
       byte[] key = db.get(Family.BY_ID, Keys.id(id));
       return key == null ? Optional.<Receipt>empty() : Optional.of(receiptAt(key, "id index"));
     });

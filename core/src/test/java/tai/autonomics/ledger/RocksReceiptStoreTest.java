@@ -22,6 +22,39 @@ class RocksReceiptStoreTest {
   Path dir;
 
   @Test
+  void receiptsAreFoundByIdWhetherOrNotTheirIdNamesTheirSeq() {
+    try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
+      TestChains chains = new TestChains(0);
+      Receipt named = chains.seal(Receipt.draft(ReceiptType.TRANSITION, "acme").states("stable", "stable").build());
+      assertEquals(named.seq(), ReceiptHasher.seqOfId(named.id()));
+      // as receipts written before ids carried their seq: 16 random bytes, and a text id
+      Receipt random = reId(chains.seal(Receipt.draft(ReceiptType.TRANSITION, "acme").states("stable", "warning")
+          .build()), "ffffffffffffffff0123456789abcdef");
+      Receipt text = reId(chains.seal(Receipt.draft(ReceiptType.REFUSAL, "beta").reason("quarantined").build()),
+          "legacy-id-7");
+      // an id that names another receipt's seq (re-linked in cluster mode keeps its id under a new seq)
+      Receipt moved = reId(chains.seal(Receipt.draft(ReceiptType.TRANSITION, "beta").states("stable", "stable")
+          .build()), named.id().substring(0, 16) + "00000000000000aa");
+      store.append(List.of(named, random, text, moved), true);
+
+      for (Receipt receipt : List.of(named, random, text, moved)) {
+        assertEquals(receipt, store.get(receipt.id()).orElseThrow(), receipt.id());
+      }
+      // the seq of a stored receipt with another random part is not that receipt
+      assertTrue(store.get(named.id().substring(0, 16) + "0000000000000000").isEmpty());
+      assertTrue(store.get(String.format("%016x", 99L) + named.id().substring(16)).isEmpty(), "beyond the last seq");
+      assertEquals(-1, ReceiptHasher.seqOfId("0000000000000000" + named.id().substring(16)));
+      assertEquals(-1, ReceiptHasher.seqOfId("XYZ"));
+    }
+  }
+
+  /** The receipt under another id, hashed again so it is a valid receipt of its chain. */
+  private static Receipt reId(Receipt sealed, String id) {
+    Receipt unhashed = sealed.sealed(id, sealed.seq(), sealed.prevHash(), null);
+    return unhashed.sealed(id, sealed.seq(), sealed.prevHash(), ReceiptHasher.hash(unhashed));
+  }
+
+  @Test
   void everyReadFindsWhatWasAppended() {
     try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
       List<Receipt> written = new TestChains(0).receipts(500, 7);
