@@ -100,6 +100,37 @@ class LedgerTest {
   }
 
   @Test
+  void underLoadTheNextCommitWaitsForTheCommitIntervalAndALoneAppendDoesNot() throws Exception {
+    ControlledStore store = new ControlledStore(new MemoryReceiptStore());
+    Duration interval = Duration.ofMillis(400);
+    ActorRef<Ledger.Command> ledger = testKit.spawn(Ledger.create(store,
+        new LedgerSettings("test", Path.of("."), true, 100, 100, interval)));
+    TestProbe<StatusReply<Receipt>> probe = testKit.createTestProbe();
+    // a lone append, nothing waiting: committed and answered at once, well within the interval
+    long start = System.nanoTime();
+    ledger.tell(new Ledger.Append(draft("t", null), probe.getRef()));
+    probe.receiveMessage(WAIT);
+    assertTrue(System.nanoTime() - start < interval.toNanos(), "a lone append waited for the interval");
+
+    store.hold();
+    long loadStart = System.nanoTime();
+    ledger.tell(new Ledger.Append(draft("t", null), probe.getRef()));
+    store.awaitHeldWrite();
+    ledger.tell(new Ledger.Append(draft("t", null), probe.getRef()));
+    ledger.tell(new Ledger.Append(draft("t", null), probe.getRef()));
+    store.release();
+    probe.receiveMessage(WAIT);
+    // the two that waited during the write are not committed yet: the interval has not passed
+    ledger.tell(new Ledger.Append(draft("t", null), probe.getRef()));
+    for (int i = 0; i < 3; i++) {
+      probe.receiveMessage(WAIT);
+    }
+    assertTrue(System.nanoTime() - loadStart >= interval.toNanos(), "the second commit did not wait");
+    // the append told after the first commit ended joined the two that waited: one fsync for three
+    assertEquals(List.of(1, 1, 3), store.batchSizes());
+  }
+
+  @Test
   void anAppendBatchIsNeverSplitAcrossCommitsByMaxBatch() throws Exception {
     ControlledStore store = new ControlledStore(new MemoryReceiptStore());
     ActorRef<Ledger.Command> ledger = spawn(store, true, 4, 100);
