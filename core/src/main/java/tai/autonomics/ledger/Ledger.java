@@ -26,8 +26,9 @@ import tai.autonomics.CborSerializable;
  * The single writer of the receipt ledger. It gives each draft its gap-free {@code seq}, links it to the tenant's
  * previous receipt and hashes it, then writes it with group commit: appends that arrive while a synced write is in
  * flight are collected and written together as the next batch, synced once, and only then is every appender
- * answered. An answer therefore means the receipt is durable. Under load a commit starts no sooner than the commit
- * interval after the one before it (a lone append never waits): an fsync costs as much CPU as dozens of receipts,
+ * answered. An answer therefore means the receipt is durable. Under load (the last commit served several appends) a
+ * commit starts no sooner than the commit interval after the one before it; a lone appender never waits: an fsync
+ * costs as much CPU as dozens of receipts,
  * so fewer, fuller commits leave the CPU to the rest of the node. With durability off, batches are written at once.
  *
  * <p>A draft with a messageId already in the ledger is answered with the original receipt and not written again.
@@ -77,8 +78,11 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
    */
   private enum WriteUnsynced implements Command { INSTANCE }
 
-  /** The commit interval has passed since the last synced commit started; {@code writer} as in BatchWritten. */
-  private record CommitDue(Object writer) implements Command {}
+  /**
+   * The commit interval has passed since the last synced commit started; {@code writer} as in BatchWritten,
+   * {@code afterCommits} the number of commits started when the wait began.
+   */
+  private record CommitDue(Object writer, long afterCommits) implements Command {}
 
   /** One sealed receipt waiting for its commit, and whom to tell; {@code write} is false for duplicates. */
   private record Waiter(Receipt receipt, boolean write, LedgerReply reply, int index) {}
@@ -105,6 +109,8 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   /** A CommitDue is on its way: the waiting appends are committed when it arrives (or at once if they fill a batch). */
   private boolean commitDue;
   private long lastCommitStart;
+  private int lastCommitAppends;
+  private long commits;
   private long lastSeq;
 
   private Ledger(ActorContext<Command> context, ReceiptStore store, LedgerSettings settings) {
@@ -208,6 +214,15 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     next.add(new Waiter(sealed, true, reply, index));
   }
 
+  /** How many appends the waiters serve: each Append, and each AppendBatch, has one receipt at index 0. */
+  private static int appendsIn(List<Waiter> waiters) {
+    int appends = 0;
+    for (Waiter waiter : waiters) {
+      appends += waiter.index() == 0 ? 1 : 0;
+    }
+    return appends;
+  }
+
   private Optional<ReceiptStore.TenantHead> headOf(String tenantId) {
     ReceiptStore.TenantHead cached = heads.get(tenantId);
     if (cached != null) {
@@ -229,34 +244,36 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
       }
       return this;
     }
-    if (commitDue && next.size() < settings.maxBatch()) {
-      return this;
+    if (lastCommitAppends > 1 && next.size() < settings.maxBatch()) {
+      long wait = lastCommitStart + settings.commitInterval().toNanos() - System.nanoTime();
+      if (wait > 0) {
+        return commitDue ? this : commitLater(wait);
+      }
     }
     return writeNextBatch();
   }
 
   /**
-   * After a synced commit, with appends already waiting for the next (the ledger is under load): the next commit
-   * starts once the commit interval has passed since this one started, so that more appends share its fsync. The
-   * wait is parked on the io dispatcher (Pekko's scheduler ticks in milliseconds, too coarse for it).
+   * The last commit served several appends (the ledger is under load): the next one starts once the commit interval
+   * has passed since it started, so that more appends share its fsync (measured: an executor at 10,000 actions/s
+   * used a fifth less CPU; committing as soon as as many appends waited as the last commit served kept the batches
+   * as small as they were). A lone appender, whose every commit serves only it, never waits. A full batch does not
+   * wait. The wait is parked on the io dispatcher (Pekko's scheduler ticks in milliseconds).
    */
-  private Behavior<Command> flushAfterCommit() {
-    long wait = lastCommitStart + settings.commitInterval().toNanos() - System.nanoTime();
-    if (!settings.durable() || next.isEmpty() || next.size() >= settings.maxBatch() || wait <= 0) {
-      return flushIfIdle();
-    }
+  private Behavior<Command> commitLater(long waitNanos) {
     commitDue = true;
     ActorRef<Command> self = getContext().getSelf();
-    Object writer = incarnation;
+    CommitDue due = new CommitDue(incarnation, commits);
     io.execute(() -> {
-      LockSupport.parkNanos(wait);
-      self.tell(new CommitDue(writer));
+      LockSupport.parkNanos(waitNanos);
+      self.tell(due);
     });
     return this;
   }
 
   private Behavior<Command> onCommitDue(CommitDue due) {
-    if (due.writer() != incarnation) {
+    if (due.writer() != incarnation || due.afterCommits() != commits) {
+      // a commit started before it was due (a full batch): this wait is over
       return this;
     }
     commitDue = false;
@@ -291,6 +308,9 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
       return onBatchWritten(new BatchWritten(batch, stored, incarnation));
     }
     lastCommitStart = System.nanoTime();
+    commits++;
+    commitDue = false;
+    lastCommitAppends = appendsIn(batch);
     inFlight = CompletableFuture.supplyAsync(() -> store.commit(toWrite, true), io);
     getContext().pipeToSelf(inFlight,
         (stored, failure) -> failure == null
@@ -370,7 +390,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     if (movedTenants != null) {
       movedTenants.forEach(this::correctHead);
     }
-    return flushAfterCommit();
+    return flushIfIdle();
   }
 
   /**

@@ -97,7 +97,9 @@ public final class LedgerBenchmark {
   }
 
   private static void withLedger(Config config, ReceiptStore store, boolean durable, Run run) throws Exception {
-    LedgerSettings settings = new LedgerSettings("rocksdb", Path.of("."), durable, 4096, 100_000);
+    LedgerSettings configured = LedgerSettings.create(config);
+    LedgerSettings settings = new LedgerSettings("rocksdb", Path.of("."), durable, configured.maxBatch(),
+        configured.maxPending(), configured.commitInterval());
     CompletableFuture<ActorRef<Ledger.Command>> spawned = new CompletableFuture<>();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(context -> {
       spawned.complete(context.spawn(Ledger.create(store, settings), "ledger",

@@ -100,7 +100,7 @@ class LedgerTest {
   }
 
   @Test
-  void underLoadTheNextCommitWaitsForTheCommitIntervalAndALoneAppendDoesNot() throws Exception {
+  void afterACommitOfSeveralAppendsTheNextWaitsForTheCommitIntervalAndALoneAppendDoesNot() throws Exception {
     ControlledStore store = new ControlledStore(new MemoryReceiptStore());
     Duration interval = Duration.ofMillis(400);
     ActorRef<Ledger.Command> ledger = testKit.spawn(Ledger.create(store,
@@ -112,22 +112,35 @@ class LedgerTest {
     probe.receiveMessage(WAIT);
     assertTrue(System.nanoTime() - start < interval.toNanos(), "a lone append waited for the interval");
 
+    // load: two appends wait while a write is held, and are committed together as soon as it ends
+    long released = twoAppendsWaitForAHeldWrite(store, ledger, probe);
+    // that commit served two appends: one append after it waits out the interval from its start
+    ledger.tell(new Ledger.Append(draft("t", null), probe.getRef()));
+    probe.receiveMessage(WAIT);
+    assertTrue(System.nanoTime() - released >= interval.toNanos(), "the commit after a loaded one did not wait");
+    assertEquals(List.of(1, 1, 2, 1), store.batchSizes());
+    // that commit served one: the next lone append does not wait
+    long lone = System.nanoTime();
+    ledger.tell(new Ledger.Append(draft("t", null), probe.getRef()));
+    probe.receiveMessage(WAIT);
+    assertTrue(System.nanoTime() - lone < interval.toNanos(), "a lone append after a lone one waited");
+    assertEquals(List.of(1, 1, 2, 1, 1), store.batchSizes());
+  }
+
+  /** Holds the store's next write while two more appends arrive, releases it, and waits for all three answers. */
+  private static long twoAppendsWaitForAHeldWrite(ControlledStore store, ActorRef<Ledger.Command> ledger,
+      TestProbe<StatusReply<Receipt>> probe) throws InterruptedException {
     store.hold();
-    long loadStart = System.nanoTime();
     ledger.tell(new Ledger.Append(draft("t", null), probe.getRef()));
     store.awaitHeldWrite();
     ledger.tell(new Ledger.Append(draft("t", null), probe.getRef()));
     ledger.tell(new Ledger.Append(draft("t", null), probe.getRef()));
+    long released = System.nanoTime();
     store.release();
-    probe.receiveMessage(WAIT);
-    // the two that waited during the write are not committed yet: the interval has not passed
-    ledger.tell(new Ledger.Append(draft("t", null), probe.getRef()));
     for (int i = 0; i < 3; i++) {
       probe.receiveMessage(WAIT);
     }
-    assertTrue(System.nanoTime() - loadStart >= interval.toNanos(), "the second commit did not wait");
-    // the append told after the first commit ended joined the two that waited: one fsync for three
-    assertEquals(List.of(1, 1, 3), store.batchSizes());
+    return released;
   }
 
   @Test
