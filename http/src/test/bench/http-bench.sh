@@ -5,6 +5,7 @@
 #   3. the same with Pub/Sub push authentication on (RS256 OIDC token, verified and remembered by the node).
 # Usage (from the repository root, after `mvn -B -q -DskipTests package`):
 #   bash http/src/test/bench/http-bench.sh [seconds per measured run, default 10] [health/hello rounds, default 5]
+# NODE_JAVA_OPTS adds JVM options to the node (e.g. -Dautonomics.ledger.commit-interval=0ms to compare settings).
 # It prints req/s, latency percentiles and the server's CPU per request (from /proc, so a busy machine shows up as
 # lower req/s but similar CPU per request). Run it on a quiet machine: wrk shares the cores with the servers.
 set -euo pipefail
@@ -49,7 +50,7 @@ run_wrk() {
 }
 
 start_node() { # start_node <data dir> <config file>
-  TAI_DATA_DIR="$1" PORT=$NODE_PORT java -Xms1g -Xmx1g -Dconfig.file="$2" -jar http/target/node.jar \
+  TAI_DATA_DIR="$1" PORT=$NODE_PORT java -Xms1g -Xmx1g ${NODE_JAVA_OPTS:-} -Dconfig.file="$2" -jar http/target/node.jar \
     > "$WORK/node.log" 2>&1 &
   NODE=$!; PIDS+=("$NODE")
   wait_for "http://127.0.0.1:$NODE_PORT/health"

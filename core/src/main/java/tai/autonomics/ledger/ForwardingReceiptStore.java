@@ -7,7 +7,8 @@ import java.util.Optional;
  * A store that hands every call to another one; a subclass overrides only what it changes (a test store that fails
  * or holds some calls, an instrumented store). Everything is forwarded, {@link #commit} and
  * {@link #mayContainMessageId} included, so the wrapped store's own behaviour (PostgreSQL re-linking stale seals,
- * RocksDB's in-memory filters) is kept.
+ * RocksDB's in-memory filters) is kept. {@link #mayBlock} is the exception: it stays true, since a wrapper may
+ * itself make writes wait (tests hold them).
  */
 public abstract class ForwardingReceiptStore implements ReceiptStore {
   private final ReceiptStore delegate;

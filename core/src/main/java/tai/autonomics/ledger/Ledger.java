@@ -45,7 +45,7 @@ import tai.autonomics.CborSerializable;
 public final class Ledger extends AbstractBehavior<Ledger.Command> {
 
   public sealed interface Command extends CborSerializable
-      permits Append, AppendBatch, GetHead, BatchWritten, BatchFailed, WriteUnsynced, CommitDue {}
+      permits Append, AppendBatch, GetHead, BatchWritten, BatchFailed, WriteInline, CommitDue {}
 
   /** Append one draft; the reply carries the sealed receipt once it is durable (or the original on a duplicate). */
   public record Append(Receipt draft, ActorRef<StatusReply<Receipt>> replyTo) implements Command {}
@@ -73,10 +73,10 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   private record BatchFailed(List<Waiter> batch, Throwable cause, Object writer) implements Command {}
 
   /**
-   * Without durability, appends are written when this reaches the front of the mailbox: every append already
-   * queued behind the first one joins the same write, so a burst costs a few writes instead of one per receipt.
+   * Inline writes (no durability, or a memory store) happen when this reaches the front of the mailbox: every append
+   * already queued behind the first one joins the same write, so a burst costs a few writes instead of one each.
    */
-  private enum WriteUnsynced implements Command { INSTANCE }
+  private enum WriteInline implements Command { INSTANCE }
 
   /**
    * The commit interval has passed since the last synced commit started; {@code writer} as in BatchWritten,
@@ -97,6 +97,8 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   private final ReceiptStore store;
   private final LedgerSettings settings;
   private final Executor io;
+  /** Commits on the Ledger's own thread: unsynced ones, and those of a store that never waits (memory). */
+  private final boolean inlineWrites;
   private final Object incarnation = new Object();
   private final Map<String, ReceiptStore.TenantHead> heads = new HashMap<>();
   /** Receipts sealed but not yet durable, by message id: a duplicate arriving meanwhile waits for the original. */
@@ -105,7 +107,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   private final Map<String, Integer> pendingByTenant = new HashMap<>();
   private List<Waiter> next = new ArrayList<>();
   private CompletableFuture<List<Receipt>> inFlight;
-  private boolean unsyncedWriteDue;
+  private boolean inlineWriteDue;
   /** A CommitDue is on its way: the waiting appends are committed when it arrives (or at once if they fill a batch). */
   private boolean commitDue;
   private long lastCommitStart;
@@ -120,6 +122,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     this.io = context.getSystem().dispatchers()
         .lookup(DispatcherSelector.fromConfig("autonomics.ledger.io-dispatcher"));
     this.lastSeq = store.lastSeq();
+    this.inlineWrites = !settings.durable() || !store.mayBlock();
   }
 
   @Override
@@ -130,7 +133,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
         .onMessage(GetHead.class, this::onGetHead)
         .onMessage(BatchWritten.class, this::onBatchWritten)
         .onMessage(BatchFailed.class, this::onBatchFailed)
-        .onMessage(WriteUnsynced.class, this::onWriteUnsynced)
+        .onMessage(WriteInline.class, this::onWriteInline)
         .onMessage(CommitDue.class, this::onCommitDue)
         .onSignal(PreRestart.class, signal -> onStopping())
         .onSignal(PostStop.class, signal -> onStopping())
@@ -237,10 +240,10 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     if (inFlight != null || next.isEmpty()) {
       return this;
     }
-    if (!settings.durable()) {
-      if (!unsyncedWriteDue) {
-        unsyncedWriteDue = true;
-        getContext().getSelf().tell(WriteUnsynced.INSTANCE);
+    if (inlineWrites) {
+      if (!inlineWriteDue) {
+        inlineWriteDue = true;
+        getContext().getSelf().tell(WriteInline.INSTANCE);
       }
       return this;
     }
@@ -280,8 +283,8 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     return flushIfIdle();
   }
 
-  private Behavior<Command> onWriteUnsynced(WriteUnsynced write) {
-    unsyncedWriteDue = false;
+  private Behavior<Command> onWriteInline(WriteInline write) {
+    inlineWriteDue = false;
     return next.isEmpty() ? this : writeNextBatch();
   }
 
@@ -297,11 +300,11 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
       // only duplicates of receipts made durable by the write that just finished
       return onBatchWritten(new BatchWritten(batch, List.of(), incarnation));
     }
-    if (!settings.durable()) {
-      // an unsynced RocksDB write is a few microseconds: cheaper inline than a thread hop
+    if (inlineWrites) {
+      // an unsynced RocksDB write is a few microseconds, a memory store's less: cheaper inline than a thread hop
       List<Receipt> stored;
       try {
-        stored = store.commit(toWrite, false);
+        stored = store.commit(toWrite, settings.durable());
       } catch (RuntimeException e) {
         return onBatchFailed(new BatchFailed(batch, e, incarnation));
       }

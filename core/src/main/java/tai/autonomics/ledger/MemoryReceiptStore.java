@@ -73,6 +73,12 @@ public final class MemoryReceiptStore implements ReceiptStore {
     return List.copyOf(out);
   }
 
+  /** Map updates only: nothing to wait for. */
+  @Override
+  public boolean mayBlock() {
+    return false;
+  }
+
   @Override
   public boolean mayContainMessageId(String messageId) {
     return byMessageId.containsKey(messageId);

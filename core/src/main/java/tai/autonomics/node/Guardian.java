@@ -36,11 +36,14 @@ public final class Guardian {
   public static Behavior<Void> create(NodeSettings settings, ReceiptStore store, PolicyPacks packs,
       MeterRegistry metrics, Edge edge, Topology topology) {
     return Behaviors.setup(context -> {
+      // a store that may block (RocksDB, PostgreSQL) keeps the Ledger off the default dispatcher; one in memory
+      // never blocks, and the Ledger beside the governors on the default dispatcher spares each signal two hand-offs
       var ledger = context.spawn(
           Behaviors.supervise(Ledger.create(store, settings.ledger()))
               .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(100), Duration.ofSeconds(5), 0.2)),
           "ledger",
-          DispatcherSelector.fromConfig("autonomics.ledger.dispatcher"));
+          store.mayBlock() ? DispatcherSelector.fromConfig("autonomics.ledger.dispatcher")
+              : DispatcherSelector.defaultDispatcher());
       // the subscribers to entitlement changes live in this topic actor, which outlives restarts of Entitlements;
       // a restart keeps the children of the actor it runs in: a topology may have spawned some there (the cluster
       // singleton spawns its governor notifier), and Entitlements itself has none to leave behind

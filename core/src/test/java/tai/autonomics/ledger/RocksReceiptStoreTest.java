@@ -22,6 +22,16 @@ class RocksReceiptStoreTest {
   Path dir;
 
   @Test
+  void onlyTheMemoryStoreNeverBlocks() {
+    // what puts the Ledger on the default dispatcher (Guardian) and its commits on its own thread
+    try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
+      assertTrue(store.mayBlock());
+    }
+    assertFalse(new MemoryReceiptStore().mayBlock());
+    assertTrue(new ControlledStore(new MemoryReceiptStore()).mayBlock(), "a wrapper may make writes wait");
+  }
+
+  @Test
   void receiptsAreFoundByIdWhetherOrNotTheirIdNamesTheirSeq() {
     try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
       TestChains chains = new TestChains(0);
