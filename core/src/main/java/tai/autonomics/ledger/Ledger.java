@@ -21,6 +21,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.pattern.StatusReply;
 import tai.autonomics.CborSerializable;
+import tai.autonomics.ledger.PendingAppends.Waiter;
 
 /**
  * The single writer of the receipt ledger. It gives each draft its gap-free {@code seq}, links it to the tenant's
@@ -84,9 +85,6 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
    */
   private record CommitDue(Object writer, long afterCommits) implements Command {}
 
-  /** One sealed receipt waiting for its commit, and whom to tell; {@code write} is false for duplicates. */
-  private record Waiter(Receipt receipt, boolean write, LedgerReply reply, int index) {}
-
   /** How long a restart waits for the write in flight before it gives up on it. */
   private static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(30);
 
@@ -105,7 +103,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   private final Map<String, Receipt> uncommittedByMessageId = new HashMap<>();
   /** Receipts sealed but not yet durable, per tenant: a tenant absent here has its true head in the store. */
   private final Map<String, Integer> pendingByTenant = new HashMap<>();
-  private List<Waiter> next = new ArrayList<>();
+  private final PendingAppends next = new PendingAppends();
   private CompletableFuture<List<Receipt>> inFlight;
   private boolean inlineWriteDue;
   /** A CommitDue is on its way: the waiting appends are committed when it arrives (or at once if they fill a batch). */
@@ -217,15 +215,6 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     next.add(new Waiter(sealed, true, reply, index));
   }
 
-  /** How many appends the waiters serve: each Append, and each AppendBatch, has one receipt at index 0. */
-  private static int appendsIn(List<Waiter> waiters) {
-    int appends = 0;
-    for (Waiter waiter : waiters) {
-      appends += waiter.index() == 0 ? 1 : 0;
-    }
-    return appends;
-  }
-
   private Optional<ReceiptStore.TenantHead> headOf(String tenantId) {
     ReceiptStore.TenantHead cached = heads.get(tenantId);
     if (cached != null) {
@@ -289,13 +278,8 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   }
 
   private Behavior<Command> writeNextBatch() {
-    List<Waiter> batch = takeBatch();
-    List<Receipt> toWrite = new ArrayList<>(batch.size());
-    for (Waiter waiter : batch) {
-      if (waiter.write()) {
-        toWrite.add(waiter.receipt());
-      }
-    }
+    List<Waiter> batch = next.takeBatch(settings.maxBatch());
+    List<Receipt> toWrite = PendingAppends.toWrite(batch);
     if (toWrite.isEmpty()) {
       // only duplicates of receipts made durable by the write that just finished
       return onBatchWritten(new BatchWritten(batch, List.of(), incarnation));
@@ -313,29 +297,12 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     lastCommitStart = System.nanoTime();
     commits++;
     commitDue = false;
-    lastCommitAppends = appendsIn(batch);
+    lastCommitAppends = PendingAppends.appendsIn(batch);
     inFlight = CompletableFuture.supplyAsync(() -> store.commit(toWrite, true), io);
     getContext().pipeToSelf(inFlight,
         (stored, failure) -> failure == null
             ? new BatchWritten(batch, stored, incarnation) : new BatchFailed(batch, failure, incarnation));
     return this;
-  }
-
-  private List<Waiter> takeBatch() {
-    if (next.size() <= settings.maxBatch()) {
-      List<Waiter> batch = next;
-      next = new ArrayList<>();
-      return batch;
-    }
-    int cut = settings.maxBatch();
-    // the receipts of one AppendBatch share one reply and were promised one commit: never cut through them, even if
-    // that makes this commit larger than max-batch
-    while (cut < next.size() && next.get(cut).reply() == next.get(cut - 1).reply()) {
-      cut++;
-    }
-    List<Waiter> batch = new ArrayList<>(next.subList(0, cut));
-    next = new ArrayList<>(next.subList(cut, next.size()));
-    return batch;
   }
 
   private Behavior<Command> onBatchWritten(BatchWritten written) {
@@ -437,8 +404,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
         getContext().getLog().warn("ledger write in flight did not finish cleanly before the ledger stopped", e);
       }
     }
-    next.forEach(waiter -> waiter.reply().failed("ledger_unavailable"));
-    next = new ArrayList<>();
+    next.failAll("ledger_unavailable");
     return this;
   }
 
