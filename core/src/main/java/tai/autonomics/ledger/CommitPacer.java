@@ -1,0 +1,61 @@
+package tai.autonomics.ledger;
+
+/**
+ * When the Ledger's next synced commit may start. The last commit served several appends (the ledger is under load):
+ * the next one starts once the commit interval has passed since it started, so that more appends share its fsync
+ * (measured: an executor at 10,000 actions/s used a fifth less CPU; committing as soon as as many appends waited as
+ * the last commit served kept the batches as small as they were). A lone appender, whose every commit serves only
+ * it, never waits. A full batch does not wait.
+ *
+ * <p>Each commit started opens a new generation, so a wait that a full batch cut short is recognised when its end
+ * arrives late. Used only on the Ledger's thread.
+ */
+final class CommitPacer {
+  private final long intervalNanos;
+  private final int maxBatch;
+  /** A wait is under way: the waiting appends are committed when it ends (or at once if they fill a batch). */
+  private boolean waiting;
+  private long lastCommitStart;
+  private int lastCommitAppends;
+  private long commits;
+
+  CommitPacer(LedgerSettings settings) {
+    this.intervalNanos = settings.commitInterval().toNanos();
+    this.maxBatch = settings.maxBatch();
+  }
+
+  /** How long {@code pending} waiting appends must wait before their commit starts; 0 or less: start it now. */
+  long waitNanos(int pending) {
+    if (lastCommitAppends > 1 && pending < maxBatch) {
+      return lastCommitStart + intervalNanos - System.nanoTime();
+    }
+    return 0;
+  }
+
+  boolean waiting() {
+    return waiting;
+  }
+
+  /** A wait begins; its end must carry the generation returned. */
+  long waitBegun() {
+    waiting = true;
+    return commits;
+  }
+
+  /** A wait of {@code generation} ended; false when a commit has started since it began, so it is over already. */
+  boolean waitEnded(long generation) {
+    if (generation != commits) {
+      return false;
+    }
+    waiting = false;
+    return true;
+  }
+
+  /** A synced commit serving {@code appends} appends starts now. */
+  void commitStarted(int appends) {
+    lastCommitStart = System.nanoTime();
+    commits++;
+    waiting = false;
+    lastCommitAppends = appends;
+  }
+}
