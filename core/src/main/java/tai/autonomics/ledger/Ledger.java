@@ -1,10 +1,7 @@
 package tai.autonomics.ledger;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -98,16 +95,11 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   /** Commits on the Ledger's own thread: unsynced ones, and those of a store that never waits (memory). */
   private final boolean inlineWrites;
   private final Object incarnation = new Object();
-  private final Map<String, ReceiptStore.TenantHead> heads = new HashMap<>();
-  /** Receipts sealed but not yet durable, by message id: a duplicate arriving meanwhile waits for the original. */
-  private final Map<String, Receipt> uncommittedByMessageId = new HashMap<>();
-  /** Receipts sealed but not yet durable, per tenant: a tenant absent here has its true head in the store. */
-  private final Map<String, Integer> pendingByTenant = new HashMap<>();
-  private final PendingAppends next = new PendingAppends();
+  private final ChainState chains;
+  private final PendingAppends pending = new PendingAppends();
+  private final CommitPacer pacer;
   private CompletableFuture<List<Receipt>> inFlight;
   private boolean inlineWriteDue;
-  private final CommitPacer pacer;
-  private long lastSeq;
 
   private Ledger(ActorContext<Command> context, ReceiptStore store, LedgerSettings settings) {
     super(context);
@@ -115,7 +107,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     this.settings = settings;
     this.io = context.getSystem().dispatchers()
         .lookup(DispatcherSelector.fromConfig("autonomics.ledger.io-dispatcher"));
-    this.lastSeq = store.lastSeq();
+    this.chains = new ChainState(store);
     this.pacer = new CommitPacer(settings);
     this.inlineWrites = !settings.durable() || !store.mayBlock();
   }
@@ -136,7 +128,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   }
 
   private Behavior<Command> onAppend(Append append) {
-    if (next.size() >= settings.maxPending()) {
+    if (pending.size() >= settings.maxPending()) {
       append.replyTo().tell(StatusReply.error("overloaded"));
       return this;
     }
@@ -154,7 +146,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
       append.replyTo().tell(StatusReply.success(List.of()));
       return this;
     }
-    if (next.size() + append.drafts().size() > settings.maxPending()) {
+    if (pending.size() + append.drafts().size() > settings.maxPending()) {
       append.replyTo().tell(StatusReply.error("overloaded"));
       return this;
     }
@@ -174,22 +166,17 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   }
 
   private Behavior<Command> onGetHead(GetHead get) {
-    String tenantId = get.tenantId();
-    if (!pendingByTenant.containsKey(tenantId)) {
-      // nothing of ours in flight: the store is the truth, and in cluster mode another node may have written since
-      heads.remove(tenantId);
-    }
-    get.replyTo().tell(new Head(tenantId, headOf(tenantId).orElse(null)));
+    get.replyTo().tell(new Head(get.tenantId(), chains.currentHead(get.tenantId()).orElse(null)));
     return this;
   }
 
   private void enqueue(Receipt draft, int index, LedgerReply reply) {
     String messageId = draft.messageId();
     if (messageId != null) {
-      Receipt pending = uncommittedByMessageId.get(messageId);
-      if (pending != null) {
+      Receipt original = chains.uncommitted(messageId);
+      if (original != null) {
         // the original is not durable yet: answer the duplicate when it is
-        next.add(new Waiter(pending, false, reply, index));
+        pending.add(new Waiter(original, false, reply, index));
         return;
       }
       // almost every messageId is new, and the filters in memory say so without looking the key up
@@ -200,30 +187,11 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
         return;
       }
     }
-    Optional<ReceiptStore.TenantHead> head = headOf(draft.tenantId());
-    Receipt sealed = ReceiptHasher.seal(draft, ++lastSeq,
-        head.map(ReceiptStore.TenantHead::hash).orElse(Receipt.GENESIS_HASH));
-    heads.put(sealed.tenantId(),
-        head.map(h -> h.advancedBy(sealed)).orElseGet(() -> ReceiptStore.TenantHead.first(sealed)));
-    if (messageId != null) {
-      uncommittedByMessageId.put(messageId, sealed);
-    }
-    pendingByTenant.merge(sealed.tenantId(), 1, Integer::sum);
-    next.add(new Waiter(sealed, true, reply, index));
-  }
-
-  private Optional<ReceiptStore.TenantHead> headOf(String tenantId) {
-    ReceiptStore.TenantHead cached = heads.get(tenantId);
-    if (cached != null) {
-      return Optional.of(cached);
-    }
-    Optional<ReceiptStore.TenantHead> stored = store.head(tenantId);
-    stored.ifPresent(head -> heads.put(tenantId, head));
-    return stored;
+    pending.add(new Waiter(chains.seal(draft), true, reply, index));
   }
 
   private Behavior<Command> flushIfIdle() {
-    if (inFlight != null || next.isEmpty()) {
+    if (inFlight != null || pending.isEmpty()) {
       return this;
     }
     if (inlineWrites) {
@@ -233,7 +201,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
       }
       return this;
     }
-    long wait = pacer.waitNanos(next.size());
+    long wait = pacer.waitNanos(pending.size());
     if (wait > 0) {
       return pacer.waiting() ? this : commitLater(wait);
     }
@@ -264,11 +232,11 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
 
   private Behavior<Command> onWriteInline(WriteInline write) {
     inlineWriteDue = false;
-    return next.isEmpty() ? this : writeNextBatch();
+    return pending.isEmpty() ? this : writeNextBatch();
   }
 
   private Behavior<Command> writeNextBatch() {
-    List<Waiter> batch = next.takeBatch(settings.maxBatch());
+    List<Waiter> batch = pending.takeBatch(settings.maxBatch());
     List<Receipt> toWrite = PendingAppends.toWrite(batch);
     if (toWrite.isEmpty()) {
       // only duplicates of receipts made durable by the write that just finished
@@ -293,78 +261,14 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   }
 
   private Behavior<Command> onBatchWritten(BatchWritten written) {
-    List<Waiter> batch = written.batch();
-    // the stored receipts come in the order of the waiters that wrote; duplicates (rare) have none of their own
-    Receipt[] answers = new Receipt[batch.size()];
-    boolean duplicates = false;
-    int k = 0;
-    for (int i = 0; i < answers.length; i++) {
-      if (batch.get(i).write()) {
-        answers[i] = written.stored().get(k++);
-      } else {
-        duplicates = true;
-      }
-    }
-    Map<String, Receipt> storedBySealedId = duplicates ? new HashMap<>() : Map.of();
-    for (int i = 0; duplicates && i < answers.length; i++) {
-      if (answers[i] != null) {
-        storedBySealedId.put(batch.get(i).receipt().id(), answers[i]);
-      }
-    }
-    for (int i = 0; i < answers.length; i++) {
-      Waiter waiter = batch.get(i);
-      Receipt stored = answers[i] != null ? answers[i] : storedBySealedId.get(waiter.receipt().id());
-      if (stored == null) {
-        // a duplicate of a receipt committed in an earlier batch: answer with it as the store holds it
-        stored = store.findByMessageId(waiter.receipt().messageId()).orElse(waiter.receipt());
-      }
-      waiter.reply().done(waiter.index(), stored);
-    }
+    Receipt[] stored = BatchAnswers.answer(written.batch(), written.stored(), store);
     if (written.writer() != incarnation) {
       // written by the incarnation before a restart: durable, so answered, but none of this one's state
       return this;
     }
     inFlight = null;
-    Map<String, Receipt> movedTenants = null;
-    for (int i = 0; i < answers.length; i++) {
-      Receipt stored = answers[i];
-      if (stored == null) {
-        continue;
-      }
-      Receipt sealed = batch.get(i).receipt();
-      pendingByTenant.computeIfPresent(sealed.tenantId(), (tenant, n) -> n > 1 ? n - 1 : null);
-      if (stored != sealed && !stored.hash().equals(sealed.hash())) {
-        if (movedTenants == null) {
-          movedTenants = new HashMap<>();
-        }
-        movedTenants.put(sealed.tenantId(), stored.id().equals(sealed.id()) ? stored : null);
-      }
-      lastSeq = Math.max(lastSeq, stored.seq());
-      if (sealed.messageId() != null) {
-        uncommittedByMessageId.remove(sealed.messageId());
-      }
-    }
-    if (movedTenants != null) {
-      movedTenants.forEach(this::correctHead);
-    }
+    chains.committed(written.batch(), stored);
     return flushIfIdle();
-  }
-
-  /**
-   * The store re-linked the tenant's receipts (another ledger wrote to its chain: cluster mode). Receipts still
-   * pending are re-linked when they are written; with none pending the cached head takes the stored one's place, or
-   * is dropped (reloaded from the store on next use) when the store answered with an older duplicate.
-   */
-  private void correctHead(String tenantId, Receipt lastStored) {
-    if (pendingByTenant.containsKey(tenantId)) {
-      return;
-    }
-    ReceiptStore.TenantHead cached = heads.get(tenantId);
-    if (lastStored == null || cached == null) {
-      heads.remove(tenantId);
-    } else {
-      heads.put(tenantId, cached.at(lastStored.seq(), lastStored.hash()));
-    }
   }
 
   private Behavior<Command> onBatchFailed(BatchFailed failed) {
@@ -374,7 +278,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     }
     inFlight = null;
     getContext().getLog().error("ledger write of {} receipts failed; failing {} waiting appends and restarting",
-        failed.batch().size(), failed.batch().size() + next.size(), failed.cause());
+        failed.batch().size(), failed.batch().size() + pending.size(), failed.cause());
     throw new LedgerWriteException(failed.cause());
   }
 
@@ -391,7 +295,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
         getContext().getLog().warn("ledger write in flight did not finish cleanly before the ledger stopped", e);
       }
     }
-    next.failAll("ledger_unavailable");
+    pending.failAll("ledger_unavailable");
     return this;
   }
 
