@@ -3,8 +3,11 @@ package tai.autonomics.entitlement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
@@ -31,7 +34,7 @@ import tai.autonomics.ledger.ReceiptType;
 public final class Entitlements {
 
   public sealed interface Command extends CborSerializable
-      permits Apply, Check, Subscribe, Written, WriteFailed {}
+      permits Apply, Check, Subscribe, RepeatChecked, Written, WriteFailed {}
 
   /** Apply an entitlement event; the answer comes once its receipt is durable. */
   public record Apply(EntitlementEvent event, ActorRef<Result> replyTo) implements Command {}
@@ -68,6 +71,9 @@ public final class Entitlements {
   /** Could not be applied now ({@code overloaded}, {@code ledger_unavailable}); the sender may retry (503). */
   public record Unavailable(String reason) implements Result {}
 
+  /** The store's answer to whether the event's id was seen: {@code original} if so, {@code failure} if unreadable. */
+  private record RepeatChecked(Apply apply, Receipt original, String failure) implements Command {}
+
   private record Written(Apply apply, Entitlement next, Receipt receipt) implements Command {}
 
   private record WriteFailed(Apply apply, String reason) implements Command {}
@@ -99,6 +105,8 @@ public final class Entitlements {
   private final Map<String, Entitlement> byTenant = new HashMap<>();
   private final Map<String, String> tenantByEntitlementId = new HashMap<>();
   private final ActorRef<Topic.Command<Status>> changes;
+  /** Where a store read that may wait for the disk runs: never on this actor's (the default) dispatcher. */
+  private final Executor blocking;
 
   private Entitlements(ActorContext<Command> context, StashBuffer<Command> stash, ActorRef<Ledger.Command> ledger,
       ReceiptStore store, EntitlementSettings settings, ActorRef<Topic.Command<Status>> changes) {
@@ -108,6 +116,7 @@ public final class Entitlements {
     this.store = store;
     this.settings = settings;
     this.changes = changes;
+    this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
   }
 
   private Behavior<Command> start() {
@@ -135,6 +144,16 @@ public final class Entitlements {
         .build();
   }
 
+  // waits for the store to say whether one event was seen before; other events wait in the stash
+  private Behavior<Command> checkingRepeat() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Apply.class, this::onApplyWhileWriting)
+        .onMessage(Check.class, this::onCheck)
+        .onMessage(Subscribe.class, this::onSubscribe)
+        .onMessage(RepeatChecked.class, this::onRepeatChecked)
+        .build();
+  }
+
   // waits for the receipt of one event; other events wait in the stash
   private Behavior<Command> writing() {
     return Behaviors.receive(Command.class)
@@ -153,25 +172,55 @@ public final class Entitlements {
       apply.replyTo().tell(new Rejected("missing_required_fields", "a flat event needs an action"));
       return Behaviors.same();
     }
-    // the store's in-memory filters rule out almost every new eventId, so the disk is read only for likely repeats
+    // the store's in-memory filters rule out almost every new eventId, so the store is read only for likely repeats:
+    // at once from memory, or on the blocking dispatcher from a store that may wait for the disk
     if (event.eventId() != null && store.mayContainMessageId(event.eventId())) {
-      var original = store.findByMessageId(event.eventId());
-      if (original.isPresent()) {
-        apply.replyTo().tell(new Duplicate(original.get()));
-        return Behaviors.same();
+      if (!store.mayBlock()) {
+        Receipt original = store.findByMessageId(event.eventId()).orElse(null);
+        return original != null ? answerDuplicate(apply, original) : applyNew(apply);
       }
+      context.pipeToSelf(CompletableFuture.supplyAsync(() -> store.findByMessageId(event.eventId()), blocking),
+          (original, failure) -> failure == null
+              ? new RepeatChecked(apply, original.orElse(null), null)
+              : new RepeatChecked(apply, null, "ledger_unavailable"));
+      return checkingRepeat();
     }
+    return applyNew(apply);
+  }
+
+  private Behavior<Command> onRepeatChecked(RepeatChecked checked) {
+    if (checked.failure() != null) {
+      context.getLog().warn("entitlement event not applied, the ledger could not be read: {}", checked.apply().event());
+      checked.apply().replyTo().tell(new Unavailable(checked.failure()));
+      return nextEvent();
+    }
+    return checked.original() != null ? answerDuplicate(checked.apply(), checked.original()) : applyNew(checked.apply());
+  }
+
+  private Behavior<Command> answerDuplicate(Apply apply, Receipt original) {
+    apply.replyTo().tell(new Duplicate(original));
+    return nextEvent();
+  }
+
+  /** After an event answered without a write: idle, and the events that waited meanwhile (if any) come first. */
+  private Behavior<Command> nextEvent() {
+    return stash.isEmpty() ? idle() : stash.unstashAll(idle());
+  }
+
+  /** An event not seen before: checked against the entitlement, then its receipt is written. */
+  private Behavior<Command> applyNew(Apply apply) {
+    EntitlementEvent event = apply.event();
     String tenantId = tenantOf(event);
     if (tenantId == null || tenantId.isBlank()) {
       apply.replyTo().tell(new Rejected("missing_required_fields", "the event names no tenant, entitlement or account"));
-      return Behaviors.same();
+      return nextEvent();
     }
     Entitlement current = byTenant.get(tenantId);
     EntitlementEvent bound = withTenant(event, tenantId);
     EntitlementTransitions.Outcome outcome = EntitlementTransitions.apply(current, bound);
     if (outcome instanceof EntitlementTransitions.Rejected rejected) {
       apply.replyTo().tell(new Rejected(rejected.reason(), rejected.detail()));
-      return Behaviors.same();
+      return nextEvent();
     }
     Entitlement next = outcome instanceof EntitlementTransitions.Changed changed ? changed.next() : current;
     String label = outcome instanceof EntitlementTransitions.Changed changed

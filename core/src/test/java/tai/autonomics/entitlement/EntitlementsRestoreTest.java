@@ -3,6 +3,7 @@ package tai.autonomics.entitlement;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -137,6 +138,30 @@ class EntitlementsRestoreTest {
       Receipt resumed = run.applied(flat("flat-suspended", FlatActionType.RESUME, null, null));
       assertEquals("cust-2", resumed.customerId());
       assertEquals("active", resumed.stateTo());
+      run.testKit().shutdownTestKit();
+    }
+  }
+
+  @Test
+  void aRepeatedEventIdIsFoundInTheStoreOffTheActorsThreadAndTheEventsBehindItKeepTheirOrder() {
+    try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
+      Run run = Run.start("entitlements-repeats", store);
+      Receipt created = run.applied(procurement("r1", "ENTITLEMENT_CREATION_REQUESTED", "mp-r", "base", "acct-r"));
+      // the repeat is read from RocksDB on the blocking dispatcher; the events told behind it wait their turn
+      TestProbe<Entitlements.Result> replies = run.testKit().createTestProbe();
+      run.entitlements().tell(new Entitlements.Apply(
+          procurement("r1", "ENTITLEMENT_CREATION_REQUESTED", "mp-r", "base", "acct-r"), replies.getRef()));
+      run.entitlements().tell(new Entitlements.Apply(
+          procurement("r2", "ENTITLEMENT_ACTIVE", "mp-r", null, null), replies.getRef()));
+      run.entitlements().tell(new Entitlements.Apply(
+          procurement("r1", "ENTITLEMENT_CREATION_REQUESTED", "mp-r", "base", "acct-r"), replies.getRef()));
+      assertEquals(new Entitlements.Duplicate(created), replies.receiveMessage(WAIT));
+      Receipt activated = assertInstanceOf(Entitlements.Applied.class, replies.receiveMessage(WAIT)).receipt();
+      assertEquals("active", activated.stateTo());
+      assertEquals(new Entitlements.Duplicate(created), replies.receiveMessage(WAIT));
+      assertEquals(new Entitlements.Duplicate(activated),
+          run.apply(procurement("r2", "ENTITLEMENT_ACTIVE", "mp-r", null, null)));
+      assertTrue(run.check("acct-r").active());
       run.testKit().shutdownTestKit();
     }
   }
