@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -16,7 +17,6 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.pattern.StatusReply;
 import tai.autonomics.CborSerializable;
 import tai.autonomics.ledger.Ledger;
 import tai.autonomics.ledger.Receipt;
@@ -43,7 +43,7 @@ import tai.autonomics.ledger.ReceiptType;
 public final class ActionExecutor {
 
   public sealed interface Command extends CborSerializable
-      permits Execute, GetStatus, WorkerFree, WorkerRetrying, WorkerStopped, ReceiptAnswered, Tick {}
+      permits Execute, GetStatus, WorkerFree, WorkerRetrying, WorkerStopped, ReceiptNotWritten, Tick {}
 
   /** Run {@code action}; {@code replyTo} is told how it ended, exactly once. */
   public record Execute(Action action, ActorRef<ActionOutcome> replyTo) implements Command {}
@@ -60,7 +60,7 @@ public final class ActionExecutor {
 
   private record WorkerStopped(ActorRef<ActionWorker.Command> worker) implements Command {}
 
-  private record ReceiptAnswered(String error) implements Command {}
+  private record ReceiptNotWritten(String reason) implements Command {}
 
   private enum Tick implements Command { CHECKOUT_EXPIRY, RETIRE_IDLE, SAMPLE_UTILISATION }
 
@@ -94,7 +94,7 @@ public final class ActionExecutor {
   private final ExecutorSettings settings;
   private final Effectors effectors;
   private final ExecutorMetrics metrics;
-  private final ActorRef<StatusReply<Receipt>> receiptReplies;
+  private final ActorRef<Ledger.NotRecorded> receiptFailures;
   private final long checkoutTimeout;
   private final long idleTimeout;
   // most recently freed first, so the least recently used workers are the ones that idle out
@@ -106,7 +106,6 @@ public final class ActionExecutor {
   private long sampledAt = System.nanoTime();
   private long sampledBusy;
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
   private ActionExecutor(ActorContext<Command> context, TimerScheduler<Command> timers,
       ActorRef<Ledger.Command> ledger, ExecutorSettings settings, MeterRegistry registry, Effectors effectors) {
     this.context = context;
@@ -117,9 +116,8 @@ public final class ActionExecutor {
     this.metrics = new ExecutorMetrics(registry, settings.maxWorkers());
     this.checkoutTimeout = settings.checkoutTimeout().toNanos();
     this.idleTimeout = settings.overflowIdleTimeout().toNanos();
-    ActorRef adapter = context.messageAdapter(StatusReply.class,
-        reply -> new ReceiptAnswered(reply.isError() ? reply.getError().getMessage() : null));
-    this.receiptReplies = adapter;
+    this.receiptFailures = context.messageAdapter(Ledger.NotRecorded.class,
+        failed -> new ReceiptNotWritten(failed.reason()));
     long now = System.nanoTime();
     for (int i = 0; i < settings.poolSize(); i++) {
       idle.push(new Idle(spawnWorker(), now));
@@ -137,7 +135,7 @@ public final class ActionExecutor {
         .onMessage(WorkerStopped.class, this::onWorkerStopped)
         .onMessage(Tick.class, this::onTick)
         .onMessage(GetStatus.class, this::onGetStatus)
-        .onMessage(ReceiptAnswered.class, this::onReceiptAnswered)
+        .onMessage(ReceiptNotWritten.class, this::onReceiptNotWritten)
         .onSignal(PreRestart.class, signal -> onStopping())
         .onSignal(PostStop.class, signal -> onStopping())
         .build();
@@ -219,11 +217,9 @@ public final class ActionExecutor {
     return Behaviors.same();
   }
 
-  private Behavior<Command> onReceiptAnswered(ReceiptAnswered answered) {
-    if (answered.error() != null) {
-      metrics.receiptFailed();
-      context.getLog().warn("action receipt not written: {}", answered.error());
-    }
+  private Behavior<Command> onReceiptNotWritten(ReceiptNotWritten failed) {
+    metrics.receiptFailed();
+    context.getLog().warn("action receipt not written: {}", failed.reason());
     return Behaviors.same();
   }
 
@@ -289,9 +285,9 @@ public final class ActionExecutor {
   /** Ends an action the pool could not (or no longer can) run: receipt, answer, count. */
   private void refuse(Execute execute, String stateFrom, String reason, int attempts) {
     Action action = execute.action();
-    ledger.tell(new Ledger.Append(Receipt.draft(ReceiptType.ACTION_RESULT, action.tenantId())
-        .action(action.id(), action.type()).attempts(attempts).states(stateFrom, "failed").reason(reason).build(),
-        receiptReplies));
+    Receipt result = Receipt.draft(ReceiptType.ACTION_RESULT, action.tenantId())
+        .action(action.id(), action.type()).attempts(attempts).states(stateFrom, "failed").reason(reason).build();
+    ledger.tell(new Ledger.Record(List.of(result), receiptFailures));
     execute.replyTo().tell(new ActionOutcome.Failed(action.id(), reason, attempts));
     metrics.counted(reason);
   }

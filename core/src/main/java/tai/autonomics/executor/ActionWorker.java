@@ -11,7 +11,6 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.pattern.StatusReply;
 import tai.autonomics.CborSerializable;
 import tai.autonomics.ledger.Ledger;
 import tai.autonomics.ledger.Receipt;
@@ -31,7 +30,7 @@ import tai.autonomics.ledger.ReceiptType;
 public final class ActionWorker {
 
   public sealed interface Command extends CborSerializable
-      permits Run, AttemptEnded, RetryDue, DeadlineDue, ReceiptAnswered {}
+      permits Run, AttemptEnded, RetryDue, DeadlineDue, ReceiptNotWritten {}
 
   /** Run {@code execute} now; {@code checkedOut} (System.nanoTime) is when the pool handed it over. */
   public record Run(ActionExecutor.Execute execute, long checkedOut) implements Command {}
@@ -42,9 +41,7 @@ public final class ActionWorker {
 
   private record DeadlineDue(long run) implements Command {}
 
-  private record ReceiptAnswered(String error) implements Command {
-    static final ReceiptAnswered WRITTEN = new ReceiptAnswered(null);
-  }
+  private record ReceiptNotWritten(String reason) implements Command {}
 
   private enum TimerKey { DEADLINE, RETRY }
 
@@ -73,8 +70,7 @@ public final class ActionWorker {
   private final Effectors effectors;
   private final ExecutorSettings settings;
   private final ExecutorMetrics metrics;
-  private final ActorRef<StatusReply<Receipt>> receiptReplies;
-  private final ActorRef<StatusReply<List<Receipt>>> batchReplies;
+  private final ActorRef<Ledger.NotRecorded> receiptFailures;
   // the idle state has no data, so it is built once rather than after every action
   private final Behavior<Command> idle;
   private long runs;
@@ -83,7 +79,6 @@ public final class ActionWorker {
   // the running attempt, cancelled when the deadline ends the action (an effector may stop early on cancel)
   private CompletableFuture<Effector.Result> inFlight;
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
   private ActionWorker(ActorContext<Command> context, TimerScheduler<Command> timers,
       ActorRef<ActionExecutor.Command> pool, ActorRef<Ledger.Command> ledger, Effectors effectors,
       ExecutorSettings settings, ExecutorMetrics metrics) {
@@ -94,11 +89,9 @@ public final class ActionWorker {
     this.effectors = effectors;
     this.settings = settings;
     this.metrics = metrics;
-    // one adapter for both kinds of answer: only whether the ledger failed matters here
-    ActorRef adapter = context.messageAdapter(StatusReply.class,
-        reply -> reply.isError() ? new ReceiptAnswered(reply.getError().getMessage()) : ReceiptAnswered.WRITTEN);
-    this.receiptReplies = adapter;
-    this.batchReplies = adapter;
+    // receipts are recorded, never waited for: the ledger tells only of failures
+    this.receiptFailures = context.messageAdapter(Ledger.NotRecorded.class,
+        failed -> new ReceiptNotWritten(failed.reason()));
     this.idle = idle();
   }
 
@@ -106,7 +99,7 @@ public final class ActionWorker {
   private Behavior<Command> idle() {
     return Behaviors.receive(Command.class)
         .onMessage(Run.class, this::onRun)
-        .onMessage(ReceiptAnswered.class, this::onReceiptAnswered)
+        .onMessage(ReceiptNotWritten.class, this::onReceiptNotWritten)
         .onAnyMessage(stale -> Behaviors.same())
         .build();
   }
@@ -138,8 +131,8 @@ public final class ActionWorker {
       return due.run() == job.run() ? onDeadline(job) : Behaviors.same();
     } else if (command instanceof Run run) {
       return onRunWhileBusy(run);
-    } else if (command instanceof ReceiptAnswered answered) {
-      return onReceiptAnswered(answered);
+    } else if (command instanceof ReceiptNotWritten failed) {
+      return onReceiptNotWritten(failed);
     }
     return Behaviors.same();
   }
@@ -250,7 +243,7 @@ public final class ActionWorker {
     }
     // told in this order, so the result receipt reaches the ledger before anything the governor writes after it
     if (unwrittenAttempt != null) {
-      ledger.tell(new Ledger.AppendBatch(List.of(unwrittenAttempt, result.build()), batchReplies));
+      ledger.tell(new Ledger.Record(List.of(unwrittenAttempt, result.build()), receiptFailures));
     } else {
       append(result.build());
     }
@@ -261,7 +254,7 @@ public final class ActionWorker {
   }
 
   private void append(Receipt draft) {
-    ledger.tell(new Ledger.Append(draft, receiptReplies));
+    ledger.tell(new Ledger.Record(List.of(draft), receiptFailures));
   }
 
   /**
@@ -299,11 +292,9 @@ public final class ActionWorker {
     return Duration.ofNanos(Math.max(0, Math.round(base * (1 + jitter))));
   }
 
-  private Behavior<Command> onReceiptAnswered(ReceiptAnswered answered) {
-    if (answered.error() != null) {
-      metrics.receiptFailed();
-      context.getLog().warn("action receipt not written: {}", answered.error());
-    }
+  private Behavior<Command> onReceiptNotWritten(ReceiptNotWritten failed) {
+    metrics.receiptFailed();
+    context.getLog().warn("action receipt not written: {}", failed.reason());
     return Behaviors.same();
   }
 }

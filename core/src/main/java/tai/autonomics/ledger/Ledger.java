@@ -43,7 +43,7 @@ import tai.autonomics.ledger.PendingAppends.Waiter;
 public final class Ledger extends AbstractBehavior<Ledger.Command> {
 
   public sealed interface Command extends CborSerializable
-      permits Append, AppendBatch, GetHead, BatchWritten, BatchFailed, WriteInline, CommitDue {}
+      permits Append, AppendBatch, Record, GetHead, BatchWritten, BatchFailed, WriteInline, CommitDue {}
 
   /** Append one draft; the reply carries the sealed receipt once it is durable (or the original on a duplicate). */
   public record Append(Receipt draft, ActorRef<StatusReply<Receipt>> replyTo) implements Command {}
@@ -55,6 +55,20 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
       drafts = List.copyOf(drafts);
     }
   }
+
+  /**
+   * Append several drafts as one unit, like {@link AppendBatch}, for a writer that never waits for its receipts (the
+   * executor's workers): nothing is answered once they are durable, only a failure is told to {@code failures}. Each
+   * success answer would be one more message, and one more wake-up, for a thread on the action's path.
+   */
+  public record Record(List<Receipt> drafts, ActorRef<NotRecorded> failures) implements Command {
+    public Record {
+      drafts = List.copyOf(drafts);
+    }
+  }
+
+  /** The drafts of a {@link Record} were not written, and why ({@code overloaded}, {@code ledger_unavailable}, ...). */
+  public record NotRecorded(String reason) implements CborSerializable {}
 
   /** Where the tenant's chain ends, counting receipts not yet committed. */
   public record GetHead(String tenantId, ActorRef<Head> replyTo) implements Command {}
@@ -117,6 +131,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     return newReceiveBuilder()
         .onMessage(Append.class, this::onAppend)
         .onMessage(AppendBatch.class, this::onAppendBatch)
+        .onMessage(Record.class, this::onRecord)
         .onMessage(GetHead.class, this::onGetHead)
         .onMessage(BatchWritten.class, this::onBatchWritten)
         .onMessage(BatchFailed.class, this::onBatchFailed)
@@ -146,21 +161,32 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
       append.replyTo().tell(StatusReply.success(List.of()));
       return this;
     }
-    if (pending.size() + append.drafts().size() > settings.maxPending()) {
-      append.replyTo().tell(StatusReply.error("overloaded"));
+    return enqueueAll(append.drafts(), LedgerReply.batch(append.replyTo(), append.drafts().size()));
+  }
+
+  private Behavior<Command> onRecord(Record record) {
+    if (record.drafts().isEmpty()) {
       return this;
     }
-    for (Receipt draft : append.drafts()) {
+    return enqueueAll(record.drafts(), LedgerReply.failuresOnly(record.failures(), record.drafts().size()));
+  }
+
+  /** Drafts that are written whole or not at all: refused together (overloaded, invalid), else all enqueued. */
+  private Behavior<Command> enqueueAll(List<Receipt> drafts, LedgerReply reply) {
+    if (pending.size() + drafts.size() > settings.maxPending()) {
+      reply.failed("overloaded");
+      return this;
+    }
+    for (Receipt draft : drafts) {
       String problem = ReceiptHasher.problemOf(draft);
       if (problem != null) {
         // checked before any is sealed: a batch is written whole or not at all
-        append.replyTo().tell(StatusReply.error("invalid_receipt: " + problem));
+        reply.failed("invalid_receipt: " + problem);
         return this;
       }
     }
-    LedgerReply reply = LedgerReply.batch(append.replyTo(), append.drafts().size());
-    for (int i = 0; i < append.drafts().size(); i++) {
-      enqueue(append.drafts().get(i), i, reply);
+    for (int i = 0; i < drafts.size(); i++) {
+      enqueue(drafts.get(i), i, reply);
     }
     return flushIfIdle();
   }

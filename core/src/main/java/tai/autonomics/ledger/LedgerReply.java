@@ -6,28 +6,36 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
- * The answer owed to one Append or AppendBatch. A batch is answered once, when all its receipts are durable (or
- * at its first failure); every answer is sent at most once. Used only on the Ledger's thread.
+ * The answer owed to one Append, AppendBatch or Record. A batch is answered once, when all its receipts are durable
+ * (or at its first failure); a Record only at a failure; every answer is sent at most once. Used only on the
+ * Ledger's thread.
  */
 final class LedgerReply {
   private final ActorRef<StatusReply<Receipt>> single;
   private final ActorRef<StatusReply<List<Receipt>>> many;
+  private final ActorRef<Ledger.NotRecorded> failures;
   private final Receipt[] results;
   private int missing;
 
-  private LedgerReply(ActorRef<StatusReply<Receipt>> single, ActorRef<StatusReply<List<Receipt>>> many, int size) {
+  private LedgerReply(ActorRef<StatusReply<Receipt>> single, ActorRef<StatusReply<List<Receipt>>> many,
+      ActorRef<Ledger.NotRecorded> failures, int size) {
     this.single = single;
     this.many = many;
+    this.failures = failures;
     this.results = new Receipt[size];
     this.missing = size;
   }
 
   static LedgerReply single(ActorRef<StatusReply<Receipt>> replyTo) {
-    return new LedgerReply(replyTo, null, 1);
+    return new LedgerReply(replyTo, null, null, 1);
   }
 
   static LedgerReply batch(ActorRef<StatusReply<List<Receipt>>> replyTo, int size) {
-    return new LedgerReply(null, replyTo, size);
+    return new LedgerReply(null, replyTo, null, size);
+  }
+
+  static LedgerReply failuresOnly(ActorRef<Ledger.NotRecorded> failures, int size) {
+    return new LedgerReply(null, null, failures, size);
   }
 
   void done(int index, Receipt receipt) {
@@ -40,7 +48,7 @@ final class LedgerReply {
     }
     if (single != null) {
       single.tell(StatusReply.success(receipt));
-    } else {
+    } else if (many != null) {
       many.tell(StatusReply.success(List.copyOf(Arrays.asList(results))));
     }
   }
@@ -52,8 +60,10 @@ final class LedgerReply {
     missing = 0;
     if (single != null) {
       single.tell(StatusReply.error(reason));
-    } else {
+    } else if (many != null) {
       many.tell(StatusReply.error(reason));
+    } else {
+      failures.tell(new Ledger.NotRecorded(reason));
     }
   }
 }

@@ -191,6 +191,35 @@ class LedgerTest {
   }
 
   @Test
+  void aRecordIsWrittenWholeAndAnsweredOnlyWhenItFails() throws Exception {
+    ControlledStore store = new ControlledStore(new MemoryReceiptStore());
+    ActorRef<Ledger.Command> ledger = spawn(store, true, 64, 3);
+    TestProbe<Ledger.NotRecorded> failures = testKit.createTestProbe();
+    ledger.tell(new Ledger.Record(List.of(draft("t", null), draft("t", null)), failures.getRef()));
+    ledger.tell(new Ledger.Record(List.of(), failures.getRef()));
+    // written, in order and in one commit, and nobody is told
+    TestProbe<Ledger.Head> heads = testKit.createTestProbe();
+    heads.awaitAssert(() -> {
+      assertEquals(2, store.lastSeq());
+      return null;
+    });
+    assertEquals(List.of(2), store.batchSizes());
+    failures.expectNoMessage(Duration.ofMillis(100));
+
+    Receipt unhashable = Receipt.draft(ReceiptType.TRANSITION, "t").timestamp(Long.MAX_VALUE).build();
+    ledger.tell(new Ledger.Record(List.of(draft("t", null), unhashable), failures.getRef()));
+    assertTrue(failures.receiveMessage(WAIT).reason().startsWith("invalid_receipt"));
+    ledger.tell(new Ledger.Record(List.of(draft("t", null), draft("t", null), draft("t", null), draft("t", null)),
+        failures.getRef()));
+    assertEquals(new Ledger.NotRecorded("overloaded"), failures.receiveMessage(WAIT));
+    store.failNext(1);
+    ledger.tell(new Ledger.Record(List.of(draft("t", null)), failures.getRef()));
+    assertEquals(new Ledger.NotRecorded("ledger_unavailable"), failures.receiveMessage(WAIT));
+    ledger.tell(new Ledger.GetHead("t", heads.getRef()));
+    assertEquals(2, heads.receiveMessage(WAIT).head().seq(), "nothing refused or failed was written");
+  }
+
+  @Test
   void aBatchIsAnsweredOnceWithEveryReceiptInOrder() {
     MemoryReceiptStore store = new MemoryReceiptStore();
     ActorRef<Ledger.Command> ledger = spawn(store, false, 64, 100);
