@@ -2,6 +2,7 @@ package tai.autonomics.entitlement;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -29,12 +30,13 @@ import tai.autonomics.ledger.ReceiptType;
  *
  * <p>At start it rebuilds its state from the latest entitlement receipt of each tenant, which carries the whole
  * entitlement (customer and pending plan included, so a restart changes no answer and no allowed transition), and
- * grants the configured seed tenants that have none.
+ * grants the configured seed tenants that have none. From a store that may block, that read (and the rare read of a
+ * likely repeated event id) runs on the blocking dispatcher, never on this actor's thread; messages wait meanwhile.
  */
 public final class Entitlements {
 
   public sealed interface Command extends CborSerializable
-      permits Apply, Check, Subscribe, RepeatChecked, Written, WriteFailed {}
+      permits Apply, Check, Subscribe, Restored, RepeatChecked, Written, WriteFailed {}
 
   /** Apply an entitlement event; the answer comes once its receipt is durable. */
   public record Apply(EntitlementEvent event, ActorRef<Result> replyTo) implements Command {}
@@ -70,6 +72,9 @@ public final class Entitlements {
 
   /** Could not be applied now ({@code overloaded}, {@code ledger_unavailable}); the sender may retry (503). */
   public record Unavailable(String reason) implements Result {}
+
+  /** The latest entitlement receipt of every tenant, read from the store at start; or why it could not be read. */
+  private record Restored(List<Receipt> latest, Throwable failure) implements Command {}
 
   /** The store's answer to whether the event's id was seen: {@code original} if so, {@code failure} if unreadable. */
   private record RepeatChecked(Apply apply, Receipt original, String failure) implements Command {}
@@ -119,8 +124,45 @@ public final class Entitlements {
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
   }
 
+  /** Reads the state from the store: at once from memory, else on the blocking dispatcher while messages wait. */
   private Behavior<Command> start() {
-    for (Receipt receipt : store.latestEntitlements()) {
+    if (!store.mayBlock()) {
+      return restore(store.latestEntitlements());
+    }
+    context.pipeToSelf(CompletableFuture.supplyAsync(store::latestEntitlements, blocking), Restored::new);
+    return restoring();
+  }
+
+  // waits for the store's latest entitlement receipts; every message waits in the stash, so none is answered from
+  // a state not yet restored
+  private Behavior<Command> restoring() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Restored.class, this::onRestored)
+        .onAnyMessage(this::onMessageWhileRestoring)
+        .build();
+  }
+
+  private Behavior<Command> onRestored(Restored restored) {
+    if (restored.failure() != null) {
+      // no state without the ledger: fail, and the supervisor's restart reads it again
+      throw new IllegalStateException("entitlements could not be read from the ledger", restored.failure());
+    }
+    return stash.unstashAll(restore(restored.latest()));
+  }
+
+  private Behavior<Command> onMessageWhileRestoring(Command command) {
+    if (!stash.isFull()) {
+      stash.stash(command);
+    } else if (command instanceof Apply apply) {
+      apply.replyTo().tell(new Unavailable("overloaded"));
+    } else {
+      context.getLog().warn("dropped while restoring, stash full: {}", command);
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> restore(List<Receipt> latest) {
+    for (Receipt receipt : latest) {
       if (receipt.entitlementId() != null && receipt.stateTo() != null) {
         remember(new Entitlement(receipt.tenantId(), receipt.entitlementId(), receipt.sku(),
             EntitlementState.fromWireName(receipt.stateTo()), receipt.customerId(), receipt.pendingSku()));
