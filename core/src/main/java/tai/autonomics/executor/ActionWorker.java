@@ -2,10 +2,7 @@ package tai.autonomics.executor;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -14,7 +11,6 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import tai.autonomics.CborSerializable;
 import tai.autonomics.ledger.Ledger;
 import tai.autonomics.ledger.Receipt;
-import tai.autonomics.ledger.ReceiptType;
 
 /**
  * Runs one action at a time for the {@link ActionExecutor} pool: each attempt writes an {@code action_attempt}
@@ -161,13 +157,7 @@ public final class ActionWorker {
    */
   private Behavior<Command> attempt(Job job) {
     Action action = job.action();
-    Receipt.Builder draft = Receipt.draft(ReceiptType.ACTION_ATTEMPT, action.tenantId())
-        .action(action.id(), action.type())
-        .attempts(job.attempt());
-    if (job.lastFailure() != null) {
-      draft.reason("retry after " + job.lastFailure());
-    }
-    Receipt attemptReceipt = draft.build();
+    Receipt attemptReceipt = ActionReceipts.attempt(action, job.attempt(), job.lastFailure());
     CompletableFuture<Effector.Result> stage;
     try {
       stage = effectors.forType(action.type()).attempt(action, job.attempt()).toCompletableFuture();
@@ -177,7 +167,7 @@ public final class ActionWorker {
       throw e;
     }
     if (stage.isDone()) {
-      return onAttemptEnded(job, resultOf(stage), attemptReceipt);
+      return onAttemptEnded(job, EffectorResults.of(stage), attemptReceipt);
     }
     append(attemptReceipt);
     startDeadline(job);
@@ -185,7 +175,7 @@ public final class ActionWorker {
     long run = job.run();
     int attempt = job.attempt();
     context.pipeToSelf(stage, (result, failure) -> new AttemptEnded(run, attempt, result != null ? result
-        : failedBy(failure)));
+        : EffectorResults.failedBy(failure)));
     return attempting(job);
   }
 
@@ -210,7 +200,7 @@ public final class ActionWorker {
     }
     metrics.retried(job.action().type());
     startDeadline(job);
-    timers.startSingleTimer(TimerKey.RETRY, new RetryDue(job.run(), job.attempt() + 1), backoff(job.attempt()));
+    timers.startSingleTimer(TimerKey.RETRY, new RetryDue(job.run(), job.attempt() + 1), Backoff.after(settings, job.attempt()));
     return backingOff(job.retry(job.attempt(), failed.reason()));
   }
 
@@ -233,19 +223,12 @@ public final class ActionWorker {
       timed = false;
     }
     Action action = job.action();
-    Receipt.Builder result = Receipt.draft(ReceiptType.ACTION_RESULT, action.tenantId())
-        .action(action.id(), action.type())
-        .attempts(job.attempt());
-    if (outcome instanceof ActionOutcome.Completed completed) {
-      result.states("running", "completed").reason(completed.result());
-    } else {
-      result.states("running", "failed").reason(((ActionOutcome.Failed) outcome).reason());
-    }
+    Receipt result = ActionReceipts.result(action, job.attempt(), outcome);
     // told in this order, so the result receipt reaches the ledger before anything the governor writes after it
     if (unwrittenAttempt != null) {
-      ledger.tell(new Ledger.Record(List.of(unwrittenAttempt, result.build()), receiptFailures));
+      ledger.tell(new Ledger.Record(List.of(unwrittenAttempt, result), receiptFailures));
     } else {
-      append(result.build());
+      append(result);
     }
     job.execute().replyTo().tell(outcome);
     metrics.actionEnded(action.type(), outcomeTag, System.nanoTime() - job.checkedOut());
@@ -267,29 +250,6 @@ public final class ActionWorker {
       timers.startSingleTimer(TimerKey.DEADLINE, new DeadlineDue(job.run()), Duration.ofNanos(Math.max(left, 0)));
       timed = true;
     }
-  }
-
-  /** The result of a completed stage; one that failed, or was cancelled, counts as a permanent failure. */
-  private static Effector.Result resultOf(CompletableFuture<Effector.Result> done) {
-    try {
-      // the stage is done, so join only reads it: nothing waits on this thread
-      Effector.Result result = done.join();
-      return result != null ? result : failedBy(new NullPointerException("effector answered null"));
-    } catch (CompletionException | CancellationException e) {
-      return failedBy(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
-    }
-  }
-
-  private static Effector.Result failedBy(Throwable failure) {
-    return Effector.permanent("effector_error: " + failure.getClass().getSimpleName());
-  }
-
-  /** Before attempt n+1: backoff-min * 2^(n-1), capped at backoff-max, moved by up to +-jitter of itself. */
-  private Duration backoff(int attemptsMade) {
-    double base = Math.min(settings.backoffMax().toNanos(),
-        settings.backoffMin().toNanos() * Math.pow(2, attemptsMade - 1));
-    double jitter = settings.backoffJitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
-    return Duration.ofNanos(Math.max(0, Math.round(base * (1 + jitter))));
   }
 
   private Behavior<Command> onReceiptNotWritten(ReceiptNotWritten failed) {
