@@ -2,10 +2,7 @@ package tai.autonomics.executor;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -20,7 +17,6 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import tai.autonomics.CborSerializable;
 import tai.autonomics.ledger.Ledger;
 import tai.autonomics.ledger.Receipt;
-import tai.autonomics.ledger.ReceiptType;
 
 /**
  * The action pool (DESIGN §9): pool-size {@link ActionWorker}s started up front, up to max-overflow more started
@@ -35,10 +31,11 @@ import tai.autonomics.ledger.ReceiptType;
  * exactly when all are busy and retiring it after a measured idle period. Handing out free workers from one actor
  * gives those semantics directly and keeps each queued action visible for the wait metric.
  *
- * <p>The pool has a single state; its collections are mutable fields because they change on every message and
- * copying them would cost O(workers + queue) per action. Workers are supervised with stop and watched: a worker
- * that fails has its action failed as {@code worker_failed} and is replaced, so neither the pool nor the caller
- * notices more than that one failed action.
+ * <p>The pool has a single state; its bookkeeping, in {@link WorkerBook} (idle and busy workers) and
+ * {@link WaitQueue} (waiting actions, checkout timeout), is mutable and used only here, because it changes on every
+ * message and copying it would cost O(workers + queue) per action. Workers are supervised with stop and watched:
+ * a worker that fails has its action failed as {@code worker_failed} and is replaced, so neither the pool nor the
+ * caller notices more than that one failed action.
  */
 public final class ActionExecutor {
 
@@ -63,12 +60,6 @@ public final class ActionExecutor {
   private record ReceiptNotWritten(String reason) implements Command {}
 
   private enum Tick implements Command { CHECKOUT_EXPIRY, RETIRE_IDLE, SAMPLE_UTILISATION }
-
-  private record Waiting(Execute execute, long arrived) {}
-
-  private record Idle(ActorRef<ActionWorker.Command> worker, long since) {}
-
-  private record Busy(Execute execute, int attempts) {}
 
   public static Behavior<Command> create(ActorRef<Ledger.Command> ledger, ExecutorSettings settings,
       MeterRegistry registry) {
@@ -95,16 +86,10 @@ public final class ActionExecutor {
   private final Effectors effectors;
   private final ExecutorMetrics metrics;
   private final ActorRef<Ledger.NotRecorded> receiptFailures;
-  private final long checkoutTimeout;
-  private final long idleTimeout;
-  // most recently freed first, so the least recently used workers are the ones that idle out
-  private final ArrayDeque<Idle> idle = new ArrayDeque<>();
-  private final Map<ActorRef<ActionWorker.Command>, Busy> busy = new HashMap<>();
-  private final ArrayDeque<Waiting> queue = new ArrayDeque<>();
-  private int workers;
+  private final WorkerBook book;
+  private final WaitQueue queue;
+  private final UtilisationSampler utilisation;
   private long spawned;
-  private long sampledAt = System.nanoTime();
-  private long sampledBusy;
 
   private ActionExecutor(ActorContext<Command> context, TimerScheduler<Command> timers,
       ActorRef<Ledger.Command> ledger, ExecutorSettings settings, MeterRegistry registry, Effectors effectors) {
@@ -114,13 +99,14 @@ public final class ActionExecutor {
     this.settings = settings;
     this.effectors = effectors;
     this.metrics = new ExecutorMetrics(registry, settings.maxWorkers());
-    this.checkoutTimeout = settings.checkoutTimeout().toNanos();
-    this.idleTimeout = settings.overflowIdleTimeout().toNanos();
+    this.book = new WorkerBook(settings);
+    this.queue = new WaitQueue(settings, this::timedOut);
+    this.utilisation = new UtilisationSampler(metrics, settings.maxWorkers());
     this.receiptFailures = context.messageAdapter(Ledger.NotRecorded.class,
         failed -> new ReceiptNotWritten(failed.reason()));
     long now = System.nanoTime();
     for (int i = 0; i < settings.poolSize(); i++) {
-      idle.push(new Idle(spawnWorker(), now));
+      book.idle(spawnWorker(), now);
     }
     timers.startTimerAtFixedRate(Tick.SAMPLE_UTILISATION, settings.utilisationWindow());
     changed(now);
@@ -143,12 +129,12 @@ public final class ActionExecutor {
 
   private Behavior<Command> onExecute(Execute execute) {
     long now = System.nanoTime();
-    if (!idle.isEmpty()) {
-      dispatch(idle.pop().worker(), execute, now, now);
-    } else if (workers < settings.maxWorkers()) {
+    ActorRef<ActionWorker.Command> free = book.pollIdle();
+    if (free != null) {
+      dispatch(free, execute, now, now);
+    } else if (book.workers() < settings.maxWorkers()) {
       dispatch(spawnWorker(), execute, now, now);
-    } else if (queue.size() < settings.queueCapacity()) {
-      queue.add(new Waiting(execute, now));
+    } else if (queue.offer(execute, now)) {
       if (queue.size() == 1) {
         timers.startSingleTimer(Tick.CHECKOUT_EXPIRY, settings.checkoutTimeout());
       }
@@ -160,7 +146,7 @@ public final class ActionExecutor {
   }
 
   private Behavior<Command> onWorkerFree(WorkerFree free) {
-    if (busy.remove(free.worker()) == null) {
+    if (!book.freed(free.worker())) {
       return Behaviors.same();
     }
     long now = System.nanoTime();
@@ -170,21 +156,19 @@ public final class ActionExecutor {
   }
 
   private Behavior<Command> onWorkerRetrying(WorkerRetrying retrying) {
-    busy.computeIfPresent(retrying.worker(), (worker, b) -> new Busy(b.execute(), retrying.attempt()));
+    book.retrying(retrying.worker(), retrying.attempt());
     return Behaviors.same();
   }
 
   private Behavior<Command> onWorkerStopped(WorkerStopped stopped) {
-    workers--;
-    idle.removeIf(entry -> entry.worker().equals(stopped.worker()));
-    Busy lost = busy.remove(stopped.worker());
+    WorkerBook.Busy lost = book.stopped(stopped.worker());
     if (lost != null) {
       context.getLog().warn("worker {} failed while running action {}; replacing it",
           stopped.worker().path().name(), lost.execute().action().id());
       refuse(lost.execute(), "running", "worker_failed", lost.attempts());
     }
     long now = System.nanoTime();
-    if (workers < settings.poolSize() || !queue.isEmpty()) {
+    if (book.workers() < settings.poolSize() || !queue.isEmpty()) {
       makeAvailable(spawnWorker(), now);
     }
     changed(now);
@@ -196,7 +180,7 @@ public final class ActionExecutor {
     switch (tick) {
       case CHECKOUT_EXPIRY -> expireWaiting(now);
       case RETIRE_IDLE -> retireIdle(now);
-      case SAMPLE_UTILISATION -> sampleUtilisation(now);
+      case SAMPLE_UTILISATION -> utilisation.sample(now);
     }
     changed(now);
     return Behaviors.same();
@@ -204,16 +188,14 @@ public final class ActionExecutor {
 
   /** The workers stop with the pool, so every action it holds is answered here rather than left to a deadline. */
   private Behavior<Command> onStopping() {
-    busy.values().forEach(b -> refuse(b.execute(), "running", "executor_stopped", b.attempts()));
-    queue.forEach(waiting -> refuse(waiting.execute(), "queued", "executor_stopped", 0));
-    busy.clear();
-    queue.clear();
+    book.drainBusy(b -> refuse(b.execute(), "running", "executor_stopped", b.attempts()));
+    queue.drain(waiting -> refuse(waiting.execute(), "queued", "executor_stopped", 0));
     metrics.close();
     return Behaviors.same();
   }
 
   private Behavior<Command> onGetStatus(GetStatus get) {
-    get.replyTo().tell(new Status(workers, busy.size(), idle.size(), queue.size()));
+    get.replyTo().tell(new Status(book.workers(), book.busy(), book.idle(), queue.size()));
     return Behaviors.same();
   }
 
@@ -225,68 +207,51 @@ public final class ActionExecutor {
 
   /** A free worker takes the oldest waiting action that has not yet outwaited the checkout timeout. */
   private void makeAvailable(ActorRef<ActionWorker.Command> worker, long now) {
-    Waiting next;
-    while ((next = queue.poll()) != null) {
-      if (now - next.arrived() < checkoutTimeout) {
-        dispatch(worker, next.execute(), next.arrived(), now);
-        return;
-      }
-      timedOut(next, now);
+    WaitQueue.Waiting next = queue.pollLive(now);
+    if (next != null) {
+      dispatch(worker, next.execute(), next.arrived(), now);
+      return;
     }
-    idle.push(new Idle(worker, now));
-    if (workers > settings.poolSize() && !timers.isTimerActive(Tick.RETIRE_IDLE)) {
+    book.idle(worker, now);
+    if (book.overflowing() && !timers.isTimerActive(Tick.RETIRE_IDLE)) {
       timers.startSingleTimer(Tick.RETIRE_IDLE, settings.overflowIdleTimeout());
     }
   }
 
   private void dispatch(ActorRef<ActionWorker.Command> worker, Execute execute, long arrived, long now) {
-    busy.put(worker, new Busy(execute, 1));
+    book.checkedOut(worker, execute);
     metrics.queueWait(now - arrived);
     worker.tell(new ActionWorker.Run(execute, now));
   }
 
   private void expireWaiting(long now) {
-    while (!queue.isEmpty() && now - queue.peek().arrived() >= checkoutTimeout) {
-      timedOut(queue.poll(), now);
-    }
-    if (!queue.isEmpty()) {
-      long left = checkoutTimeout - (now - queue.peek().arrived());
-      timers.startSingleTimer(Tick.CHECKOUT_EXPIRY, Duration.ofNanos(Math.max(left, 1_000_000)));
+    Duration next = queue.expire(now);
+    if (next != null) {
+      timers.startSingleTimer(Tick.CHECKOUT_EXPIRY, next);
     }
   }
 
-  private void timedOut(Waiting waiting, long now) {
+  private void timedOut(WaitQueue.Waiting waiting, long now) {
     metrics.queueWait(now - waiting.arrived());
     refuse(waiting.execute(), "queued", "pool_timeout", 0);
   }
 
   /** Stops the least recently used idle workers beyond pool-size that have been idle for the whole timeout. */
   private void retireIdle(long now) {
-    while (workers > settings.poolSize() && !idle.isEmpty() && now - idle.peekLast().since() >= idleTimeout) {
-      ActorRef<ActionWorker.Command> worker = idle.pollLast().worker();
+    ActorRef<ActionWorker.Command> worker;
+    while ((worker = book.retireDue(now)) != null) {
       context.unwatch(worker);
       context.stop(worker);
-      workers--;
     }
-    if (workers > settings.poolSize()) {
-      long left = idle.isEmpty() ? idleTimeout : idleTimeout - (now - idle.peekLast().since());
-      timers.startSingleTimer(Tick.RETIRE_IDLE, Duration.ofNanos(Math.max(left, 1_000_000)));
+    if (book.overflowing()) {
+      timers.startSingleTimer(Tick.RETIRE_IDLE, book.untilNextRetirement(now));
     }
-  }
-
-  private void sampleUtilisation(long now) {
-    long busyNanos = metrics.busyNanos(now);
-    double capacityNanos = (double) settings.maxWorkers() * (now - sampledAt);
-    metrics.utilisation(capacityNanos > 0 ? (busyNanos - sampledBusy) / capacityNanos : 0);
-    sampledAt = now;
-    sampledBusy = busyNanos;
   }
 
   /** Ends an action the pool could not (or no longer can) run: receipt, answer, count. */
   private void refuse(Execute execute, String stateFrom, String reason, int attempts) {
     Action action = execute.action();
-    Receipt result = Receipt.draft(ReceiptType.ACTION_RESULT, action.tenantId())
-        .action(action.id(), action.type()).attempts(attempts).states(stateFrom, "failed").reason(reason).build();
+    Receipt result = ActionReceipts.result(action, attempts, stateFrom, "failed", reason);
     ledger.tell(new Ledger.Record(List.of(result), receiptFailures));
     execute.replyTo().tell(new ActionOutcome.Failed(action.id(), reason, attempts));
     metrics.counted(reason);
@@ -298,11 +263,11 @@ public final class ActionExecutor {
             .onFailure(SupervisorStrategy.stop()),
         "worker-" + (++spawned));
     context.watchWith(worker, new WorkerStopped(worker));
-    workers++;
+    book.started();
     return worker;
   }
 
   private void changed(long now) {
-    metrics.poolChanged(now, workers, busy.size(), queue.size());
+    metrics.poolChanged(now, book.workers(), book.busy(), queue.size());
   }
 }

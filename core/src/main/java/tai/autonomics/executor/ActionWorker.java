@@ -200,7 +200,8 @@ public final class ActionWorker {
     }
     metrics.retried(job.action().type());
     startDeadline(job);
-    timers.startSingleTimer(TimerKey.RETRY, new RetryDue(job.run(), job.attempt() + 1), Backoff.after(settings, job.attempt()));
+    timers.startSingleTimer(TimerKey.RETRY, new RetryDue(job.run(), job.attempt() + 1),
+        Backoff.after(settings, job.attempt()));
     return backingOff(job.retry(job.attempt(), failed.reason()));
   }
 
