@@ -28,26 +28,33 @@ class WaitQueueTest {
     return new ActionExecutor.Execute(ActionExecutorTest.action("t1", "scale_up"), null);
   }
 
+  /** Queues one action for each arrival time given, in that order. */
+  private List<ActionExecutor.Execute> queued(long... arrivals) {
+    List<ActionExecutor.Execute> executes = new ArrayList<>();
+    for (long arrived : arrivals) {
+      ActionExecutor.Execute execute = execute();
+      assertTrue(queue.offer(execute, arrived));
+      executes.add(execute);
+    }
+    return executes;
+  }
+
   @Test
   void aFullQueueRefusesWithoutQueueing() {
-    assertTrue(queue.offer(execute(), 0));
-    assertTrue(queue.offer(execute(), 0));
+    queued(0, 0);
     assertFalse(queue.offer(execute(), 0));
     assertEquals(2, queue.size());
   }
 
   @Test
   void aFreeWorkerGetsTheOldestLiveActionAndTimesOutTheExpiredOnesOnTheWay() {
-    ActionExecutor.Execute expired = execute();
-    ActionExecutor.Execute live = execute();
-    queue.offer(expired, 0);
-    queue.offer(live, 50 * MS);
+    List<ActionExecutor.Execute> expiredThenLive = queued(0, 50 * MS);
 
     WaitQueue.Waiting next = queue.pollLive(100 * MS);
 
-    assertSame(live, next.execute());
+    assertSame(expiredThenLive.get(1), next.execute());
     assertEquals(50 * MS, next.arrived());
-    assertEquals(List.of(expired), timedOut);
+    assertEquals(expiredThenLive.subList(0, 1), timedOut);
     assertEquals(List.of(100 * MS), timedOutAt);
     assertTrue(queue.isEmpty());
     assertNull(queue.pollLive(100 * MS));
@@ -55,29 +62,24 @@ class WaitQueueTest {
 
   @Test
   void expiryTimesOutTheHeadAndSaysWhenTheNextActionWillHaveWaitedTooLong() {
-    ActionExecutor.Execute first = execute();
-    queue.offer(first, 0);
-    queue.offer(execute(), 30 * MS);
+    List<ActionExecutor.Execute> executes = queued(0, 30 * MS);
 
     assertEquals(Duration.ofMillis(20), queue.expire(110 * MS));
-    assertEquals(List.of(first), timedOut);
+    assertEquals(executes.subList(0, 1), timedOut);
     // never less than a millisecond, so the expiry tick cannot spin
     assertEquals(Duration.ofMillis(1), queue.expire(129_900_000));
     assertNull(queue.expire(130 * MS));
-    assertEquals(2, timedOut.size());
+    assertEquals(executes, timedOut);
   }
 
   @Test
   void drainingHandsOverEveryActionOldestFirst() {
-    ActionExecutor.Execute first = execute();
-    ActionExecutor.Execute second = execute();
-    queue.offer(first, 0);
-    queue.offer(second, 1);
+    List<ActionExecutor.Execute> executes = queued(0, 1);
     List<ActionExecutor.Execute> drained = new ArrayList<>();
 
     queue.drain(waiting -> drained.add(waiting.execute()));
 
-    assertEquals(List.of(first, second), drained);
+    assertEquals(executes, drained);
     assertTrue(queue.isEmpty());
     assertTrue(timedOut.isEmpty());
   }
