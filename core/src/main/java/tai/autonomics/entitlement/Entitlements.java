@@ -236,7 +236,8 @@ public final class Entitlements {
       checked.apply().replyTo().tell(new Unavailable(checked.failure()));
       return nextEvent();
     }
-    return checked.original() != null ? answerDuplicate(checked.apply(), checked.original()) : applyNew(checked.apply());
+    return checked.original() != null
+        ? answerDuplicate(checked.apply(), checked.original()) : applyNew(checked.apply());
   }
 
   private Behavior<Command> answerDuplicate(Apply apply, Receipt original) {
@@ -254,7 +255,8 @@ public final class Entitlements {
     EntitlementEvent event = apply.event();
     String tenantId = tenantOf(event);
     if (tenantId == null || tenantId.isBlank()) {
-      apply.replyTo().tell(new Rejected("missing_required_fields", "the event names no tenant, entitlement or account"));
+      apply.replyTo().tell(
+          new Rejected("missing_required_fields", "the event names no tenant, entitlement or account"));
       return nextEvent();
     }
     Entitlement current = byTenant.get(tenantId);
@@ -303,7 +305,8 @@ public final class Entitlements {
   }
 
   private Behavior<Command> onWriteFailed(WriteFailed failed) {
-    context.getLog().warn("entitlement event not applied, its receipt could not be written: {}", failed.apply().event());
+    context.getLog().warn("entitlement event not applied, its receipt could not be written: {}",
+        failed.apply().event());
     failed.apply().replyTo().tell(new Unavailable(failed.reason()));
     return stash.unstashAll(idle());
   }

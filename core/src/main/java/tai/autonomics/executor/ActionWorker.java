@@ -41,7 +41,10 @@ public final class ActionWorker {
 
   private enum TimerKey { DEADLINE, RETRY }
 
-  /** The action being run: {@code attempt} is the latest attempt started, {@code lastFailure} why the one before failed. */
+  /**
+   * The action being run: {@code attempt} is the latest attempt started, {@code lastFailure} why the one before
+   * failed.
+   */
   private record Job(ActionExecutor.Execute execute, long run, long started, long checkedOut, int attempt,
       String lastFailure) {
     Action action() {
@@ -174,8 +177,7 @@ public final class ActionWorker {
     inFlight = stage;
     long run = job.run();
     int attempt = job.attempt();
-    context.pipeToSelf(stage, (result, failure) -> new AttemptEnded(run, attempt, result != null ? result
-        : EffectorResults.failedBy(failure)));
+    context.pipeToSelf(stage, (result, failure) -> new AttemptEnded(run, attempt, EffectorResults.of(result, failure)));
     return attempting(job);
   }
 

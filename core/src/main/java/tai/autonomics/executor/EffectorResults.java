@@ -20,6 +20,21 @@ final class EffectorResults {
     }
   }
 
+  /**
+   * The result of a stage that completed later (as {@code pipeToSelf} hands it over): its value, else its failure
+   * (unwrapped, so it names the same cause as a stage that failed at once), else a null answer, which is a failure.
+   */
+  static Effector.Result of(Effector.Result result, Throwable failure) {
+    if (result != null) {
+      return result;
+    }
+    if (failure == null) {
+      return failedBy(new NullPointerException("effector answered null"));
+    }
+    boolean wrapped = failure instanceof CompletionException && failure.getCause() != null;
+    return failedBy(wrapped ? failure.getCause() : failure);
+  }
+
   static Effector.Result failedBy(Throwable failure) {
     return Effector.permanent("effector_error: " + failure.getClass().getSimpleName());
   }

@@ -8,7 +8,8 @@ import java.util.HexFormat;
 /**
  * Key and small-value encodings of the RocksDB store. Seqs are 8 bytes big-endian so byte order is seq order; a
  * receipt key is the tenant prefix (the tenant's UTF-8 length in 2 bytes, then its bytes) followed by the seq, so one
- * tenant's receipts are contiguous and in chain order. Ids of 32 lowercase hex characters (all the ledger makes) are kept as their 16 bytes.
+ * tenant's receipts are contiguous and in chain order. Ids of 32 lowercase hex characters (all the ledger makes) are
+ * kept as their 16 bytes.
  */
 final class Keys {
   private static final byte TEXT_ID = 0;

@@ -49,7 +49,10 @@ final class RocksLayout implements AutoCloseable {
   }
 
   private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
-  /** Layout 2: receipts keyed by tenant + seq (layout 1 keyed them by seq); values are in {@link ReceiptCodec}'s format. */
+  /**
+   * Layout 2: receipts keyed by tenant + seq (layout 1 keyed them by seq); values are in {@link ReceiptCodec}'s
+   * format.
+   */
   private static final byte LAYOUT = 2;
   private static final byte[] FORMAT = {LAYOUT};
   /**

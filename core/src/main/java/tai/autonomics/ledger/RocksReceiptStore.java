@@ -18,8 +18,9 @@ import tai.autonomics.ledger.RocksLayout.Family;
 
 /**
  * The durable {@link ReceiptStore}: RocksDB with a column family for the receipts (keyed by tenant + seq) and one
- * for each index (seq, messageId, tenant head, latest entitlement; id only for ids that do not name their seq). A batch is one {@code WriteBatch}, so a
- * receipt and every index entry that leads to it appear together or not at all; {@code sync} fsyncs the WAL.
+ * for each index (seq, messageId, tenant head, latest entitlement; id only for ids that do not name their seq). A
+ * batch is one {@code WriteBatch}, so a receipt and every index entry that leads to it appear together or not at
+ * all; {@code sync} fsyncs the WAL.
  *
  * <p>Reads are thread-safe and go straight to RocksDB. A read-write lock only keeps {@link #close} from freeing the
  * native handles under a running call. The seq of the last receipt is recovered from the last key at open.

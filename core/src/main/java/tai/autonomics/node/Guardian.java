@@ -58,7 +58,8 @@ public final class Guardian {
       var governors = topology.governors(context, entitlements,
           idle -> new Governor.Collaborators(entitlements, ledger, executor, packs, idle),
           settings.governor());
-      edge.start(context.getSystem(), new Node(ledger, entitlements, executor, governors, store, packs, settings, metrics));
+      edge.start(context.getSystem(),
+          new Node(ledger, entitlements, executor, governors, store, packs, settings, metrics));
       return Behaviors.empty();
     });
   }

@@ -94,6 +94,23 @@ class ActionWorkerTest {
   }
 
   @Test
+  void aStageThatEndsLaterWithNullOrAFailureIsAPermanentFailureNamingItsCause() {
+    Pool pool = pool("pool-size = 1, max-overflow = 0", Effectors.of((action, attempt) ->
+        action.type().equals("scale")
+            ? CompletableFuture.supplyAsync(() -> (Effector.Result) null)
+            : CompletableFuture.supplyAsync(() -> {
+              throw new IllegalStateException("deployment locked");
+            })));
+    TestProbe<ActionOutcome> outcomes = testKit.createTestProbe();
+    Action answeredNull = pool.send("null-later", "scale", outcomes);
+    assertEquals(new ActionOutcome.Failed(answeredNull.id(), "effector_error: NullPointerException", 1),
+        outcomes.receiveMessage());
+    Action failed = pool.send("failed-later", "rollback", outcomes);
+    assertEquals(new ActionOutcome.Failed(failed.id(), "effector_error: IllegalStateException", 1),
+        outcomes.receiveMessage());
+  }
+
+  @Test
   void theDeadlineCountsFromTheStartWhenTheFirstAttemptEndedAtOnce() {
     // attempt 1 fails at once and retryably, attempt 2 never answers: only the deadline can end the action
     ScriptedEffector effector = new ScriptedEffector((action, attempt) ->
