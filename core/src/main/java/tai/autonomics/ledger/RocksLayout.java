@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -226,20 +225,8 @@ final class RocksLayout implements AutoCloseable {
     return db.getSortedWalFiles();
   }
 
-  /**
-   * Waits (bounded) until no flush or compaction runs or is due, for measurements of a quiet ledger; the nanoseconds
-   * waited.
-   */
-  long awaitBackgroundWork(Duration atMost) throws RocksDBException, InterruptedException {
-    long start = System.nanoTime();
-    long deadline = start + atMost.toNanos();
-    while (System.nanoTime() < deadline && backgroundWork() > 0) {
-      Thread.sleep(50);
-    }
-    return System.nanoTime() - start;
-  }
-
-  private long backgroundWork() throws RocksDBException {
+  /** Flushes and compactions running or due, all families: 0 when RocksDB has no background work left. */
+  long backgroundWork() throws RocksDBException {
     long work = 0;
     for (ColumnFamilyHandle handle : handles) {
       work += db.getLongProperty(handle, "rocksdb.compaction-pending")
