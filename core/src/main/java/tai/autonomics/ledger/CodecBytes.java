@@ -14,6 +14,21 @@ final class CodecBytes {
   static final int DECIMAL = 2;
   private static final long EXACT = 1L << 53;
   private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  /** The value of each lowercase hex digit by its ASCII code, -1 for every other code below 128. */
+  private static final byte[] NIBBLE = new byte[128];
+  /** The two ASCII hex digits of every byte value, at {@code 2 * b} and {@code 2 * b + 1}. */
+  private static final byte[] HEX_PAIRS = new byte[512];
+
+  static {
+    Arrays.fill(NIBBLE, (byte) -1);
+    for (int i = 0; i < 16; i++) {
+      NIBBLE[HEX_DIGITS[i]] = (byte) i;
+    }
+    for (int b = 0; b < 256; b++) {
+      HEX_PAIRS[2 * b] = HEX_DIGITS[b >> 4];
+      HEX_PAIRS[2 * b + 1] = HEX_DIGITS[b & 0xF];
+    }
+  }
 
   private CodecBytes() {}
 
@@ -31,9 +46,9 @@ final class CodecBytes {
     boolean hex = n % 2 == 0;
     for (int i = 0; i < n && (digits || hex); i++) {
       char c = s.charAt(i);
-      boolean digit = c >= '0' && c <= '9';
-      digits &= digit;
-      hex &= digit || (c >= 'a' && c <= 'f');
+      int nibble = c < 128 ? NIBBLE[c] : -1;
+      digits &= nibble >= 0 && nibble < 10;
+      hex &= nibble >= 0;
     }
     if (digits && n <= 18 && (n == 1 || s.charAt(0) != '0')) {
       return DECIMAL;
@@ -87,8 +102,13 @@ final class CodecBytes {
         varLong(Long.parseLong(s));
       } else if (kind == HEX) {
         varLong((long) s.length() << 2 | HEX);
-        for (int i = 0; i < s.length(); i += 2) {
-          put((byte) (Character.digit(s.charAt(i), 16) << 4 | Character.digit(s.charAt(i + 1), 16)));
+        int n = s.length();
+        if (len + n / 2 > buf.length) {
+          buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n / 2));
+        }
+        // kindOf checked every character: each is a lowercase hex digit
+        for (int i = 0; i < n; i += 2) {
+          buf[len++] = (byte) (NIBBLE[s.charAt(i)] << 4 | NIBBLE[s.charAt(i + 1)]);
         }
       } else {
         byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
@@ -172,18 +192,25 @@ final class CodecBytes {
         throw new IllegalArgumentException("bad hex string length");
       }
       byte[] chars = new byte[(int) n];
-      boolean digitsOnly = true;
       for (int i = 0; i < chars.length; i += 2) {
         int b = buf[pos++] & 0xFF;
-        digitsOnly &= (b >> 4) < 10 && (b & 0xF) < 10;
-        chars[i] = HEX_DIGITS[b >> 4];
-        chars[i + 1] = HEX_DIGITS[b & 0xF];
+        chars[i] = HEX_PAIRS[2 * b];
+        chars[i + 1] = HEX_PAIRS[2 * b + 1];
       }
       // digits alone, short enough and without a leading zero, are written as a decimal
-      if (digitsOnly && n <= 18 && chars[0] != '0') {
+      if (n <= 18 && chars[0] != '0' && digitsOnly(chars)) {
         throw new IllegalArgumentException("non-canonical hex string");
       }
-      return new String(chars, StandardCharsets.US_ASCII);
+      return new String(chars, StandardCharsets.ISO_8859_1);
+    }
+
+    private static boolean digitsOnly(byte[] chars) {
+      for (byte c : chars) {
+        if (c > '9') {
+          return false;
+        }
+      }
+      return true;
     }
 
     private String utf8(long n) {
