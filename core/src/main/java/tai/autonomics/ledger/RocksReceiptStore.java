@@ -54,8 +54,9 @@ public final class RocksReceiptStore implements ReceiptStore {
     read(() -> {
       long expected = lastSeq;
       Map<String, TenantHead> written = new HashMap<>();
-      // sized up front (a receipt and its index entries take about 300 bytes), so it is not regrown while filled
-      try (WriteBatch write = new WriteBatch(64 + 320 * batch.size())) {
+      // sized up front (a receipt and its index entries take about 400 bytes), so it is not regrown while filled
+      WriteBatchBytes write = new WriteBatchBytes(64 + 400 * batch.size());
+      try {
         for (Receipt receipt : batch) {
           if (!receipt.isSealed() || receipt.id() == null || receipt.seq() == null) {
             throw new IllegalArgumentException("receipt is not sealed: " + receipt);
@@ -85,7 +86,9 @@ public final class RocksReceiptStore implements ReceiptStore {
         for (TenantHead head : written.values()) {
           write.put(db.handle(Family.HEADS), Keys.utf8(head.tenantId()), Keys.head(head));
         }
-        db.write(write, sync);
+        try (WriteBatch serialized = write.toWriteBatch()) {
+          db.write(serialized, sync);
+        }
         heads.putAll(written);
       } catch (RocksDBException e) {
         throw new ReceiptStoreException("ledger write failed: " + e.getMessage(), e);
