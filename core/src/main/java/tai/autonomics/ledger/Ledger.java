@@ -278,7 +278,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
       }
       return onBatchWritten(new BatchWritten(batch, stored, incarnation));
     }
-    pacer.commitStarted(PendingAppends.appendsIn(batch));
+    pacer.commitStarted(PendingAppends.appendsIn(batch), batch.size());
     inFlight = CompletableFuture.supplyAsync(() -> store.commit(toWrite, true), io);
     getContext().pipeToSelf(inFlight,
         (stored, failure) -> failure == null
@@ -294,6 +294,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     }
     inFlight = null;
     chains.committed(written.batch(), stored);
+    pacer.commitEnded(pending.size());
     return flushIfIdle();
   }
 
