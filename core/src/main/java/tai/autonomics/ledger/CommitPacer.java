@@ -13,14 +13,20 @@ package tai.autonomics.ledger;
  * so 64 such appenders are served in one commit instead of two halves taking turns (measured below, in
  * docs/PERFORMANCE_REPORT.md). Appends that arrive on their own never make that count, and pace as before.
  *
+ * <p>Receipts nobody waits for (Records) pace to the longer record commit interval, as long as no awaited receipt
+ * joins them; one that does shortens the wait under way.
+ *
  * <p>Each commit started opens a new generation, so a wait that a full batch cut short is recognised when its end
  * arrives late. Used only on the Ledger's thread.
  */
 final class CommitPacer {
   private final long intervalNanos;
+  private final long recordIntervalNanos;
   private final int maxBatch;
   /** A wait is under way: the waiting appends are committed when it ends (or at once if they fill a batch). */
   private boolean waiting;
+  /** When the wait under way ends ({@link System#nanoTime}). */
+  private long waitingUntil;
   private long lastCommitStart;
   private int lastCommitAppends;
   private int lastCommitWaiters;
@@ -30,24 +36,41 @@ final class CommitPacer {
 
   CommitPacer(LedgerSettings settings) {
     this.intervalNanos = settings.commitInterval().toNanos();
+    this.recordIntervalNanos = settings.recordCommitInterval().toNanos();
     this.maxBatch = settings.maxBatch();
   }
 
-  /** How long {@code pending} waiting appends must wait before their commit starts; 0 or less: start it now. */
-  long waitNanos(int pending) {
-    if (lastCommitAppends > 1 && pending < maxBatch && (canBeBack == 0 || pending < canBeBack)) {
-      return lastCommitStart + intervalNanos - System.nanoTime();
+  /**
+   * How long {@code pending} waiting receipts must wait before their commit starts; 0 or less: start it now.
+   * {@code anyAwaited}: someone waits for the answer of one of them.
+   */
+  long waitNanos(int pending, boolean anyAwaited) {
+    if (lastCommitAppends <= 1 || pending >= maxBatch) {
+      return 0;
     }
-    return 0;
+    if (!anyAwaited) {
+      // Records arrive on their own, whoever was answered: there is nobody to be back
+      return lastCommitStart + recordIntervalNanos - System.nanoTime();
+    }
+    if (canBeBack > 0 && pending >= canBeBack) {
+      return 0;
+    }
+    return lastCommitStart + intervalNanos - System.nanoTime();
   }
 
   boolean waiting() {
     return waiting;
   }
 
-  /** A wait begins; its end must carry the generation returned. */
-  long waitBegun() {
+  /** Whether a wait under way ends by {@code dueNanos}, so none need begin for it. */
+  boolean waitingNoLaterThan(long dueNanos) {
+    return waiting && waitingUntil - dueNanos <= 0;
+  }
+
+  /** A wait until {@code dueNanos} begins; its end must carry the generation returned. */
+  long waitBegun(long dueNanos) {
     waiting = true;
+    waitingUntil = dueNanos;
     return commits;
   }
 

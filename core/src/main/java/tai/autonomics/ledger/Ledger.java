@@ -227,9 +227,10 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
       }
       return this;
     }
-    long wait = pacer.waitNanos(pending.size());
+    long wait = pacer.waitNanos(pending.size(), pending.anyAwaited());
     if (wait > 0) {
-      return pacer.waiting() ? this : commitLater(wait);
+      long due = System.nanoTime() + wait;
+      return pacer.waitingNoLaterThan(due) ? this : commitLater(wait, due);
     }
     return writeNextBatch();
   }
@@ -238,9 +239,9 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
    * Commits the waiting appends once the commit interval allows ({@link CommitPacer}). The wait is parked on the io
    * dispatcher: Pekko's scheduler ticks in milliseconds.
    */
-  private Behavior<Command> commitLater(long waitNanos) {
+  private Behavior<Command> commitLater(long waitNanos, long dueNanos) {
     ActorRef<Command> self = getContext().getSelf();
-    CommitDue due = new CommitDue(incarnation, pacer.waitBegun());
+    CommitDue due = new CommitDue(incarnation, pacer.waitBegun(dueNanos));
     io.execute(() -> {
       LockSupport.parkNanos(waitNanos);
       self.tell(due);

@@ -12,13 +12,21 @@ import java.time.Duration;
  * @param maxBatch the most receipts one group commit writes; more wait for the next
  * @param maxPending appends waiting for a commit beyond which new ones are refused as overloaded
  * @param commitInterval under load, the least time from the start of one synced commit to the start of the next
+ * @param recordCommitInterval the same when no waiting receipt is awaited by anyone (all come from
+ *     {@link Ledger.Record}, as the executor's do): nobody's latency depends on them, so more may share an fsync
  */
 public record LedgerSettings(String store, Path dataDir, boolean durable, int maxBatch, int maxPending,
-    Duration commitInterval) {
+    Duration commitInterval, Duration recordCommitInterval) {
 
   /** Settings without a commit interval: every commit starts as soon as the one before it ends. */
   public LedgerSettings(String store, Path dataDir, boolean durable, int maxBatch, int maxPending) {
     this(store, dataDir, durable, maxBatch, maxPending, Duration.ZERO);
+  }
+
+  /** One commit interval for all receipts, awaited or not. */
+  public LedgerSettings(String store, Path dataDir, boolean durable, int maxBatch, int maxPending,
+      Duration commitInterval) {
+    this(store, dataDir, durable, maxBatch, maxPending, commitInterval, commitInterval);
   }
 
   public static LedgerSettings create(Config config) {
@@ -33,6 +41,7 @@ public record LedgerSettings(String store, Path dataDir, boolean durable, int ma
         durability.equals("fsync"),
         ledger.getInt("max-batch"),
         ledger.getInt("max-pending"),
-        ledger.getDuration("commit-interval"));
+        ledger.getDuration("commit-interval"),
+        ledger.getDuration("record-commit-interval"));
   }
 }

@@ -13,9 +13,16 @@ final class PendingAppends {
   record Waiter(Receipt receipt, boolean write, LedgerReply reply, int index) {}
 
   private List<Waiter> next = new ArrayList<>();
+  /** How many of the waiters someone waits for (see {@link LedgerReply#awaited}). */
+  private int awaited;
 
   int size() {
     return next.size();
+  }
+
+  /** Whether anyone waits for the answer of a waiting receipt (else all come from Records). */
+  boolean anyAwaited() {
+    return awaited > 0;
   }
 
   boolean isEmpty() {
@@ -24,6 +31,7 @@ final class PendingAppends {
 
   void add(Waiter waiter) {
     next.add(waiter);
+    awaited += waiter.reply().awaited() ? 1 : 0;
   }
 
   /** The waiters of the next commit: up to {@code maxBatch}, more only to keep an AppendBatch whole. */
@@ -31,6 +39,7 @@ final class PendingAppends {
     if (next.size() <= maxBatch) {
       List<Waiter> batch = next;
       next = new ArrayList<>();
+      awaited = 0;
       return batch;
     }
     int cut = maxBatch;
@@ -41,6 +50,10 @@ final class PendingAppends {
     }
     List<Waiter> batch = new ArrayList<>(next.subList(0, cut));
     next = new ArrayList<>(next.subList(cut, next.size()));
+    awaited = 0;
+    for (Waiter waiter : next) {
+      awaited += waiter.reply().awaited() ? 1 : 0;
+    }
     return batch;
   }
 
@@ -48,6 +61,7 @@ final class PendingAppends {
   void failAll(String reason) {
     next.forEach(waiter -> waiter.reply().failed(reason));
     next = new ArrayList<>();
+    awaited = 0;
   }
 
   /** The receipts the batch writes: duplicates wait for a receipt written by someone else. */

@@ -127,6 +127,24 @@ class LedgerTest {
     assertEquals(List.of(1, 1, 2, 1, 1), store.batchSizes());
   }
 
+  @Test
+  void recordsWaitForTheRecordIntervalUntilAnAwaitedAppendJoinsThem() throws Exception {
+    ControlledStore store = new ControlledStore(new MemoryReceiptStore());
+    ActorRef<Ledger.Command> ledger = testKit.spawn(Ledger.create(store,
+        new LedgerSettings("test", Path.of("."), true, 100, 100, Duration.ofMillis(50), Duration.ofMinutes(5))));
+    TestProbe<StatusReply<Receipt>> probe = testKit.createTestProbe();
+    twoAppendsWaitForAHeldWrite(store, ledger, probe);
+    TestProbe<Ledger.NotRecorded> failures = testKit.createTestProbe();
+    ledger.tell(new Ledger.Record(List.of(draft("t", null), draft("t", null)), failures.getRef()));
+    // nobody waits for them: they wait for the record interval, minutes away
+    failures.expectNoMessage(Duration.ofMillis(300));
+    assertEquals(List.of(1, 2), store.batchSizes());
+    // an append someone awaits joins them: committed together, at the (short) commit interval
+    ledger.tell(new Ledger.Append(draft("t", null), probe.getRef()));
+    assertTrue(probe.receiveMessage(WAIT).isSuccess());
+    assertEquals(List.of(1, 2, 3), store.batchSizes());
+  }
+
   /** Holds the store's next write while two more appends arrive, releases it, and waits for all three answers. */
   private static long twoAppendsWaitForAHeldWrite(ControlledStore store, ActorRef<Ledger.Command> ledger,
       TestProbe<StatusReply<Receipt>> probe) throws InterruptedException {
