@@ -69,7 +69,9 @@ public final class ReceiptHasher {
   }
 
   public static String hash(Receipt receipt) {
-    return sha256Hex(canonicalJson(receipt));
+    MessageDigest digest = SHA256.get();
+    CanonicalReceipt.digest(receipt, digest);
+    return HEX.formatHex(digest.digest());
   }
 
   /** Seals a draft: gives it an id, its seq and its link to the previous receipt, then hashes it. */

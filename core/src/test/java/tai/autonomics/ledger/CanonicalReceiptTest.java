@@ -95,6 +95,21 @@ class CanonicalReceiptTest {
   }
 
   @Test
+  void theHashIsTheSha256OfTheLibrarysCanonicalJsonAsUtf8() {
+    RandomReceipts random = new RandomReceipts(256, false);
+    for (int i = 0; i < 3_000; i++) {
+      Receipt receipt = random.next();
+      assertEquals(ReceiptHasher.sha256Hex(ReceiptHasher.libraryCanonicalJson(receipt)), ReceiptHasher.hash(receipt),
+          () -> "receipt " + receipt);
+    }
+    // an outsized receipt (its text outgrows the thread's scratch), then an ordinary one again
+    Receipt large = Receipt.draft(ReceiptType.REFUSAL, "t").reason("x\u00e9".repeat(20_000)).build();
+    assertEquals(ReceiptHasher.sha256Hex(ReceiptHasher.libraryCanonicalJson(large)), ReceiptHasher.hash(large));
+    Receipt small = random.next();
+    assertEquals(ReceiptHasher.sha256Hex(ReceiptHasher.libraryCanonicalJson(small)), ReceiptHasher.hash(small));
+  }
+
+  @Test
   void theAnswerFormIsTheLibrarysCanonicalJsonWithTheHash() throws IOException {
     RandomReceipts random = new RandomReceipts(1987, false);
     for (int i = 0; i < 2_000; i++) {
