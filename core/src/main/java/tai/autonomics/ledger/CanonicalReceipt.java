@@ -3,6 +3,7 @@ package tai.autonomics.ledger;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import org.erdtman.jcs.NumberToJSON;
 
 /**
@@ -47,9 +48,30 @@ final class CanonicalReceipt {
    */
   static void digest(Receipt receipt, MessageDigest digest) {
     Scratch scratch = SCRATCH.get();
+    int n = utf8InScratch(scratch, receipt, false);
+    if (n >= 0) {
+      digest.update(scratch.bytes, 0, n);
+    } else {
+      digest.update(scratch.text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+    release(scratch);
+  }
+
+  /** The UTF-8 of {@link #writeWithHash}: an HTTP answer's body, made with one allocation of its exact size. */
+  static byte[] utf8WithHash(Receipt receipt) {
+    Scratch scratch = SCRATCH.get();
+    int n = utf8InScratch(scratch, receipt, true);
+    byte[] utf8 = n >= 0 ? Arrays.copyOf(scratch.bytes, n)
+        : scratch.text.toString().getBytes(StandardCharsets.UTF_8);
+    release(scratch);
+    return utf8;
+  }
+
+  /** Writes the text into the scratch, then its bytes: their number, or -1 when the text is not ASCII. */
+  private static int utf8InScratch(Scratch scratch, Receipt receipt, boolean withHash) {
     StringBuilder out = scratch.text;
     out.setLength(0);
-    write(out, receipt, false);
+    write(out, receipt, withHash);
     int n = out.length();
     if (scratch.chars.length < n) {
       scratch.chars = new char[Math.max(n, 2 * scratch.chars.length)];
@@ -58,17 +80,17 @@ final class CanonicalReceipt {
     char[] chars = scratch.chars;
     byte[] bytes = scratch.bytes;
     out.getChars(0, n, chars, 0);
-    boolean ascii = true;
-    for (int i = 0; i < n && ascii; i++) {
-      ascii = chars[i] < 0x80;
+    for (int i = 0; i < n; i++) {
+      if (chars[i] >= 0x80) {
+        return -1;
+      }
       bytes[i] = (byte) chars[i];
     }
-    if (ascii) {
-      digest.update(bytes, 0, n);
-    } else {
-      digest.update(out.toString().getBytes(StandardCharsets.UTF_8));
-    }
-    if (n > SCRATCH_KEPT) {
+    return n;
+  }
+
+  private static void release(Scratch scratch) {
+    if (scratch.text.length() > SCRATCH_KEPT) {
       SCRATCH.remove();
     }
   }

@@ -67,6 +67,11 @@ public record Receipt(
     return CanonicalReceipt.writeWithHash(this);
   }
 
+  /** {@link #toCanonicalJson} as UTF-8 bytes, made without a String: the body of an HTTP answer. */
+  public byte[] toCanonicalJsonUtf8() {
+    return CanonicalReceipt.utf8WithHash(this);
+  }
+
   /**
    * True once the Ledger has given the receipt its place in the chain. Not a field: without {@code @JsonIgnore}
    * Jackson would write it as {@code "sealed"} into the JSON, and so into the hashed form.

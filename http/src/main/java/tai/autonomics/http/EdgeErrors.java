@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -56,7 +55,7 @@ public final class EdgeErrors {
     byte[] bytes;
     try {
       bytes = body instanceof Receipt receipt
-          ? receipt.toCanonicalJson().getBytes(StandardCharsets.UTF_8) : ANSWERS.writeValueAsBytes(body);
+          ? receipt.toCanonicalJsonUtf8() : ANSWERS.writeValueAsBytes(body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("response not serializable", e);
     }
