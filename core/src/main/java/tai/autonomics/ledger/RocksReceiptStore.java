@@ -32,6 +32,14 @@ public final class RocksReceiptStore implements ReceiptStore {
    * tenant, as the Ledger itself keeps. Only {@link #append} writes heads, so the cache cannot go stale.
    */
   private final Map<String, TenantHead> heads = new ConcurrentHashMap<>();
+  /**
+   * The key prefix of the tenant of each of the last {@link #RECENT} seqs written (one shared array per tenant), so
+   * a read by id of a recent receipt, the usual one, is one RocksDB read instead of two (the seq index, then the
+   * receipt). A slot may be overwritten while read: the read checks what it found and falls back to the seq index.
+   */
+  private static final int RECENT = 1 << 20;
+  private final byte[][] recentTenants = new byte[RECENT][];
+  private final Map<String, byte[]> tenantPrefixes = new ConcurrentHashMap<>();
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private volatile boolean closed;
   private volatile long lastSeq;
@@ -64,7 +72,8 @@ public final class RocksReceiptStore implements ReceiptStore {
           if (receipt.seq() != ++expected) {
             throw new IllegalArgumentException("seq " + receipt.seq() + " does not follow " + (expected - 1));
           }
-          byte[] prefix = Keys.tenantPrefix(receipt.tenantId());
+          byte[] prefix = tenantPrefixes.computeIfAbsent(receipt.tenantId(), Keys::tenantPrefix);
+          recentTenants[(int) (receipt.seq() & (RECENT - 1))] = prefix;
           byte[] key = Keys.tenantSeq(prefix, receipt.seq());
           write.put(db.handle(Family.RECEIPTS), key, ReceiptCodec.encode(receipt));
           write.put(db.handle(Family.BY_SEQ), Keys.seq(receipt.seq()), prefix);
@@ -102,7 +111,18 @@ public final class RocksReceiptStore implements ReceiptStore {
   public Optional<Receipt> get(String id) {
     return read(() -> {
       long seq = ReceiptHasher.seqOfId(id);
-      if (seq > 0 && seq <= lastSeq) {
+      long last = lastSeq;
+      if (seq > 0 && seq <= last && seq > last - RECENT) {
+        byte[] recent = recentTenants[(int) (seq & (RECENT - 1))];
+        byte[] value = recent == null ? null : db.get(Family.RECEIPTS, Keys.tenantSeq(recent, seq));
+        if (value != null) {
+          Receipt atSeq = decode(seq, value, "receipts");
+          if (atSeq.id().equals(id)) {
+            return Optional.of(atSeq);
+          }
+        }
+      }
+      if (seq > 0 && seq <= last) {
         byte[] tenant = db.get(Family.BY_SEQ, Keys.seq(seq));
         if (tenant != null) {
           Receipt atSeq = receiptAt(Keys.tenantSeq(tenant, seq), "seq index");
