@@ -16,6 +16,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.dispatch.ControlMessage;
 import org.apache.pekko.pattern.StatusReply;
 import tai.autonomics.CborSerializable;
 import tai.autonomics.ledger.PendingAppends.Waiter;
@@ -80,9 +81,11 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
    * {@code stored}: the written receipts as the store holds them, in order (see {@link ReceiptStore#commit});
    * {@code writer} tells whether the incarnation that started the write is still the one running.
    */
-  private record BatchWritten(List<Waiter> batch, List<Receipt> stored, Object writer) implements Command {}
+  private record BatchWritten(List<Waiter> batch, List<Receipt> stored, Object writer)
+      implements Command, ControlMessage {}
 
-  private record BatchFailed(List<Waiter> batch, Throwable cause, Object writer) implements Command {}
+  private record BatchFailed(List<Waiter> batch, Throwable cause, Object writer)
+      implements Command, ControlMessage {}
 
   /**
    * Inline writes (no durability, or a memory store) happen when this reaches the front of the mailbox: every append
@@ -94,7 +97,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
    * The commit interval has passed since the last synced commit started; {@code writer} as in BatchWritten,
    * {@code afterCommits} the number of commits started when the wait began.
    */
-  private record CommitDue(Object writer, long afterCommits) implements Command {}
+  private record CommitDue(Object writer, long afterCommits) implements Command, ControlMessage {}
 
   /** How long a restart waits for the write in flight before it gives up on it. */
   private static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(30);
@@ -281,9 +284,13 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     }
     pacer.commitStarted(PendingAppends.appendsIn(batch), batch.size());
     inFlight = CompletableFuture.supplyAsync(() -> store.commit(toWrite, true), io);
-    getContext().pipeToSelf(inFlight,
-        (stored, failure) -> failure == null
-            ? new BatchWritten(batch, stored, incarnation) : new BatchFailed(batch, failure, incarnation));
+    // told, not piped (pipeToSelf wraps it): as a ControlMessage it overtakes the appends queued meanwhile in the
+    // control-aware mailbox (autonomics.ledger.mailbox), so the next commit starts with those sealed so far while
+    // the Ledger seals the rest, instead of after all of them
+    ActorRef<Command> self = getContext().getSelf();
+    Object writer = incarnation;
+    inFlight.whenComplete((stored, failure) -> self.tell(failure == null
+        ? new BatchWritten(batch, stored, writer) : new BatchFailed(batch, failure, writer)));
     return this;
   }
 

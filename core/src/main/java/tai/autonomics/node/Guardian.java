@@ -42,7 +42,9 @@ public final class Guardian {
           Behaviors.supervise(Ledger.create(store, settings.ledger()))
               .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(100), Duration.ofSeconds(5), 0.2)),
           "ledger",
-          store.mayBlock() ? DispatcherSelector.fromConfig("autonomics.ledger.dispatcher")
+          store.mayBlock()
+              ? DispatcherSelector.fromConfig("autonomics.ledger.dispatcher")
+                  .withMailboxFromConfig("autonomics.ledger.mailbox")
               : DispatcherSelector.defaultDispatcher());
       // the subscribers to entitlement changes live in this topic actor, which outlives restarts of Entitlements;
       // a restart keeps the children of the actor it runs in: a topology may have spawned some there (the cluster

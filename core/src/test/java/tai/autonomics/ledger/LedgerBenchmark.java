@@ -102,8 +102,11 @@ public final class LedgerBenchmark {
         configured.maxPending(), configured.commitInterval());
     CompletableFuture<ActorRef<Ledger.Command>> spawned = new CompletableFuture<>();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(context -> {
+      Props props = DispatcherSelector.fromConfig("autonomics.ledger.dispatcher");
+      // as the node spawns it (Guardian), where the build measured has the mailbox
       spawned.complete(context.spawn(Ledger.create(store, settings), "ledger",
-          DispatcherSelector.fromConfig("autonomics.ledger.dispatcher")));
+          config.hasPath("autonomics.ledger.mailbox") ? props.withMailboxFromConfig("autonomics.ledger.mailbox")
+              : props));
       return Behaviors.empty();
     }), "ledger-bench", config);
     try {
