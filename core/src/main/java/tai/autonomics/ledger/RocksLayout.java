@@ -70,6 +70,8 @@ final class RocksLayout implements AutoCloseable {
   private final List<AutoCloseable> natives;
   private final RocksDB db;
   private final ColumnFamilyHandle[] handles;
+  /** Each family's id, read once: {@code ColumnFamilyHandle.getID} is a JNI call. */
+  private final int[] familyIds;
   private final WriteOptions synced;
   private final WriteOptions unsynced;
 
@@ -78,6 +80,10 @@ final class RocksLayout implements AutoCloseable {
     this.natives = natives;
     this.db = db;
     this.handles = handles.toArray(new ColumnFamilyHandle[0]);
+    this.familyIds = new int[this.handles.length];
+    for (int i = 0; i < familyIds.length; i++) {
+      familyIds[i] = this.handles[i].getID();
+    }
     this.synced = track(new WriteOptions().setSync(true));
     this.unsynced = track(new WriteOptions().setSync(false));
   }
@@ -164,6 +170,10 @@ final class RocksLayout implements AutoCloseable {
 
   ColumnFamilyHandle handle(Family family) {
     return handles[family.ordinal()];
+  }
+
+  int familyId(Family family) {
+    return familyIds[family.ordinal()];
   }
 
   void write(WriteBatch batch, boolean sync) throws RocksDBException {

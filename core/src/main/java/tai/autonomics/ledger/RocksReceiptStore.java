@@ -75,25 +75,25 @@ public final class RocksReceiptStore implements ReceiptStore {
           byte[] prefix = tenantPrefixes.computeIfAbsent(receipt.tenantId(), Keys::tenantPrefix);
           recentTenants[(int) (receipt.seq() & (RECENT - 1))] = prefix;
           byte[] key = Keys.tenantSeq(prefix, receipt.seq());
-          write.put(db.handle(Family.RECEIPTS), key, ReceiptCodec.encode(receipt));
-          write.put(db.handle(Family.BY_SEQ), Keys.seq(receipt.seq()), prefix);
+          write.put(db.familyId(Family.RECEIPTS), key, ReceiptCodec.encode(receipt));
+          write.put(db.familyId(Family.BY_SEQ), Keys.seq(receipt.seq()), prefix);
           if (ReceiptHasher.seqOfId(receipt.id()) != receipt.seq()) {
             // an id made by the ledger names its seq, and the seq index leads to the receipt: only other ids (from
             // before ids carried their seq, or re-linked under another seq) need an entry of their own
-            write.put(db.handle(Family.BY_ID), Keys.id(receipt.id()), key);
+            write.put(db.familyId(Family.BY_ID), Keys.id(receipt.id()), key);
           }
           if (receipt.messageId() != null) {
-            write.put(db.handle(Family.BY_MESSAGE_ID), Keys.utf8(receipt.messageId()), key);
+            write.put(db.familyId(Family.BY_MESSAGE_ID), Keys.utf8(receipt.messageId()), key);
           }
           if (receipt.type() == ReceiptType.ENTITLEMENT) {
-            write.put(db.handle(Family.ENTITLEMENTS), Keys.utf8(receipt.tenantId()), key);
+            write.put(db.familyId(Family.ENTITLEMENTS), Keys.utf8(receipt.tenantId()), key);
           }
           TenantHead previous = written.containsKey(receipt.tenantId())
               ? written.get(receipt.tenantId()) : readHead(receipt.tenantId()).orElse(null);
           written.put(receipt.tenantId(), previous == null ? TenantHead.first(receipt) : previous.advancedBy(receipt));
         }
         for (TenantHead head : written.values()) {
-          write.put(db.handle(Family.HEADS), Keys.utf8(head.tenantId()), Keys.head(head));
+          write.put(db.familyId(Family.HEADS), Keys.utf8(head.tenantId()), Keys.head(head));
         }
         try (WriteBatch serialized = write.toWriteBatch()) {
           db.write(serialized, sync);

@@ -1,7 +1,6 @@
 package tai.autonomics.ledger;
 
 import java.util.Arrays;
-import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.WriteBatch;
 
 /**
@@ -28,8 +27,8 @@ final class WriteBatchBytes {
     buf = new byte[Math.max(HEADER + 64, expectedBytes)];
   }
 
-  void put(ColumnFamilyHandle family, byte[] key, byte[] value) {
-    int familyId = family.getID();
+  /** {@code familyId}: the column family's id ({@link RocksLayout#familyId}; asking the handle is a JNI call). */
+  void put(int familyId, byte[] key, byte[] value) {
     ensure(1 + 5 + 5 + key.length + 5 + value.length);
     if (familyId == 0) {
       buf[len++] = TYPE_VALUE;
@@ -40,10 +39,6 @@ final class WriteBatchBytes {
     bytes(key);
     bytes(value);
     count++;
-  }
-
-  int count() {
-    return count;
   }
 
   /** The native batch; the caller closes it. */

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.WriteBatch;
 import tai.autonomics.ledger.RocksLayout.Family;
 
@@ -23,12 +22,12 @@ class WriteBatchBytesTest {
       WriteBatchBytes ours = new WriteBatchBytes(16);
       try (WriteBatch theirs = new WriteBatch()) {
         for (int i = 0; i < 500; i++) {
-          ColumnFamilyHandle family = layout.handle(Family.values()[random.nextInt(Family.values().length)]);
+          Family family = Family.values()[random.nextInt(Family.values().length)];
           // lengths on both sides of every varint boundary (127/128, 16383/16384), empty ones included
           byte[] key = randomBytes(random, random.nextInt(4) == 0 ? 120 + random.nextInt(20) : random.nextInt(40));
           byte[] value = randomBytes(random, random.nextInt(8) == 0 ? 16_380 + random.nextInt(10) : random.nextInt(300));
-          ours.put(family, key, value);
-          theirs.put(family, key, value);
+          ours.put(layout.familyId(family), key, value);
+          theirs.put(layout.handle(family), key, value);
         }
         try (WriteBatch built = ours.toWriteBatch()) {
           assertEquals(theirs.count(), built.count());
@@ -42,8 +41,8 @@ class WriteBatchBytesTest {
   void aWrittenBatchIsReadBack() throws Exception {
     try (RocksLayout layout = RocksLayout.open(dir)) {
       WriteBatchBytes batch = new WriteBatchBytes(0);
-      batch.put(layout.handle(Family.BY_MESSAGE_ID), bytes("m-1"), bytes("first"));
-      batch.put(layout.handle(Family.HEADS), bytes("tenant"), bytes("head"));
+      batch.put(layout.familyId(Family.BY_MESSAGE_ID), bytes("m-1"), bytes("first"));
+      batch.put(layout.familyId(Family.HEADS), bytes("tenant"), bytes("head"));
       try (WriteBatch serialized = batch.toWriteBatch()) {
         layout.write(serialized, true);
       }
