@@ -1,7 +1,9 @@
 package tai.autonomics.ledger;
 
 /**
- * When the Ledger's next synced commit may start. The last commit served several appends (the ledger is under load):
+ * When the Ledger's next synced commit may start. By default ({@code commit-interval = 0}) as soon as the last one
+ * ended: appenders that wait for each answer idle while a commit waits, and that cost more than the fsyncs saved
+ * (measured, reference.conf). With a commit interval set, when the last commit served several appends (under load):
  * the next one starts once the commit interval has passed since it started, so that more appends share its fsync
  * (measured: an executor at 10,000 actions/s used a fifth less CPU; committing as soon as as many appends waited as
  * the last commit served kept the batches as small as they were). A lone appender, whose every commit serves only
