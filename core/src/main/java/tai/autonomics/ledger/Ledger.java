@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -290,7 +291,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     ActorRef<Command> self = getContext().getSelf();
     Object writer = incarnation;
     inFlight.whenComplete((stored, failure) -> self.tell(failure == null
-        ? new BatchWritten(batch, stored, writer) : new BatchFailed(batch, failure, writer)));
+        ? new BatchWritten(batch, stored, writer) : new BatchFailed(batch, unwrapped(failure), writer)));
     return this;
   }
 
@@ -304,6 +305,11 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     chains.committed(written.batch(), stored);
     pacer.commitEnded(pending.size());
     return flushIfIdle();
+  }
+
+  /** The store's own exception: a stage completed by supplyAsync wraps it in a CompletionException. */
+  private static Throwable unwrapped(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
   }
 
   private Behavior<Command> onBatchFailed(BatchFailed failed) {
