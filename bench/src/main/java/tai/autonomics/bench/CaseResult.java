@@ -30,6 +30,13 @@ public final class CaseResult {
   /** A seed target and what was measured against it. */
   public record Target(String name, String metric, String op, double limit, double actual, boolean met) {}
 
+  /**
+   * A figure of the case beside the same figure of its anchor (the bare component measured in the same run: a bare
+   * pekko-http server, raw RocksDB, an echo actor, a bare worker pool, raw PostgreSQL), so a reader can tell good
+   * from poor on this machine. {@code ratio} = measured / anchor.
+   */
+  public record Anchor(String name, String metric, double measured, double anchor, double ratio) {}
+
   private final String suite;
   private final String name;
   private final BenchProfile profile = BenchProfile.current();
@@ -38,6 +45,7 @@ public final class CaseResult {
   private final Map<String, Object> metrics = new LinkedHashMap<>();
   private final List<Map<String, Object>> parts = new ArrayList<>();
   private final List<Target> targets = new ArrayList<>();
+  private final List<Anchor> anchors = new ArrayList<>();
   private final Map<String, Object> environment = BenchEnvironment.describe();
   private Map<String, Object> main;
   private Map<String, Object> resources;
@@ -102,6 +110,16 @@ public final class CaseResult {
     out.put("samples", samples);
     this.resources = out;
     return this;
+  }
+
+  /** Records {@code metric} of the case against the same metric of {@code anchorName}, measured in the same run. */
+  public CaseResult anchor(String anchorName, String metric, double measured, double anchor) {
+    anchors.add(new Anchor(anchorName, metric, measured, anchor, anchor == 0 ? Double.NaN : measured / anchor));
+    return this;
+  }
+
+  public List<Anchor> anchors() {
+    return List.copyOf(anchors);
   }
 
   /** Records {@code actual < limit}. */
@@ -177,6 +195,7 @@ public final class CaseResult {
     }
     json.put("metrics", metrics);
     json.put("targets", targets);
+    json.put("anchors", anchors);
     json.put("parts", parts);
     json.put("resources", resources);
     json.put("environment", environment);
