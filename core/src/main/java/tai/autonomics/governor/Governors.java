@@ -94,6 +94,7 @@ public final class Governors extends AbstractBehavior<Governors.Command> {
     }
   }
 
+  // the only state: routes each message to its tenant's governor, holding those of tenants being passivated
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
