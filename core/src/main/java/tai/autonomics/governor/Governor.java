@@ -53,7 +53,8 @@ public final class Governor {
       @JsonSubTypes.Type(value = Stop.class, name = "stop")})
   public sealed interface Command extends CborSerializable
       permits ProcessSignal, EntitlementChanged, ActionCompleted, ActionFailed, GetState, Stop, PassivateIfIdle,
-          Timer, GovernorIntervention.ActionDeadline, GovernorBoot.EntitlementLoaded, GovernorBoot.HeadLoaded, GovernorBoot.BootFailed {}
+          Timer, GovernorIntervention.ActionDeadline, GovernorBoot.EntitlementLoaded, GovernorBoot.HeadLoaded,
+          GovernorBoot.BootFailed {}
 
   /** Decide on a signal; the reply carries its receipt once durable, or an error ({@code overloaded}). */
   public record ProcessSignal(Signal signal, ActorRef<StatusReply<Receipt>> replyTo) implements Command {}
@@ -85,7 +86,6 @@ public final class Governor {
   enum Timer implements Command { QUARANTINE_OVER, COOLDOWN_OVER }
 
   static final String OVERLOADED = "overloaded";
-  static final String UNAVAILABLE = "unavailable";
 
   public static Behavior<Command> create(String tenantId, Collaborators collaborators, GovernorSettings settings) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> Behaviors.withStash(settings.stashCapacity(),
@@ -93,12 +93,8 @@ public final class Governor {
   }
 
   /** The actors and configuration every governor talks to, built once by {@link Governors}. */
-  public record Collaborators(
-      ActorRef<Entitlements.Command> entitlements,
-      ActorRef<Ledger.Command> ledger,
-      ActorRef<ActionExecutor.Command> executor,
-      PolicyPacks packs,
-      ActorRef<Idle> parent) {}
+  public record Collaborators(ActorRef<Entitlements.Command> entitlements, ActorRef<Ledger.Command> ledger,
+      ActorRef<ActionExecutor.Command> executor, PolicyPacks packs, ActorRef<Idle> parent) {}
 
   private final String tenantId;
   private final ActorContext<Command> context;
@@ -130,7 +126,8 @@ public final class Governor {
     GovernorData data = GovernorData.booted(status, collaborators.packs());
     GovernorRestore restored = GovernorRestore.from(status, head.head(), data.pack().quarantine());
     return stash.unstashAll(switch (restored.state()) {
-      case REFUSING -> restored.quarantineLeft() != null ? quarantine(data, restored.quarantineLeft()) : new GovernorRefusing(this, receipts).unentitled(data);
+      case REFUSING -> restored.quarantineLeft() != null
+          ? quarantine(data, restored.quarantineLeft()) : new GovernorRefusing(this, receipts).unentitled(data);
       case WARNING -> warning(data);
       default -> restored.because() != null ? resume(data, restored.because()) : stable(data);
     });

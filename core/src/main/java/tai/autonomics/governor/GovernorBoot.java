@@ -17,6 +17,9 @@ import tai.autonomics.ledger.Ledger;
  */
 final class GovernorBoot {
 
+  /** What the signals that waited are answered when boot fails: the restarted governor does not keep them. */
+  static final String UNAVAILABLE = "unavailable";
+
   record EntitlementLoaded(Entitlements.Status status, Governor incarnation) implements Governor.Command {}
 
   record HeadLoaded(Ledger.Head head, Governor incarnation) implements Governor.Command {}
@@ -70,7 +73,7 @@ final class GovernorBoot {
     // the stash does not survive the restart: answer its signals now instead of leaving their senders to time out
     stash.forEach(message -> {
       if (message instanceof Governor.ProcessSignal signal) {
-        signal.replyTo().tell(StatusReply.error(Governor.UNAVAILABLE));
+        signal.replyTo().tell(StatusReply.error(UNAVAILABLE));
       }
     });
     stash.clear();

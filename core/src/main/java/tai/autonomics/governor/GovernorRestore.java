@@ -43,7 +43,8 @@ record GovernorRestore(GovernorState state, String because, Duration quarantineL
    * restored as a quarantine, the cautious reading.
    */
   private static boolean isEntitlementRefusal(String enteredBecause) {
-    return GovernorData.ENTITLEMENT_INACTIVE.equals(enteredBecause) || GovernorData.UNKNOWN_TENANT.equals(enteredBecause);
+    return GovernorData.ENTITLEMENT_INACTIVE.equals(enteredBecause)
+        || GovernorData.UNKNOWN_TENANT.equals(enteredBecause);
   }
 
   /** What is left of a quarantine that began when the head says; all of it when the head does not say. */

@@ -158,7 +158,7 @@ class GovernorsTest {
     // the first boot never hears from Entitlements: it fails after the boot timeout, answering what it held
     StatusReply<Receipt> during = node.signal("r1", 10);
     assertTrue(during.isError());
-    assertEquals(Governor.UNAVAILABLE, during.getError().getMessage());
+    assertEquals(GovernorBoot.UNAVAILABLE, during.getError().getMessage());
     assertEquals("stable", success(node.signal("r1", 10)).stateTo());
     assertEquals(1, node.live(), "restarted in place: the same governor, not a new one");
     assertEquals(2, node.checks().get());
