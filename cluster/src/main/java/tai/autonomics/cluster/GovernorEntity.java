@@ -25,7 +25,8 @@ public final class GovernorEntity {
   private GovernorEntity() {}
 
   public static void init(ActorSystem<?> system, Governor.Collaborators collaborators, GovernorSettings settings) {
-    GovernorSettings shardingPassivates = new GovernorSettings(settings.stashCapacity(), settings.actionDeadline(),
+    GovernorSettings shardingPassivates = new GovernorSettings(settings.stashCapacity(),
+        settings.passivationStashCapacity(), settings.actionDeadline(),
         Duration.ZERO, settings.bootTimeout(), settings.maxRestarts(), settings.restartWindow());
     ClusterShardingSettings sharding = ClusterShardingSettings.create(system);
     sharding = settings.idleTimeout().isZero()

@@ -1,9 +1,6 @@
 package tai.autonomics.entitlement;
 
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -13,12 +10,11 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.pubsub.Topic;
-import org.apache.pekko.pattern.StatusReply;
 import tai.autonomics.CborSerializable;
 import tai.autonomics.ledger.Ledger;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptStore;
-import tai.autonomics.ledger.ReceiptType;
+import tai.autonomics.node.Stash;
 
 /**
  * Owns every tenant's entitlement (DESIGN §7). It applies flat actions and Marketplace Procurement events one at a
@@ -28,15 +24,14 @@ import tai.autonomics.ledger.ReceiptType;
  * The subscribers (the governors) are kept there, not here: a topic actor outlives a restart of this actor, so a
  * restart by its supervisor loses no subscriber, and Pekko's Topic reaches subscribers on every node of a cluster.
  *
- * <p>At start it rebuilds its state from the latest entitlement receipt of each tenant, which carries the whole
- * entitlement (customer and pending plan included, so a restart changes no answer and no allowed transition), and
- * grants the configured seed tenants that have none. From a store that may block, that read (and the rare read of a
- * likely repeated event id) runs on the blocking dispatcher, never on this actor's thread; messages wait meanwhile.
+ * <p>At start ({@link EntitlementsBoot}) it rebuilds its state from the ledger (a receipt carries the whole
+ * entitlement, so a restart changes no answer); the committed state is in {@link EntitlementBook}. From a store that
+ * may block, the rare read of a likely repeated event id runs on the blocking dispatcher, never on this thread.
  */
 public final class Entitlements {
 
   public sealed interface Command extends CborSerializable
-      permits Apply, Check, Subscribe, Restored, RepeatChecked, Written, WriteFailed {}
+      permits Apply, Check, Subscribe, RepeatChecked, Written, WriteFailed, EntitlementsBoot.Restored {}
 
   /** Apply an entitlement event; the answer comes once its receipt is durable. */
   public record Apply(EntitlementEvent event, ActorRef<Result> replyTo) implements Command {}
@@ -73,9 +68,6 @@ public final class Entitlements {
   /** Could not be applied now ({@code overloaded}, {@code ledger_unavailable}); the sender may retry (503). */
   public record Unavailable(String reason) implements Result {}
 
-  /** The latest entitlement receipt of every tenant, read from the store at start; or why it could not be read. */
-  private record Restored(List<Receipt> latest, Throwable failure) implements Command {}
-
   /** The store's answer to whether the event's id was seen: {@code original} if so, {@code failure} if unreadable. */
   private record RepeatChecked(Apply apply, Receipt original, String failure) implements Command {}
 
@@ -107,8 +99,7 @@ public final class Entitlements {
   private final ActorRef<Ledger.Command> ledger;
   private final ReceiptStore store;
   private final EntitlementSettings settings;
-  private final Map<String, Entitlement> byTenant = new HashMap<>();
-  private final Map<String, String> tenantByEntitlementId = new HashMap<>();
+  private final EntitlementBook book;
   private final ActorRef<Topic.Command<Status>> changes;
   /** Where a store read that may wait for the disk runs: never on this actor's (the default) dispatcher. */
   private final Executor blocking;
@@ -120,61 +111,26 @@ public final class Entitlements {
     this.ledger = ledger;
     this.store = store;
     this.settings = settings;
+    this.book = new EntitlementBook(settings.refuseUnknownTenants());
     this.changes = changes;
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
   }
 
-  /** Reads the state from the store: at once from memory, else on the blocking dispatcher while messages wait. */
   private Behavior<Command> start() {
-    if (!store.mayBlock()) {
-      return restore(store.latestEntitlements());
-    }
-    context.pipeToSelf(CompletableFuture.supplyAsync(store::latestEntitlements, blocking), Restored::new);
-    return restoring();
+    return EntitlementsBoot.start(context, stash, store, blocking, book, settings.seeds(), this::idle,
+        this::stashOrRefuse);
   }
 
-  // waits for the store's latest entitlement receipts; every message waits in the stash, so none is answered from
-  // a state not yet restored
-  private Behavior<Command> restoring() {
-    return Behaviors.receive(Command.class)
-        .onMessage(Restored.class, this::onRestored)
-        .onAnyMessage(this::onMessageWhileRestoring)
-        .build();
-  }
-
-  private Behavior<Command> onRestored(Restored restored) {
-    if (restored.failure() != null) {
-      // no state without the ledger: fail, and the supervisor's restart reads it again
-      throw new IllegalStateException("entitlements could not be read from the ledger", restored.failure());
-    }
-    return stash.unstashAll(restore(restored.latest()));
-  }
-
-  private Behavior<Command> onMessageWhileRestoring(Command command) {
-    if (!stash.isFull()) {
-      stash.stash(command);
-    } else if (command instanceof Apply apply) {
-      apply.replyTo().tell(new Unavailable("overloaded"));
-    } else {
-      context.getLog().warn("dropped while restoring, stash full: {}", command);
-    }
+  /** An event the full stash cannot keep is answered overloaded; anything else is dropped. */
+  private Behavior<Command> stashOrRefuse(Command command) {
+    Stash.stashOrRefuse(stash, command, full -> {
+      if (full instanceof Apply apply) {
+        apply.replyTo().tell(new Unavailable("overloaded"));
+      } else {
+        context.getLog().warn("dropped, stash full: {}", full);
+      }
+    });
     return Behaviors.same();
-  }
-
-  private Behavior<Command> restore(List<Receipt> latest) {
-    for (Receipt receipt : latest) {
-      if (receipt.entitlementId() != null && receipt.stateTo() != null) {
-        remember(new Entitlement(receipt.tenantId(), receipt.entitlementId(), receipt.sku(),
-            EntitlementState.fromWireName(receipt.stateTo()), receipt.customerId(), receipt.pendingSku()));
-      }
-    }
-    for (Entitlement seed : settings.seeds()) {
-      if (!byTenant.containsKey(seed.tenantId())) {
-        context.getSelf().tell(new Apply(new EntitlementEvent.Flat(seed.tenantId(), seed.entitlementId(),
-            EntitlementEvent.FlatActionType.GRANT, seed.sku(), null, "seed", null), context.getSystem().ignoreRef()));
-      }
-    }
-    return idle();
   }
 
   // waits for the next event; nothing is being written
@@ -189,7 +145,7 @@ public final class Entitlements {
   // waits for the store to say whether one event was seen before; other events wait in the stash
   private Behavior<Command> checkingRepeat() {
     return Behaviors.receive(Command.class)
-        .onMessage(Apply.class, this::onApplyWhileWriting)
+        .onMessage(Apply.class, this::stashOrRefuse)
         .onMessage(Check.class, this::onCheck)
         .onMessage(Subscribe.class, this::onSubscribe)
         .onMessage(RepeatChecked.class, this::onRepeatChecked)
@@ -199,7 +155,7 @@ public final class Entitlements {
   // waits for the receipt of one event; other events wait in the stash
   private Behavior<Command> writing() {
     return Behaviors.receive(Command.class)
-        .onMessage(Apply.class, this::onApplyWhileWriting)
+        .onMessage(Apply.class, this::stashOrRefuse)
         .onMessage(Check.class, this::onCheck)
         .onMessage(Subscribe.class, this::onSubscribe)
         .onMessage(Written.class, this::onWritten)
@@ -252,53 +208,24 @@ public final class Entitlements {
 
   /** An event not seen before: checked against the entitlement, then its receipt is written. */
   private Behavior<Command> applyNew(Apply apply) {
-    EntitlementEvent event = apply.event();
-    String tenantId = tenantOf(event);
-    if (tenantId == null || tenantId.isBlank()) {
-      apply.replyTo().tell(
-          new Rejected("missing_required_fields", "the event names no tenant, entitlement or account"));
+    EntitlementBook.Prepared prepared = book.prepare(apply.event());
+    if (prepared instanceof EntitlementBook.Refused refused) {
+      apply.replyTo().tell(new Rejected(refused.reason(), refused.detail()));
       return nextEvent();
     }
-    Entitlement current = byTenant.get(tenantId);
-    EntitlementEvent bound = withTenant(event, tenantId);
-    EntitlementTransitions.Outcome outcome = EntitlementTransitions.apply(current, bound);
-    if (outcome instanceof EntitlementTransitions.Rejected rejected) {
-      apply.replyTo().tell(new Rejected(rejected.reason(), rejected.detail()));
-      return nextEvent();
-    }
-    Entitlement next = outcome instanceof EntitlementTransitions.Changed changed ? changed.next() : current;
-    String label = outcome instanceof EntitlementTransitions.Changed changed
-        ? changed.label() : ((EntitlementTransitions.Recorded) outcome).label();
-    Receipt draft = Receipt.draft(ReceiptType.ENTITLEMENT, tenantId)
-        .states(current == null ? null : current.state().wireName(), next == null ? null : next.state().wireName())
-        .reason(reasonOf(bound, label))
-        .messageId(event.eventId())
-        .entitlement(next == null ? entitlementIdOf(bound) : next.entitlementId(), next == null ? null : next.sku())
-        .entitlementDetails(next == null ? null : next.customerId(), next == null ? null : next.pendingSku())
-        .build();
+    EntitlementBook.ToWrite write = (EntitlementBook.ToWrite) prepared;
     context.askWithStatus(Receipt.class, ledger, LEDGER_TIMEOUT,
-        replyTo -> new Ledger.Append(draft, replyTo),
+        replyTo -> new Ledger.Append(write.draft(), replyTo),
         (receipt, failure) -> failure == null
-            ? new Written(apply, next, receipt)
+            ? new Written(apply, write.next(), receipt)
             : new WriteFailed(apply, "ledger_unavailable"));
     return writing();
   }
 
-  private Behavior<Command> onApplyWhileWriting(Apply apply) {
-    if (stash.isFull()) {
-      apply.replyTo().tell(new Unavailable("overloaded"));
-    } else {
-      stash.stash(apply);
-    }
-    return Behaviors.same();
-  }
-
   private Behavior<Command> onWritten(Written written) {
     Entitlement next = written.next();
-    Entitlement before = next == null ? null : byTenant.get(next.tenantId());
-    if (next != null && !next.equals(before)) {
-      remember(next);
-      changes.tell(Topic.publish(statusOf(next.tenantId())));
+    if (book.commit(next)) {
+      changes.tell(Topic.publish(book.statusOf(next.tenantId())));
     }
     written.apply().replyTo().tell(new Applied(written.receipt(), next));
     return stash.unstashAll(idle());
@@ -312,60 +239,12 @@ public final class Entitlements {
   }
 
   private Behavior<Command> onCheck(Check check) {
-    check.replyTo().tell(statusOf(check.tenantId()));
+    check.replyTo().tell(book.statusOf(check.tenantId()));
     return Behaviors.same();
   }
 
   private Behavior<Command> onSubscribe(Subscribe subscribe) {
     changes.tell(Topic.subscribe(subscribe.listener()));
     return Behaviors.same();
-  }
-
-  private Status statusOf(String tenantId) {
-    Entitlement entitlement = byTenant.get(tenantId);
-    boolean active = entitlement == null ? !settings.refuseUnknownTenants() : entitlement.isActive();
-    return new Status(tenantId, active, entitlement);
-  }
-
-  private void remember(Entitlement entitlement) {
-    byTenant.put(entitlement.tenantId(), entitlement);
-    if (entitlement.entitlementId() != null) {
-      tenantByEntitlementId.put(entitlement.entitlementId(), entitlement.tenantId());
-    }
-  }
-
-  private String tenantOf(EntitlementEvent event) {
-    if (event instanceof EntitlementEvent.Flat flat) {
-      return flat.tenantId();
-    }
-    EntitlementEvent.Procurement procurement = (EntitlementEvent.Procurement) event;
-    String bound = procurement.entitlementId() == null ? null : tenantByEntitlementId.get(procurement.entitlementId());
-    if (bound != null) {
-      return bound;
-    }
-    if (procurement.tenantId() != null) {
-      return procurement.tenantId();
-    }
-    return procurement.accountId() != null ? procurement.accountId() : procurement.entitlementId();
-  }
-
-  private static EntitlementEvent withTenant(EntitlementEvent event, String tenantId) {
-    if (event instanceof EntitlementEvent.Procurement p) {
-      return new EntitlementEvent.Procurement(p.eventId(), p.eventType(), p.providerId(), p.entitlementId(),
-          p.newPlan(), p.accountId(), tenantId);
-    }
-    return event;
-  }
-
-  private static String entitlementIdOf(EntitlementEvent event) {
-    return event instanceof EntitlementEvent.Flat flat
-        ? flat.entitlementId() : ((EntitlementEvent.Procurement) event).entitlementId();
-  }
-
-  private static String reasonOf(EntitlementEvent event, String label) {
-    if (event instanceof EntitlementEvent.Flat flat && flat.reason() != null) {
-      return label + ": " + flat.reason();
-    }
-    return label;
   }
 }

@@ -2,12 +2,8 @@ package tai.autonomics.executor;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -16,7 +12,6 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import tai.autonomics.CborSerializable;
 import tai.autonomics.ledger.Ledger;
-import tai.autonomics.ledger.Receipt;
 
 /**
  * The action pool (DESIGN §9): pool-size {@link ActionWorker}s started up front, up to max-overflow more started
@@ -25,17 +20,12 @@ import tai.autonomics.ledger.Receipt;
  * checkout timeout fails as {@code pool_timeout}. Every refusal is answered and written as an {@code action_result}
  * receipt; the workers write the receipts of the actions they run and answer the governors themselves.
  *
- * <p>Why a pool actor and not a Pekko router: a pool router sends each message to a routee at once, into that
- * routee's unbounded mailbox, so there is no shared wait queue to bound, no notion of a free worker to check out,
- * no checkout timeout, and its resizer grows and shrinks on mailbox pressure samples rather than starting a worker
- * exactly when all are busy and retiring it after a measured idle period. Handing out free workers from one actor
- * gives those semantics directly and keeps each queued action visible for the wait metric.
+ * <p>Why a pool actor and not a Pekko router: a router hands each message at once to a routee's unbounded mailbox,
+ * so it has no shared queue to bound, no free worker to check out and no checkout timeout.
  *
- * <p>The pool has a single state; its bookkeeping, in {@link WorkerBook} (idle and busy workers) and
- * {@link WaitQueue} (waiting actions, checkout timeout), is mutable and used only here, because it changes on every
- * message and copying it would cost O(workers + queue) per action. Workers are supervised with stop and watched:
- * a worker that fails has its action failed as {@code worker_failed} and is replaced, so neither the pool nor the
- * caller notices more than that one failed action.
+ * <p>The pool has a single state; its bookkeeping ({@link WorkerBook}, {@link WaitQueue}) is mutable and used only
+ * here, since it changes on every message. A failing worker (supervised with stop, watched) has its action failed
+ * as {@code worker_failed} and is replaced.
  */
 public final class ActionExecutor {
 
@@ -64,7 +54,7 @@ public final class ActionExecutor {
   public static Behavior<Command> create(ActorRef<Ledger.Command> ledger, ExecutorSettings settings,
       MeterRegistry registry) {
     return Behaviors.setup(context -> create(ledger, settings, registry,
-        Effectors.create(settings, blockingExecutor(context.getSystem()))));
+        Effectors.create(settings, context.getSystem())));
   }
 
   /** With the effectors given rather than configured: for tests and embedders with effectors of their own. */
@@ -74,18 +64,12 @@ public final class ActionExecutor {
         new ActionExecutor(context, timers, ledger, settings, registry, effectors).running()));
   }
 
-  /** The dispatcher effectors run blocking or callback work on. */
-  public static Executor blockingExecutor(ActorSystem<?> system) {
-    return system.dispatchers().lookup(DispatcherSelector.fromConfig("autonomics.executor.blocking-dispatcher"));
-  }
-
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
-  private final ActorRef<Ledger.Command> ledger;
   private final ExecutorSettings settings;
   private final Effectors effectors;
   private final ExecutorMetrics metrics;
-  private final ActorRef<Ledger.NotRecorded> receiptFailures;
+  private final ActionReceipts receipts;
   private final WorkerBook book;
   private final WaitQueue queue;
   private final UtilisationSampler utilisation;
@@ -95,15 +79,14 @@ public final class ActionExecutor {
       ActorRef<Ledger.Command> ledger, ExecutorSettings settings, MeterRegistry registry, Effectors effectors) {
     this.context = context;
     this.timers = timers;
-    this.ledger = ledger;
     this.settings = settings;
     this.effectors = effectors;
     this.metrics = new ExecutorMetrics(registry, settings.maxWorkers());
     this.book = new WorkerBook(settings);
     this.queue = new WaitQueue(settings, this::timedOut);
     this.utilisation = new UtilisationSampler(metrics, settings.maxWorkers());
-    this.receiptFailures = context.messageAdapter(Ledger.NotRecorded.class,
-        failed -> new ReceiptNotWritten(failed.reason()));
+    this.receipts = new ActionReceipts(ledger, context.messageAdapter(Ledger.NotRecorded.class,
+        failed -> new ReceiptNotWritten(failed.reason())), metrics);
     long now = System.nanoTime();
     for (int i = 0; i < settings.poolSize(); i++) {
       book.idle(spawnWorker(), now);
@@ -139,7 +122,7 @@ public final class ActionExecutor {
         timers.startSingleTimer(Tick.CHECKOUT_EXPIRY, settings.checkoutTimeout());
       }
     } else {
-      refuse(execute, "received", "overloaded", 0);
+      receipts.refused(execute, "received", "overloaded", 0);
     }
     changed(now);
     return Behaviors.same();
@@ -165,7 +148,7 @@ public final class ActionExecutor {
     if (lost != null) {
       context.getLog().warn("worker {} failed while running action {}; replacing it",
           stopped.worker().path().name(), lost.execute().action().id());
-      refuse(lost.execute(), "running", "worker_failed", lost.attempts());
+      receipts.refused(lost.execute(), "running", "worker_failed", lost.attempts());
     }
     long now = System.nanoTime();
     if (book.workers() < settings.poolSize() || !queue.isEmpty()) {
@@ -188,8 +171,8 @@ public final class ActionExecutor {
 
   /** The workers stop with the pool, so every action it holds is answered here rather than left to a deadline. */
   private Behavior<Command> onStopping() {
-    book.drainBusy(b -> refuse(b.execute(), "running", "executor_stopped", b.attempts()));
-    queue.drain(waiting -> refuse(waiting.execute(), "queued", "executor_stopped", 0));
+    book.drainBusy(b -> receipts.refused(b.execute(), "running", "executor_stopped", b.attempts()));
+    queue.drain(waiting -> receipts.refused(waiting.execute(), "queued", "executor_stopped", 0));
     metrics.close();
     return Behaviors.same();
   }
@@ -233,7 +216,7 @@ public final class ActionExecutor {
 
   private void timedOut(WaitQueue.Waiting waiting, long now) {
     metrics.queueWait(now - waiting.arrived());
-    refuse(waiting.execute(), "queued", "pool_timeout", 0);
+    receipts.refused(waiting.execute(), "queued", "pool_timeout", 0);
   }
 
   /** Stops the least recently used idle workers beyond pool-size that have been idle for the whole timeout. */
@@ -248,18 +231,9 @@ public final class ActionExecutor {
     }
   }
 
-  /** Ends an action the pool could not (or no longer can) run: receipt, answer, count. */
-  private void refuse(Execute execute, String stateFrom, String reason, int attempts) {
-    Action action = execute.action();
-    Receipt result = ActionReceipts.result(action, attempts, stateFrom, "failed", reason);
-    ledger.tell(new Ledger.Record(List.of(result), receiptFailures));
-    execute.replyTo().tell(new ActionOutcome.Failed(action.id(), reason, attempts));
-    metrics.counted(reason);
-  }
-
   private ActorRef<ActionWorker.Command> spawnWorker() {
     ActorRef<ActionWorker.Command> worker = context.spawn(
-        Behaviors.supervise(ActionWorker.create(context.getSelf(), ledger, effectors, settings, metrics))
+        Behaviors.supervise(ActionWorker.create(context.getSelf(), receipts, effectors, settings, metrics))
             .onFailure(SupervisorStrategy.stop()),
         "worker-" + (++spawned));
     context.watchWith(worker, new WorkerStopped(worker));

@@ -1,7 +1,6 @@
 package tai.autonomics.executor;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -9,7 +8,6 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import tai.autonomics.CborSerializable;
-import tai.autonomics.ledger.Ledger;
 import tai.autonomics.ledger.Receipt;
 
 /**
@@ -21,23 +19,23 @@ import tai.autonomics.ledger.Receipt;
  *
  * <p>Lifecycle: spawned and watched by the pool, stopped by it when retired. An exception thrown by an effector
  * fails the worker; the pool then fails its action as {@code worker_failed} and starts a replacement. Answers of an
- * attempt the worker no longer waits for (after a deadline) carry an old run number and are dropped.
+ * attempt the worker no longer waits for (after a deadline) carry an earlier {@link Run} and are dropped.
  */
 public final class ActionWorker {
 
   public sealed interface Command extends CborSerializable
-      permits Run, AttemptEnded, RetryDue, DeadlineDue, ReceiptNotWritten {}
+      permits Run, AttemptEnded, RetryDue, DeadlineDue {}
 
   /** Run {@code execute} now; {@code checkedOut} (System.nanoTime) is when the pool handed it over. */
   public record Run(ActionExecutor.Execute execute, long checkedOut) implements Command {}
 
-  private record AttemptEnded(long run, int attempt, Effector.Result result) implements Command {}
+  // the worker's own messages carry the Run they belong to, compared by identity with the current one: an answer
+  // to a run that has ended is stale
+  private record AttemptEnded(Run run, int attempt, Effector.Result result) implements Command {}
 
-  private record RetryDue(long run, int attempt) implements Command {}
+  private record RetryDue(Run run, int attempt) implements Command {}
 
-  private record DeadlineDue(long run) implements Command {}
-
-  private record ReceiptNotWritten(String reason) implements Command {}
+  private record DeadlineDue(Run run) implements Command {}
 
   private enum TimerKey { DEADLINE, RETRY }
 
@@ -45,52 +43,50 @@ public final class ActionWorker {
    * The action being run: {@code attempt} is the latest attempt started, {@code lastFailure} why the one before
    * failed.
    */
-  private record Job(ActionExecutor.Execute execute, long run, long started, long checkedOut, int attempt,
-      String lastFailure) {
+  private record Job(Run run, long started, int attempt, String lastFailure) {
+    ActionExecutor.Execute execute() {
+      return run.execute();
+    }
+
     Action action() {
-      return execute.action();
+      return run.execute().action();
     }
 
     Job retry(int nextAttempt, String failure) {
-      return new Job(execute, run, started, checkedOut, nextAttempt, failure);
+      return new Job(run, started, nextAttempt, failure);
     }
   }
 
-  static Behavior<Command> create(ActorRef<ActionExecutor.Command> pool, ActorRef<Ledger.Command> ledger,
+  static Behavior<Command> create(ActorRef<ActionExecutor.Command> pool, ActionReceipts receipts,
       Effectors effectors, ExecutorSettings settings, ExecutorMetrics metrics) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new ActionWorker(context, timers, pool, ledger, effectors, settings, metrics).idle));
+        new ActionWorker(context, timers, pool, receipts, effectors, settings, metrics).idle));
   }
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final ActorRef<ActionExecutor.Command> pool;
-  private final ActorRef<Ledger.Command> ledger;
+  private final ActionReceipts receipts;
   private final Effectors effectors;
   private final ExecutorSettings settings;
   private final ExecutorMetrics metrics;
-  private final ActorRef<Ledger.NotRecorded> receiptFailures;
   // the idle state has no data, so it is built once rather than after every action
   private final Behavior<Command> idle;
-  private long runs;
   // whether a timer may be running, so an action that never waited does not pay for cancelling none
   private boolean timed;
   // the running attempt, cancelled when the deadline ends the action (an effector may stop early on cancel)
   private CompletableFuture<Effector.Result> inFlight;
 
   private ActionWorker(ActorContext<Command> context, TimerScheduler<Command> timers,
-      ActorRef<ActionExecutor.Command> pool, ActorRef<Ledger.Command> ledger, Effectors effectors,
-      ExecutorSettings settings, ExecutorMetrics metrics) {
+      ActorRef<ActionExecutor.Command> pool, ActionReceipts receipts, Effectors effectors, ExecutorSettings settings,
+      ExecutorMetrics metrics) {
     this.context = context;
     this.timers = timers;
     this.pool = pool;
-    this.ledger = ledger;
+    this.receipts = receipts;
     this.effectors = effectors;
     this.settings = settings;
     this.metrics = metrics;
-    // receipts are recorded, never waited for: the ledger tells only of failures
-    this.receiptFailures = context.messageAdapter(Ledger.NotRecorded.class,
-        failed -> new ReceiptNotWritten(failed.reason()));
     this.idle = idle();
   }
 
@@ -98,7 +94,6 @@ public final class ActionWorker {
   private Behavior<Command> idle() {
     return Behaviors.receive(Command.class)
         .onMessage(Run.class, this::onRun)
-        .onMessage(ReceiptNotWritten.class, this::onReceiptNotWritten)
         .onAnyMessage(stale -> Behaviors.same())
         .build();
   }
@@ -130,14 +125,12 @@ public final class ActionWorker {
       return due.run() == job.run() ? onDeadline(job) : Behaviors.same();
     } else if (command instanceof Run run) {
       return onRunWhileBusy(run);
-    } else if (command instanceof ReceiptNotWritten failed) {
-      return onReceiptNotWritten(failed);
     }
     return Behaviors.same();
   }
 
   private Behavior<Command> onRun(Run run) {
-    Behavior<Command> next = attempt(new Job(run.execute(), ++runs, System.nanoTime(), run.checkedOut(), 1, null));
+    Behavior<Command> next = attempt(new Job(run, System.nanoTime(), 1, null));
     // ended at once: staying in the same behavior spares the supervisor and timers re-wrapping a "new" one
     return next == idle ? Behaviors.same() : next;
   }
@@ -166,16 +159,16 @@ public final class ActionWorker {
       stage = effectors.forType(action.type()).attempt(action, job.attempt()).toCompletableFuture();
     } catch (RuntimeException | Error e) {
       // fails the worker on purpose (the pool fails the action and replaces the worker); the attempt was made
-      append(attemptReceipt);
+      receipts.record(attemptReceipt);
       throw e;
     }
     if (stage.isDone()) {
       return onAttemptEnded(job, EffectorResults.of(stage), attemptReceipt);
     }
-    append(attemptReceipt);
+    receipts.record(attemptReceipt);
     startDeadline(job);
     inFlight = stage;
-    long run = job.run();
+    Run run = job.run();
     int attempt = job.attempt();
     context.pipeToSelf(stage, (result, failure) -> new AttemptEnded(run, attempt, EffectorResults.of(result, failure)));
     return attempting(job);
@@ -198,7 +191,7 @@ public final class ActionWorker {
           unwritten);
     }
     if (unwritten != null) {
-      append(unwritten);
+      receipts.record(unwritten);
     }
     metrics.retried(job.action().type());
     startDeadline(job);
@@ -229,18 +222,14 @@ public final class ActionWorker {
     Receipt result = ActionReceipts.result(action, job.attempt(), outcome);
     // told in this order, so the result receipt reaches the ledger before anything the governor writes after it
     if (unwrittenAttempt != null) {
-      ledger.tell(new Ledger.Record(List.of(unwrittenAttempt, result), receiptFailures));
+      receipts.record(unwrittenAttempt, result);
     } else {
-      append(result);
+      receipts.record(result);
     }
     job.execute().replyTo().tell(outcome);
-    metrics.actionEnded(action.type(), outcomeTag, System.nanoTime() - job.checkedOut());
+    metrics.actionEnded(action.type(), outcomeTag, System.nanoTime() - job.run().checkedOut());
     pool.tell(new ActionExecutor.WorkerFree(context.getSelf()));
     return idle;
-  }
-
-  private void append(Receipt draft) {
-    ledger.tell(new Ledger.Record(List.of(draft), receiptFailures));
   }
 
   /**
@@ -253,11 +242,5 @@ public final class ActionWorker {
       timers.startSingleTimer(TimerKey.DEADLINE, new DeadlineDue(job.run()), Duration.ofNanos(Math.max(left, 0)));
       timed = true;
     }
-  }
-
-  private Behavior<Command> onReceiptNotWritten(ReceiptNotWritten failed) {
-    metrics.receiptFailed();
-    context.getLog().warn("action receipt not written: {}", failed.reason());
-    return Behaviors.same();
   }
 }

@@ -3,6 +3,8 @@ package tai.autonomics.executor;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 
 /** The effector of each action type, built once from {@code autonomics.executor.effectors}. */
 public final class Effectors {
@@ -23,6 +25,12 @@ public final class Effectors {
     Map<String, Effector> copy = new HashMap<>(byType);
     copy.put(type, effector);
     return new Effectors(copy, fallback);
+  }
+
+  /** As configured, on the dispatcher effectors run blocking or callback work on. */
+  public static Effectors create(ExecutorSettings settings, ActorSystem<?> system) {
+    return create(settings, system.dispatchers().lookup(
+        DispatcherSelector.fromConfig("autonomics.executor.blocking-dispatcher")));
   }
 
   /** One instance per configured kind, shared by the types that use it (a webhook client is built once). */

@@ -12,16 +12,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The executor's meters, in the node's registry (the HTTP node exposes it at /metrics):
+ * The executor's meters, in the node's registry (the HTTP node exposes it at /metrics; Prometheus names):
  * <ul>
- *   <li>{@code autonomics.executor.workers} (state = busy | idle), {@code .capacity}, {@code .queue.depth}: gauges;
- *   <li>{@code autonomics.executor.busy}: worker-seconds spent busy, a counter whose rate divided by capacity is the
- *       utilisation over any window; {@code autonomics.executor.utilisation}: that ratio over the last
+ *   <li>{@code tai_executor_workers} (state = busy | idle), {@code tai_executor_capacity},
+ *       {@code tai_executor_queue_depth}: gauges;
+ *   <li>{@code tai_executor_busy_seconds_total}: worker-seconds spent busy, whose rate divided by capacity is the
+ *       utilisation over any window; {@code tai_executor_utilisation_ratio}: that ratio over the last
  *       utilisation-window, computed by the pool;
- *   <li>{@code autonomics.executor.queue.wait}: time from arrival to checkout, zero waits included;
- *   <li>{@code autonomics.executor.action.duration} (type): checkout to end, retries included;
- *   <li>{@code autonomics.executor.actions} (outcome = completed | failed | timeout | pool_timeout | overloaded |
- *       worker_failed), {@code .retries} (type), {@code .receipts.failed}.
+ *   <li>{@code tai_executor_queue_wait_seconds}: time from arrival to checkout, zero waits included;
+ *   <li>{@code tai_executor_action_duration_seconds} (type): checkout to end, retries included;
+ *   <li>{@code tai_executor_actions_total} (outcome = completed | failed | timeout | pool_timeout | overloaded |
+ *       worker_failed), {@code tai_executor_retries_total} (type), {@code tai_executor_receipts_failed_total}.
  * </ul>
  * The pool actor writes the gauges' sources; Micrometer reads them from its own thread, hence the volatile fields and
  * the lock around the busy-time integral.
@@ -46,16 +47,16 @@ final class ExecutorMetrics {
   ExecutorMetrics(MeterRegistry registry, int capacity) {
     this.registry = registry;
     this.bound = List.of(
-        Gauge.builder("autonomics.executor.workers", this, m -> m.busy).tag("state", "busy").register(registry),
-        Gauge.builder("autonomics.executor.workers", this, m -> m.workers - m.busy).tag("state", "idle")
+        Gauge.builder("tai.executor.workers", this, m -> m.busy).tag("state", "busy").register(registry),
+        Gauge.builder("tai.executor.workers", this, m -> m.workers - m.busy).tag("state", "idle")
             .register(registry),
-        Gauge.builder("autonomics.executor.capacity", () -> capacity).register(registry),
-        Gauge.builder("autonomics.executor.queue.depth", this, m -> m.queued).register(registry),
-        Gauge.builder("autonomics.executor.utilisation", this, m -> m.utilisation).register(registry),
-        FunctionCounter.builder("autonomics.executor.busy", this, m -> m.busyNanos(System.nanoTime()) / 1e9)
+        Gauge.builder("tai.executor.capacity", () -> capacity).register(registry),
+        Gauge.builder("tai.executor.queue.depth", this, m -> m.queued).register(registry),
+        Gauge.builder("tai.executor.utilisation.ratio", this, m -> m.utilisation).register(registry),
+        FunctionCounter.builder("tai.executor.busy", this, m -> m.busyNanos(System.nanoTime()) / 1e9)
             .baseUnit("seconds").register(registry));
-    this.queueWait = Timer.builder("autonomics.executor.queue.wait").publishPercentileHistogram().register(registry);
-    this.receiptsFailed = Counter.builder("autonomics.executor.receipts.failed").register(registry);
+    this.queueWait = Timer.builder("tai.executor.queue.wait").publishPercentileHistogram().register(registry);
+    this.receiptsFailed = Counter.builder("tai.executor.receipts.failed").register(registry);
   }
 
   /** Called by the pool whenever the number of workers, busy workers or waiting actions changes. */
@@ -86,7 +87,7 @@ final class ExecutorMetrics {
   void actionEnded(String type, String outcome, long durationNanos) {
     Timer duration = durationByType.get(type);
     if (duration == null) {
-      duration = durationByType.computeIfAbsent(type, t -> Timer.builder("autonomics.executor.action.duration")
+      duration = durationByType.computeIfAbsent(type, t -> Timer.builder("tai.executor.action.duration")
           .tag("type", t).publishPercentileHistogram().register(registry));
     }
     duration.record(durationNanos, TimeUnit.NANOSECONDS);
@@ -97,7 +98,7 @@ final class ExecutorMetrics {
   void counted(String outcome) {
     Counter actions = actionsByOutcome.get(outcome);
     if (actions == null) {
-      actions = actionsByOutcome.computeIfAbsent(outcome, o -> Counter.builder("autonomics.executor.actions")
+      actions = actionsByOutcome.computeIfAbsent(outcome, o -> Counter.builder("tai.executor.actions")
           .tag("outcome", o).register(registry));
     }
     actions.increment();
@@ -106,7 +107,7 @@ final class ExecutorMetrics {
   void retried(String type) {
     Counter retries = retriesByType.get(type);
     if (retries == null) {
-      retries = retriesByType.computeIfAbsent(type, t -> Counter.builder("autonomics.executor.retries")
+      retries = retriesByType.computeIfAbsent(type, t -> Counter.builder("tai.executor.retries")
           .tag("type", t).register(registry));
     }
     retries.increment();

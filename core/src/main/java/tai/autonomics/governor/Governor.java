@@ -12,11 +12,11 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.pattern.StatusReply;
 import tai.autonomics.CborSerializable;
 import tai.autonomics.entitlement.Entitlements;
-import tai.autonomics.executor.Action;
 import tai.autonomics.executor.ActionExecutor;
 import tai.autonomics.executor.ActionOutcome;
 import tai.autonomics.ledger.Ledger;
 import tai.autonomics.ledger.Receipt;
+import tai.autonomics.node.Stash;
 import tai.autonomics.policy.Decision;
 import tai.autonomics.policy.Policy;
 import tai.autonomics.policy.PolicyPacks;
@@ -29,13 +29,13 @@ import tai.autonomics.policy.Signal;
  * flight; signals arriving meanwhile wait in a bounded stash and are decided in order when it ends.
  *
  * <p>Lifecycle: started by {@link Governors} on first use, restored at boot from the ledger head and the tenant's
- * entitlement, restarted by its supervisor after a failure, passivated after an idle period (the parent, which
- * sees every message for it, asks; it agrees unless an action is in flight or it is still booting; the parent
- * stops it once no message for it is on the way).
+ * entitlement, restarted by its supervisor after a failure, passivated after an idle period (the parent asks; it
+ * agrees unless an action is in flight or it is still booting).
  *
- * <p>The states and their transitions are here; where boot resumes is decided by {@link GovernorRestore}, receipts
- * are drafted by {@link GovernorReceipts}, the bounded stash refuses in {@link GovernorStash}, the state data is
- * {@link GovernorData}.
+ * <p>The states where the governor waits for signals (stable, warning, quarantined, unentitled) are here; booting is
+ * in {@link GovernorBoot} (where it resumes is decided by {@link GovernorRestore}), intervening in
+ * {@link GovernorIntervention}; receipts are drafted by {@link GovernorReceipts}, the state data is
+ * {@link GovernorData}. The states quarantined and unentitled are both {@code refusing} in receipts and views.
  */
 public final class Governor {
 
@@ -52,8 +52,9 @@ public final class Governor {
       @JsonSubTypes.Type(value = GetState.class, name = "get-state"),
       @JsonSubTypes.Type(value = Stop.class, name = "stop")})
   public sealed interface Command extends CborSerializable
-      permits ProcessSignal, EntitlementChanged, ActionCompleted, ActionFailed, GetState, Stop, EntitlementLoaded,
-          HeadLoaded, BootFailed, ActionDeadline, Timer, PassivateIfIdle {}
+      permits ProcessSignal, EntitlementChanged, ActionCompleted, ActionFailed, GetState, Stop, PassivateIfIdle,
+          Timer, GovernorIntervention.ActionDeadline, GovernorBoot.EntitlementLoaded, GovernorBoot.HeadLoaded,
+          GovernorBoot.BootFailed {}
 
   /** Decide on a signal; the reply carries its receipt once durable, or an error ({@code overloaded}). */
   public record ProcessSignal(Signal signal, ActorRef<StatusReply<Receipt>> replyTo) implements Command {}
@@ -79,29 +80,12 @@ public final class Governor {
   public record View(String tenantId, GovernorState state, String actionId, boolean entitled, String sku,
       String policy, long signals, long refusals, long actions, int postponed) implements CborSerializable {}
 
-  // boot replies carry the incarnation that asked: a reply to an incarnation that has since failed is stale
-  private record EntitlementLoaded(Entitlements.Status status, Governor incarnation) implements Command {}
-
-  private record HeadLoaded(Ledger.Head head, Governor incarnation) implements Command {}
-
-  private record BootFailed(String what, Governor incarnation) implements Command {}
-
-  /**
-   * From the parent, which saw nothing for this tenant for the idle timeout: answer {@link Idle} if nothing is in
-   * flight. The parent keeps the clock, not each governor: a receive timeout per governor costs a scheduler task
-   * per governor and a reschedule per message.
-   */
+  /** From the parent, which saw nothing for this tenant for the idle timeout: answer {@link Idle} if nothing runs. */
   enum PassivateIfIdle implements Command { INSTANCE }
 
-  private record ActionDeadline(String actionId) implements Command {}
-
-  private enum Timer implements Command { QUARANTINE_OVER, COOLDOWN_OVER }
+  enum Timer implements Command { QUARANTINE_OVER, COOLDOWN_OVER }
 
   static final String OVERLOADED = "overloaded";
-  static final String QUARANTINED = "quarantined";
-  static final String ENTITLEMENT_INACTIVE = "entitlement_inactive";
-  static final String UNKNOWN_TENANT = "unknown_tenant";
-  static final String UNAVAILABLE = "unavailable";
 
   public static Behavior<Command> create(String tenantId, Collaborators collaborators, GovernorSettings settings) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> Behaviors.withStash(settings.stashCapacity(),
@@ -109,12 +93,8 @@ public final class Governor {
   }
 
   /** The actors and configuration every governor talks to, built once by {@link Governors}. */
-  public record Collaborators(
-      ActorRef<Entitlements.Command> entitlements,
-      ActorRef<Ledger.Command> ledger,
-      ActorRef<ActionExecutor.Command> executor,
-      PolicyPacks packs,
-      ActorRef<Idle> parent) {}
+  public record Collaborators(ActorRef<Entitlements.Command> entitlements, ActorRef<Ledger.Command> ledger,
+      ActorRef<ActionExecutor.Command> executor, PolicyPacks packs, ActorRef<Idle> parent) {}
 
   private final String tenantId;
   private final ActorContext<Command> context;
@@ -138,56 +118,23 @@ public final class Governor {
   }
 
   private Behavior<Command> boot() {
-    Duration timeout = settings.bootTimeout();
-    context.ask(Entitlements.Status.class, collaborators.entitlements(), timeout,
-        replyTo -> new Entitlements.Check(tenantId, replyTo),
-        (status, failure) -> status != null
-            ? new EntitlementLoaded(status, this) : new BootFailed("entitlement", this));
-    context.ask(Ledger.Head.class, collaborators.ledger(), timeout,
-        replyTo -> new Ledger.GetHead(tenantId, replyTo),
-        (head, failure) -> head != null
-            ? new HeadLoaded(head, this) : new BootFailed("ledger head", this));
-    return booting(null, null);
+    return GovernorBoot.start(this, tenantId, context, stash, collaborators, settings.bootTimeout());
   }
 
-  // waits for the entitlement and the ledger head; everything else is stashed
-  private Behavior<Command> booting(Entitlements.Status status, Ledger.Head head) {
-    return Behaviors.receive(Command.class)
-        .onMessage(EntitlementLoaded.class, loaded -> loaded.incarnation() != this
-            ? Behaviors.same() : restoreWhenLoaded(loaded.status(), head))
-        .onMessage(HeadLoaded.class, loaded -> loaded.incarnation() != this
-            ? Behaviors.same() : restoreWhenLoaded(status, loaded.head()))
-        .onMessage(BootFailed.class, failed -> failed.incarnation() != this
-            ? Behaviors.same() : onBootFailed(failed))
-        .onMessage(Stop.class, stop -> Behaviors.stopped())
-        .onMessage(Timer.class, timer -> Behaviors.same())
-        .onMessage(PassivateIfIdle.class, passivate -> Behaviors.same())
-        .onAnyMessage(this::stashOrRefuse)
-        .build();
-  }
-
-  private Behavior<Command> onBootFailed(BootFailed failed) {
-    // the stash does not survive the restart: answer its signals now instead of leaving their senders to time out
-    GovernorStash.refuseAll(stash, UNAVAILABLE);
-    throw new IllegalStateException("governor " + tenantId + " could not load its " + failed.what());
-  }
-
-  private Behavior<Command> restoreWhenLoaded(Entitlements.Status status, Ledger.Head head) {
-    if (status == null || head == null) {
-      return booting(status, head);
-    }
+  /** From {@link GovernorBoot}: resumes where the last incarnation left off, with the signals that waited. */
+  Behavior<Command> restored(Entitlements.Status status, Ledger.Head head) {
     GovernorData data = GovernorData.booted(status, collaborators.packs());
     GovernorRestore restored = GovernorRestore.from(status, head.head(), data.pack().quarantine());
     return stash.unstashAll(switch (restored.state()) {
       case REFUSING -> restored.quarantineLeft() != null
-          ? quarantined(data, restored.quarantineLeft()) : refusing(data, restored.because());
+          ? quarantine(data, restored.quarantineLeft()) : new GovernorRefusing(this, receipts).unentitled(data);
       case WARNING -> warning(data);
       default -> restored.because() != null ? resume(data, restored.because()) : stable(data);
     });
   }
 
   // waits for signals; the last decision was ok
-  private Behavior<Command> stable(GovernorData data) {
+  Behavior<Command> stable(GovernorData data) {
     return deciding(GovernorState.STABLE, data);
   }
 
@@ -196,9 +143,8 @@ public final class Governor {
     return deciding(GovernorState.WARNING, data);
   }
 
-  // Stable, warning and refusing are where an idle governor spends its life, so their behavior is one closure
-  // instead of a receive builder's five cases and closures: about 300 bytes less per idle governor (measured with
-  // GovernorBenchmark heap), which is what lets 100,000 governors fit in 2 KB each.
+  // an idle governor spends its life here: one closure, not a receive builder's cases and closures, is about 300
+  // bytes less per idle governor (measured with GovernorBenchmark heap), which keeps it within 2 KB
   private Behavior<Command> deciding(GovernorState state, GovernorData data) {
     return Behaviors.receiveMessage(message -> onWhileDeciding(state, data, message));
   }
@@ -207,7 +153,7 @@ public final class Governor {
     if (message instanceof ProcessSignal signal) {
       return onSignal(state, data, signal);
     } else if (message instanceof EntitlementChanged changed) {
-      return onEntitlementWhileServing(state, data, changed.status());
+      return onEntitlementWhileDeciding(state, data, changed.status());
     } else if (message instanceof GetState get) {
       return reply(get, state, data, null);
     } else if (message == Timer.COOLDOWN_OVER) {
@@ -218,48 +164,8 @@ public final class Governor {
     return onPassivation(message);
   }
 
-  // waits for the one action in flight to end; new signals are stashed (bounded)
-  private Behavior<Command> intervening(GovernorData data, String actionId) {
-    return Behaviors.receive(Command.class)
-        .onMessage(ProcessSignal.class, this::stashOrRefuse)
-        .onMessage(ActionCompleted.class, completed -> onActionCompleted(data, actionId, completed))
-        .onMessage(ActionFailed.class, failed -> onActionEnded(data, actionId, failed.actionId(),
-            "action_failed: " + failed.reason()))
-        .onMessage(ActionDeadline.class, deadline -> onActionEnded(data, actionId, deadline.actionId(),
-            "action_timeout"))
-        .onMessage(EntitlementChanged.class, changed -> intervening(withStatus(data, changed.status()), actionId))
-        .onMessage(GetState.class, get -> reply(get, GovernorState.INTERVENING, data, actionId))
-        .onMessage(Timer.class, timer -> timer == Timer.COOLDOWN_OVER
-            ? intervening(data.withCooldown(false), actionId) : Behaviors.same())
-        .onMessage(PassivateIfIdle.class, passivate -> Behaviors.same())
-        .onMessage(Stop.class, stop -> Behaviors.stopped())
-        .build();
-  }
-
-  // refuses every signal until the entitlement is active again or the quarantine ends (reason says which)
-  private Behavior<Command> refusing(GovernorData data, String reason) {
-    return Behaviors.receiveMessage(message -> onWhileRefusing(data, reason, message));
-  }
-
-  private Behavior<Command> onWhileRefusing(GovernorData data, String reason, Command message) {
-    if (message instanceof ProcessSignal signal) {
-      // an invalid signal is refused as one, so that its sender learns what to fix
-      receipts.refused(signal.signal().invalidity() != null ? Policy.INVALID_SIGNAL : reason, signal, data);
-      return refusing(data.countSignal(true), reason);
-    } else if (message instanceof EntitlementChanged changed) {
-      return onEntitlementWhileRefusing(data, reason, changed.status());
-    } else if (message instanceof GetState get) {
-      return reply(get, GovernorState.REFUSING, data, null);
-    } else if (message == Timer.COOLDOWN_OVER) {
-      return refusing(data.withCooldown(false), reason);
-    } else if (message == Timer.QUARANTINE_OVER) {
-      return onQuarantineOver(data, reason);
-    }
-    return onPassivation(message);
-  }
-
-  /** Stable, warning and refusing agree to be passivated: nothing is in flight there. */
-  private Behavior<Command> onPassivation(Command message) {
+  /** The states without an action in flight agree to be passivated. */
+  Behavior<Command> onPassivation(Command message) {
     if (message == PassivateIfIdle.INSTANCE) {
       collaborators.parent().tell(new Idle(tenantId, context.getSelf()));
       return Behaviors.same();
@@ -270,7 +176,8 @@ public final class Governor {
   private Behavior<Command> onSignal(GovernorState state, GovernorData data, ProcessSignal message) {
     Decision decision = Policy.decide(data.pack(), message.signal(), data.policyView());
     if (decision instanceof Decision.Act act) {
-      return startAction(state, data, act, message);
+      return GovernorIntervention.start(this, context, timers, stash, receipts, state, data, act, message,
+          collaborators.executor(), outcomes(), settings);
     }
     receipts.decided(state, decision, null, message, data);
     if (decision instanceof Decision.Refuse) {
@@ -279,98 +186,52 @@ public final class Governor {
     return decision instanceof Decision.Warn ? warning(data.countSignal(false)) : stable(data.countSignal(false));
   }
 
-  private Behavior<Command> startAction(GovernorState state, GovernorData data, Decision.Act act,
-      ProcessSignal message) {
-    Action action = new Action(GovernorReceipts.newActionId(), tenantId, act.action(), act.params());
-    receipts.decided(state, act, action, message, data);
-    collaborators.executor().tell(new ActionExecutor.Execute(action, outcomes()));
-    timers.startSingleTimer(new ActionDeadline(action.id()), settings.actionDeadline());
-    return intervening(data.countSignal(false).countAction(), action.id());
-  }
-
-  private Behavior<Command> onActionCompleted(GovernorData data, String actionId, ActionCompleted completed) {
-    if (!completed.actionId().equals(actionId)) {
-      context.getLog().debug("ignoring completion of action {}, waiting for {}", completed.actionId(), actionId);
-      return Behaviors.same();
-    }
-    timers.cancel(new ActionDeadline(actionId));
-    timers.startSingleTimer(Timer.COOLDOWN_OVER, data.pack().cooldown());
-    GovernorData cooling = data.withCooldown(true);
-    if (!data.entitled()) {
-      return stash.unstashAll(refuseFor(GovernorState.INTERVENING, cooling, cooling.refusalReason()));
-    }
-    receipts.transition(GovernorState.INTERVENING, GovernorState.STABLE, "action_completed", data);
-    return stash.unstashAll(stable(cooling));
-  }
-
-  private Behavior<Command> onActionEnded(GovernorData data, String actionId, String endedId, String why) {
-    if (!endedId.equals(actionId)) {
-      return Behaviors.same();
-    }
-    timers.cancel(new ActionDeadline(actionId));
-    if (!data.entitled()) {
-      // without an entitlement there is no quarantine to wait out
-      return stash.unstashAll(refuseFor(GovernorState.INTERVENING, data, data.refusalReason()));
-    }
-    receipts.transition(GovernorState.INTERVENING, GovernorState.REFUSING, why, data);
-    return stash.unstashAll(quarantined(data, data.pack().quarantine()));
-  }
-
-  private Behavior<Command> onEntitlementWhileServing(GovernorState state, GovernorData data,
+  private Behavior<Command> onEntitlementWhileDeciding(GovernorState state, GovernorData data,
       Entitlements.Status status) {
     GovernorData updated = withStatus(data, status);
     if (!status.active()) {
-      return refuseFor(state, updated, GovernorData.refusalReasonOf(status));
+      return refuseUnentitled(state, updated, GovernorData.refusalReasonOf(status));
     }
     return state == GovernorState.WARNING ? warning(updated) : stable(updated);
   }
 
-  // a quarantine runs its course whatever the entitlement does; a refusal for the entitlement ends when it is active
-  private Behavior<Command> onEntitlementWhileRefusing(GovernorData data, String reason, Entitlements.Status status) {
-    GovernorData updated = withStatus(data, status);
-    if (reason.equals(QUARANTINED)) {
-      return refusing(updated, reason);
-    }
-    return status.active() ? resume(updated, "entitlement_active")
-        : refusing(updated, GovernorData.refusalReasonOf(status));
-  }
-
-  private Behavior<Command> onQuarantineOver(GovernorData data, String reason) {
-    if (!reason.equals(QUARANTINED)) {
-      return Behaviors.same();
-    }
-    return data.entitled() ? resume(data, "quarantine_over") : refusing(data, data.refusalReason());
-  }
-
   /** Refuses until the entitlement is active again: the transition names the entitlement's reason. */
-  private Behavior<Command> refuseFor(GovernorState from, GovernorData data, String reason) {
+  Behavior<Command> refuseUnentitled(GovernorState from, GovernorData data, String reason) {
     receipts.transition(from, GovernorState.REFUSING, reason, data);
-    return refusing(data, reason);
+    return new GovernorRefusing(this, receipts).unentitled(data);
   }
 
   /** Refuses until the quarantine timer says it is over; whoever entered it wrote the transition. */
-  private Behavior<Command> quarantined(GovernorData data, Duration left) {
+  Behavior<Command> quarantine(GovernorData data, Duration left) {
     timers.startSingleTimer(Timer.QUARANTINE_OVER, left);
-    return refusing(data, QUARANTINED);
+    return new GovernorRefusing(this, receipts).quarantined(data);
   }
 
   /** Serves again after refusing. */
-  private Behavior<Command> resume(GovernorData data, String because) {
+  Behavior<Command> resume(GovernorData data, String because) {
     receipts.transition(GovernorState.REFUSING, GovernorState.STABLE, because, data);
     return stable(data);
   }
 
-  private Behavior<Command> stashOrRefuse(Command message) {
-    return GovernorStash.stashOrRefuse(stash, message, context.getLog(), tenantId);
+  /** A signal the full stash cannot keep is answered overloaded; a state query is dropped (its asker times out). */
+  Behavior<Command> stashOrRefuse(Command message) {
+    Stash.stashOrRefuse(stash, message, full -> {
+      if (full instanceof ProcessSignal signal) {
+        signal.replyTo().tell(StatusReply.error(OVERLOADED));
+      } else if (full instanceof GetState) {
+        context.getLog().warn("governor {} stash full; state query dropped", tenantId);
+      }
+    });
+    return Behaviors.same();
   }
 
-  private Behavior<Command> reply(GetState get, GovernorState state, GovernorData data, String actionId) {
+  Behavior<Command> reply(GetState get, GovernorState state, GovernorData data, String actionId) {
     get.replyTo().tell(new View(tenantId, state, actionId, data.entitled(), data.sku(), data.pack().reference(),
         data.signals(), data.refusals(), data.actions(), stash.size()));
     return Behaviors.same();
   }
 
-  private GovernorData withStatus(GovernorData data, Entitlements.Status status) {
+  GovernorData withStatus(GovernorData data, Entitlements.Status status) {
     return data.withStatus(status, collaborators.packs());
   }
 

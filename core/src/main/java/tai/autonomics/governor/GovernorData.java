@@ -21,6 +21,11 @@ record GovernorData(
     long refusals,
     long actions) {
 
+  /** Why a governor refuses: its quarantine, an inactive entitlement, a tenant without one. */
+  static final String QUARANTINED = "quarantined";
+  static final String ENTITLEMENT_INACTIVE = "entitlement_inactive";
+  static final String UNKNOWN_TENANT = "unknown_tenant";
+
   /** What a governor knows once booted: the entitlement it loaded, no counts and no cooldown. */
   static GovernorData booted(Entitlements.Status status, PolicyPacks packs) {
     return new GovernorData(status.active(), status.sku(), packs.forSku(status.sku()), false, 0, 0, 0);
@@ -51,11 +56,11 @@ record GovernorData(
 
   /** Why a governor that is not entitled refuses: a tenant without a SKU was never known. */
   String refusalReason() {
-    return sku == null ? Governor.UNKNOWN_TENANT : Governor.ENTITLEMENT_INACTIVE;
+    return sku == null ? UNKNOWN_TENANT : ENTITLEMENT_INACTIVE;
   }
 
   /** Why a governor refuses for this inactive status: without an entitlement the tenant is unknown. */
   static String refusalReasonOf(Entitlements.Status status) {
-    return status.entitlement() == null ? Governor.UNKNOWN_TENANT : Governor.ENTITLEMENT_INACTIVE;
+    return status.entitlement() == null ? UNKNOWN_TENANT : ENTITLEMENT_INACTIVE;
   }
 }

@@ -29,6 +29,10 @@ final class GovernorReceipts {
     this.nobody = nobody;
   }
 
+  String tenantId() {
+    return tenantId;
+  }
+
   /** A decision on a signal in stable or warning; {@code action} is the one an act decision starts. */
   void decided(GovernorState from, Decision decision, Action action, Governor.ProcessSignal message,
       GovernorData data) {

@@ -23,7 +23,7 @@ record GovernorRestore(GovernorState state, String because, Duration quarantineL
     if (quarantined) {
       Duration left = quarantineLeft(quarantine, head);
       if (!left.isNegative() && !left.isZero()) {
-        return new GovernorRestore(GovernorState.REFUSING, Governor.QUARANTINED, left);
+        return new GovernorRestore(GovernorState.REFUSING, GovernorData.QUARANTINED, left);
       }
     }
     if (!status.active()) {
@@ -43,7 +43,8 @@ record GovernorRestore(GovernorState state, String because, Duration quarantineL
    * restored as a quarantine, the cautious reading.
    */
   private static boolean isEntitlementRefusal(String enteredBecause) {
-    return Governor.ENTITLEMENT_INACTIVE.equals(enteredBecause) || Governor.UNKNOWN_TENANT.equals(enteredBecause);
+    return GovernorData.ENTITLEMENT_INACTIVE.equals(enteredBecause)
+        || GovernorData.UNKNOWN_TENANT.equals(enteredBecause);
   }
 
   /** What is left of a quarantine that began when the head says; all of it when the head does not say. */

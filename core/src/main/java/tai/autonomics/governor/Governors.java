@@ -2,10 +2,10 @@ package tai.autonomics.governor;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -14,10 +14,12 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.pattern.StatusReply;
 import tai.autonomics.CborSerializable;
 import tai.autonomics.entitlement.Entitlements;
+import tai.autonomics.node.Stash;
 
 /**
  * Parent of all governors of this node: starts a tenant's governor on first use ({@code governor-<tenant>}),
@@ -58,13 +60,11 @@ public final class Governors extends AbstractBehavior<Governors.Command> {
     }
   }
 
-  /** Messages held per passivating tenant; beyond this, signals are refused as overloaded. */
-  private static final int MAX_HELD_PER_TENANT = 1000;
-
   public static Behavior<Command> create(ActorRef<Entitlements.Command> entitlements,
       Function<ActorRef<Governor.Idle>, Governor.Collaborators> collaborators, GovernorSettings settings) {
-    return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new Governors(context, timers, entitlements, collaborators, settings)));
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> Behaviors.withStash(
+        settings.passivationStashCapacity(),
+        stash -> new Governors(context, timers, stash, entitlements, collaborators, settings))));
   }
 
   private final GovernorSettings settings;
@@ -73,12 +73,15 @@ public final class Governors extends AbstractBehavior<Governors.Command> {
   private final Governor.Collaborators collaborators;
   private final long idleNanos;
   private final Map<String, LiveGovernor> live = new HashMap<>();
-  private final Map<String, List<Governor.Command>> heldWhilePassivating = new HashMap<>();
+  /** Tenants whose governor is stopping; their messages wait in {@code stash} until it has terminated. */
+  private final Set<String> passivating = new HashSet<>();
+  private final StashBuffer<Command> stash;
 
-  private Governors(ActorContext<Command> context, TimerScheduler<Command> timers,
+  private Governors(ActorContext<Command> context, TimerScheduler<Command> timers, StashBuffer<Command> stash,
       ActorRef<Entitlements.Command> entitlements,
       Function<ActorRef<Governor.Idle>, Governor.Collaborators> collaborators, GovernorSettings settings) {
     super(context);
+    this.stash = stash;
     this.settings = settings;
     this.restartStrategy = SupervisorStrategy.restart().withLimit(settings.maxRestarts(), settings.restartWindow());
     this.collaborators = collaborators.apply(context.messageAdapter(Governor.Idle.class, IdleGovernor::new));
@@ -91,6 +94,7 @@ public final class Governors extends AbstractBehavior<Governors.Command> {
     }
   }
 
+  // the only state: routes each message to its tenant's governor, holding those of tenants being passivated
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
@@ -104,10 +108,8 @@ public final class Governors extends AbstractBehavior<Governors.Command> {
   }
 
   private Behavior<Command> onDeliver(Deliver deliver) {
-    List<Governor.Command> held = heldWhilePassivating.get(deliver.tenantId());
-    if (held != null) {
-      hold(held, deliver.command());
-      return this;
+    if (passivating.contains(deliver.tenantId())) {
+      return hold(deliver);
     }
     LiveGovernor governor = governorOf(deliver.tenantId());
     if (idleNanos > 0) {
@@ -118,16 +120,13 @@ public final class Governors extends AbstractBehavior<Governors.Command> {
   }
 
   private Behavior<Command> onEntitlementStatus(EntitlementStatus message) {
-    Governor.Command changed = new Governor.EntitlementChanged(message.status());
     String tenantId = message.status().tenantId();
-    List<Governor.Command> held = heldWhilePassivating.get(tenantId);
-    if (held != null) {
-      hold(held, changed);
-    } else {
-      LiveGovernor governor = live.get(tenantId);
-      if (governor != null) {
-        governor.ref.tell(changed);
-      }
+    if (passivating.contains(tenantId)) {
+      return hold(message);
+    }
+    LiveGovernor governor = live.get(tenantId);
+    if (governor != null) {
+      governor.ref.tell(new Governor.EntitlementChanged(message.status()));
     }
     return this;
   }
@@ -149,7 +148,7 @@ public final class Governors extends AbstractBehavior<Governors.Command> {
     if (governor != null && governor.ref.equals(message.idle().governor())
         && System.nanoTime() - governor.lastUsedNanos >= idleNanos) {
       live.remove(tenantId);
-      heldWhilePassivating.put(tenantId, new ArrayList<>());
+      passivating.add(tenantId);
       governor.ref.tell(Governor.Stop.INSTANCE);
     }
     return this;
@@ -158,12 +157,9 @@ public final class Governors extends AbstractBehavior<Governors.Command> {
   private Behavior<Command> onGovernorTerminated(GovernorTerminated terminated) {
     String tenantId = terminated.tenantId();
     live.remove(tenantId);
-    List<Governor.Command> held = heldWhilePassivating.remove(tenantId);
-    if (held != null && !held.isEmpty()) {
-      LiveGovernor fresh = governorOf(tenantId);
-      held.forEach(fresh.ref::tell);
-    }
-    return this;
+    // the held messages are handled again, in order: the tenant's now start a fresh governor, those of tenants
+    // still passivating are stashed again
+    return passivating.remove(tenantId) && !stash.isEmpty() ? stash.unstashAll(this) : this;
   }
 
   private Behavior<Command> onCountLive(CountLive count) {
@@ -171,12 +167,14 @@ public final class Governors extends AbstractBehavior<Governors.Command> {
     return this;
   }
 
-  private void hold(List<Governor.Command> held, Governor.Command command) {
-    if (held.size() < MAX_HELD_PER_TENANT) {
-      held.add(command);
-    } else if (command instanceof Governor.ProcessSignal signal) {
-      signal.replyTo().tell(StatusReply.error(Governor.OVERLOADED));
-    }
+  /** Keeps a message for a passivating tenant; a signal the full stash cannot keep is refused as overloaded. */
+  private Behavior<Command> hold(Command message) {
+    Stash.stashOrRefuse(stash, message, full -> {
+      if (full instanceof Deliver deliver && deliver.command() instanceof Governor.ProcessSignal signal) {
+        signal.replyTo().tell(StatusReply.error(Governor.OVERLOADED));
+      }
+    });
+    return this;
   }
 
   private LiveGovernor governorOf(String tenantId) {

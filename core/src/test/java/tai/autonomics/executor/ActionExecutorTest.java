@@ -52,7 +52,7 @@ class ActionExecutorTest {
     }
 
     double count(String outcome) {
-      var counter = registry.find("autonomics.executor.actions").tag("outcome", outcome).counter();
+      var counter = registry.find("tai.executor.actions").tag("outcome", outcome).counter();
       return counter == null ? 0 : counter.count();
     }
   }
@@ -163,7 +163,7 @@ class ActionExecutorTest {
     assertTrue(outcomes.receiveMessage() instanceof ActionOutcome.Completed);
     assertTrue(outcomes.receiveMessage() instanceof ActionOutcome.Completed);
 
-    var wait = pool.registry().find("autonomics.executor.queue.wait").timer();
+    var wait = pool.registry().find("tai.executor.queue.wait").timer();
     assertEquals(3, wait.count());
     assertTrue(wait.max(TimeUnit.MILLISECONDS) >= 1000, () -> "max wait " + wait.max(TimeUnit.MILLISECONDS));
     eventually(() -> {
@@ -228,7 +228,7 @@ class ActionExecutorTest {
       assertEquals(List.of(ReceiptType.ACTION_ATTEMPT, ReceiptType.ACTION_RESULT), pool.receipts("retry").stream()
           .filter(r -> rejected.id().equals(r.actionId())).map(Receipt::type).toList());
     });
-    assertEquals(4, pool.registry().find("autonomics.executor.retries").counters().stream()
+    assertEquals(4, pool.registry().find("tai.executor.retries").counters().stream()
         .mapToDouble(c -> c.count()).sum());
   }
 
@@ -269,7 +269,7 @@ class ActionExecutorTest {
     assertEquals(Set.of(new ActionOutcome.Failed(running.id(), "executor_stopped", 1),
         new ActionOutcome.Failed(waiting.id(), "executor_stopped", 0)),
         Set.copyOf(outcomes.receiveSeveralMessages(2)));
-    assertTrue(pool.registry().find("autonomics.executor.queue.depth").gauge() == null,
+    assertTrue(pool.registry().find("tai.executor.queue.depth").gauge() == null,
         "a stopped pool leaves no gauges behind for a restarted one to collide with");
   }
 
@@ -306,11 +306,11 @@ class ActionExecutorTest {
     List<ActionOutcome> ended = outcomes.receiveSeveralMessages(1000, Duration.ofSeconds(30));
     assertTrue(ended.stream().allMatch(o -> o instanceof ActionOutcome.Completed), "every action completed");
     assertEquals(1000, pool.count("completed"));
-    var wait = pool.registry().find("autonomics.executor.queue.wait").timer();
+    var wait = pool.registry().find("tai.executor.queue.wait").timer();
     assertTrue(wait.max(TimeUnit.SECONDS) < 5, "no action waited up to the checkout timeout");
-    assertEquals(0.0, pool.registry().find("autonomics.executor.queue.depth").gauge().value());
-    assertTrue(pool.registry().find("autonomics.executor.busy").functionCounter().count() > 0);
-    assertEquals(1000, pool.registry().find("autonomics.executor.action.duration").tag("type", "scale").timer()
+    assertEquals(0.0, pool.registry().find("tai.executor.queue.depth").gauge().value());
+    assertTrue(pool.registry().find("tai.executor.busy").functionCounter().count() > 0);
+    assertEquals(1000, pool.registry().find("tai.executor.action.duration").tag("type", "scale").timer()
         .count());
   }
 }

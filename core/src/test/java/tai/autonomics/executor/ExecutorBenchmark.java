@@ -340,7 +340,7 @@ public final class ExecutorBenchmark {
           wait.recordValue(Math.max(0, started[i] - sent[i]));
         }
       }
-      var receiptsFailed = registry.find("autonomics.executor.receipts.failed").counter();
+      var receiptsFailed = registry.find("tai.executor.receipts.failed").counter();
       if (receiptsFailed != null && receiptsFailed.count() > 0) {
         collected.outcomes.put("receipts_not_written(total)", (long) receiptsFailed.count());
       }
@@ -352,7 +352,7 @@ public final class ExecutorBenchmark {
     private double[] runTotals() {
       double millis = 0;
       double count = 0;
-      for (var timer : registry.find("autonomics.executor.action.duration").timers()) {
+      for (var timer : registry.find("tai.executor.action.duration").timers()) {
         millis += timer.totalTime(TimeUnit.MILLISECONDS);
         count += timer.count();
       }
@@ -400,7 +400,7 @@ public final class ExecutorBenchmark {
     }
 
     private double busySeconds() {
-      var busy = registry.find("autonomics.executor.busy").functionCounter();
+      var busy = registry.find("tai.executor.busy").functionCounter();
       return busy == null ? 0 : busy.count();
     }
 

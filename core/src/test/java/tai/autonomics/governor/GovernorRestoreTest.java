@@ -37,9 +37,9 @@ class GovernorRestoreTest {
   void withoutAGovernorStateItIsStableOrRefusesForTheEntitlement() {
     assertEquals(new GovernorRestore(GovernorState.STABLE, null, null), restore(ACTIVE, null));
     assertEquals(new GovernorRestore(GovernorState.STABLE, null, null), restore(ACTIVE, head(null, null, null)));
-    assertEquals(new GovernorRestore(GovernorState.REFUSING, Governor.ENTITLEMENT_INACTIVE, null),
+    assertEquals(new GovernorRestore(GovernorState.REFUSING, GovernorData.ENTITLEMENT_INACTIVE, null),
         restore(SUSPENDED, null));
-    assertEquals(new GovernorRestore(GovernorState.REFUSING, Governor.UNKNOWN_TENANT, null),
+    assertEquals(new GovernorRestore(GovernorState.REFUSING, GovernorData.UNKNOWN_TENANT, null),
         restore(new Entitlements.Status("t", false, null), null));
   }
 
@@ -57,7 +57,7 @@ class GovernorRestoreTest {
     for (Entitlements.Status status : new Entitlements.Status[] {ACTIVE, SUSPENDED}) {
       GovernorRestore restored = restore(status, head("refusing", "action_failed: boom", Duration.ofSeconds(40)));
       assertEquals(GovernorState.REFUSING, restored.state());
-      assertEquals(Governor.QUARANTINED, restored.because());
+      assertEquals(GovernorData.QUARANTINED, restored.because());
       Duration left = restored.quarantineLeft();
       assertTrue(left.compareTo(Duration.ofSeconds(20)) <= 0 && left.compareTo(Duration.ofSeconds(15)) > 0,
           () -> "left: " + left);
@@ -66,9 +66,9 @@ class GovernorRestoreTest {
 
   @Test
   void aQuarantineWithoutItsStartOrItsReasonIsRestoredWhole() {
-    assertEquals(new GovernorRestore(GovernorState.REFUSING, Governor.QUARANTINED, QUARANTINE),
+    assertEquals(new GovernorRestore(GovernorState.REFUSING, GovernorData.QUARANTINED, QUARANTINE),
         restore(ACTIVE, head("refusing", "action_timeout", null)));
-    assertEquals(new GovernorRestore(GovernorState.REFUSING, Governor.QUARANTINED, QUARANTINE),
+    assertEquals(new GovernorRestore(GovernorState.REFUSING, GovernorData.QUARANTINED, QUARANTINE),
         restore(ACTIVE, head("refusing", null, null)));
   }
 
@@ -77,8 +77,8 @@ class GovernorRestoreTest {
     assertEquals(new GovernorRestore(GovernorState.STABLE, "quarantine_over", null),
         restore(ACTIVE, head("refusing", "action_timeout", QUARANTINE.multipliedBy(3))));
     assertEquals(new GovernorRestore(GovernorState.STABLE, "entitlement_active", null),
-        restore(ACTIVE, head("refusing", Governor.ENTITLEMENT_INACTIVE, Duration.ZERO)));
-    assertEquals(new GovernorRestore(GovernorState.REFUSING, Governor.ENTITLEMENT_INACTIVE, null),
+        restore(ACTIVE, head("refusing", GovernorData.ENTITLEMENT_INACTIVE, Duration.ZERO)));
+    assertEquals(new GovernorRestore(GovernorState.REFUSING, GovernorData.ENTITLEMENT_INACTIVE, null),
         restore(SUSPENDED, head("refusing", "action_timeout", QUARANTINE.multipliedBy(3))));
   }
 }

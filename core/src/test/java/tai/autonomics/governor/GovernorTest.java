@@ -45,7 +45,7 @@ class GovernorTest {
       Ledger.create(store, new LedgerSettings("memory", Path.of("unused"), false, 4096, 100_000)), "ledger");
   private static final PolicyPacks PACKS = PolicyPacks.create(ConfigFactory.defaultReference());
   private static final String BASE = PACKS.forSku("base").reference();
-  private static final GovernorSettings SETTINGS = new GovernorSettings(3, Duration.ofSeconds(5), Duration.ZERO,
+  private static final GovernorSettings SETTINGS = new GovernorSettings(3, 10, Duration.ofSeconds(5), Duration.ZERO,
       Duration.ofSeconds(2), 3, Duration.ofMinutes(1));
   private static final Duration COOLDOWN = PACKS.forSku("base").cooldown();
   private static final Duration QUARANTINE = PACKS.forSku("base").quarantine();
@@ -197,7 +197,7 @@ class GovernorTest {
   void bootRestoresRefusingAsAQuarantineThatEnds() {
     Tenant t = new Tenant("refusing").active();
     assertEquals(GovernorState.REFUSING, t.state());
-    assertDecision(t.signal(10.0), ReceiptType.REFUSAL, "refusing", "refusing", Governor.QUARANTINED);
+    assertDecision(t.signal(10.0), ReceiptType.REFUSAL, "refusing", "refusing", GovernorData.QUARANTINED);
     manualTime.timePasses(QUARANTINE);
     t.awaitLast("refusing", "stable", "quarantine_over");
     assertEquals(GovernorState.STABLE, t.state());
@@ -207,7 +207,7 @@ class GovernorTest {
   void bootRestoresOnlyWhatIsLeftOfAQuarantine() {
     // the action failed 40 s before this boot: 20 s of the 60 s quarantine are left
     Tenant t = new Tenant("refusing", "action_failed: boom", QUARANTINE.minusSeconds(20)).active();
-    assertDecision(t.signal(10.0), ReceiptType.REFUSAL, "refusing", "refusing", Governor.QUARANTINED);
+    assertDecision(t.signal(10.0), ReceiptType.REFUSAL, "refusing", "refusing", GovernorData.QUARANTINED);
     manualTime.timePasses(Duration.ofSeconds(15));
     assertEquals(GovernorState.REFUSING, t.state());
     manualTime.timePasses(Duration.ofSeconds(6));
@@ -225,15 +225,15 @@ class GovernorTest {
   @Test
   void bootRestoresAnEntitlementRefusalAsOneAndNotAsAQuarantine() {
     // refused for the entitlement, which became active again while no governor ran: served at once
-    Tenant resumed = new Tenant("refusing", Governor.ENTITLEMENT_INACTIVE, Duration.ZERO).active();
+    Tenant resumed = new Tenant("refusing", GovernorData.ENTITLEMENT_INACTIVE, Duration.ZERO).active();
     resumed.awaitLast("refusing", "stable", "entitlement_active");
     assertDecision(resumed.signal(10.0), ReceiptType.TRANSITION, "stable", "stable", "ok");
 
     // still inactive: refused for the entitlement, and served as soon as it is active, without a quarantine
-    Tenant suspended = new Tenant("refusing", Governor.ENTITLEMENT_INACTIVE, Duration.ZERO);
+    Tenant suspended = new Tenant("refusing", GovernorData.ENTITLEMENT_INACTIVE, Duration.ZERO);
     suspended.entitled(EntitlementState.SUSPENDED);
     assertDecision(suspended.signal(10.0), ReceiptType.REFUSAL, "refusing", "refusing",
-        Governor.ENTITLEMENT_INACTIVE);
+        GovernorData.ENTITLEMENT_INACTIVE);
     suspended.entitlementBecomes(EntitlementState.ACTIVE);
     suspended.awaitLast("refusing", "stable", "entitlement_active");
     assertDecision(suspended.signal(10.0), ReceiptType.TRANSITION, "stable", "stable", "ok");
@@ -243,10 +243,10 @@ class GovernorTest {
   void aQuarantineRestoredWhileTheEntitlementIsInactiveStillRunsItsCourse() {
     Tenant t = new Tenant("refusing", "action_failed: boom", Duration.ZERO);
     t.entitled(EntitlementState.SUSPENDED);
-    assertDecision(t.signal(10.0), ReceiptType.REFUSAL, "refusing", "refusing", Governor.QUARANTINED);
+    assertDecision(t.signal(10.0), ReceiptType.REFUSAL, "refusing", "refusing", GovernorData.QUARANTINED);
     // active again before the quarantine ends: the quarantine still ends first, as for a live governor
     t.entitlementBecomes(EntitlementState.ACTIVE);
-    assertDecision(t.signal(10.0), ReceiptType.REFUSAL, "refusing", "refusing", Governor.QUARANTINED);
+    assertDecision(t.signal(10.0), ReceiptType.REFUSAL, "refusing", "refusing", GovernorData.QUARANTINED);
     manualTime.timePasses(QUARANTINE);
     t.awaitLast("refusing", "stable", "quarantine_over");
   }
@@ -263,9 +263,9 @@ class GovernorTest {
     suspended.entitled(EntitlementState.SUSPENDED);
     assertEquals(GovernorState.REFUSING, suspended.state());
     assertFalse(suspended.view().entitled());
-    assertDecision(suspended.signal(10.0), ReceiptType.REFUSAL, "refusing", "refusing", Governor.ENTITLEMENT_INACTIVE);
+    assertDecision(suspended.signal(10.0), ReceiptType.REFUSAL, "refusing", "refusing", GovernorData.ENTITLEMENT_INACTIVE);
     Tenant unknown = new Tenant().entitled(new Entitlements.Status("x", false, null));
-    assertDecision(unknown.signal(10.0), ReceiptType.REFUSAL, "refusing", "refusing", Governor.UNKNOWN_TENANT);
+    assertDecision(unknown.signal(10.0), ReceiptType.REFUSAL, "refusing", "refusing", GovernorData.UNKNOWN_TENANT);
     assertEquals(new Governor.View(unknown.id, GovernorState.REFUSING, null, false, null, BASE, 1, 1, 0, 0),
         unknown.view());
   }
@@ -293,9 +293,9 @@ class GovernorTest {
     t.entitlementBecomes(EntitlementState.SUSPENDED);
     TestProbe<StatusReply<Receipt>> signal = t.send(10.0);
     t.active();
-    assertDecision(received(signal), ReceiptType.REFUSAL, "refusing", "refusing", Governor.ENTITLEMENT_INACTIVE);
+    assertDecision(received(signal), ReceiptType.REFUSAL, "refusing", "refusing", GovernorData.ENTITLEMENT_INACTIVE);
     assertDecision(store.page(t.id, 0, 100).get(0), ReceiptType.TRANSITION, "stable", "refusing",
-        Governor.ENTITLEMENT_INACTIVE);
+        GovernorData.ENTITLEMENT_INACTIVE);
   }
 
   // stable and warning
@@ -410,7 +410,7 @@ class GovernorTest {
     ActionExecutor.Execute execute = t.act();
     TestProbe<StatusReply<Receipt>> postponed = t.send(10.0);
     execute.replyTo().tell(new ActionOutcome.Failed(execute.action().id(), "boom", 3));
-    assertDecision(received(postponed), ReceiptType.REFUSAL, "refusing", "refusing", Governor.QUARANTINED);
+    assertDecision(received(postponed), ReceiptType.REFUSAL, "refusing", "refusing", GovernorData.QUARANTINED);
     Receipt failed = store.page(t.id, 0, 100).get(1);
     assertDecision(failed, ReceiptType.TRANSITION, "intervening", "refusing", "action_failed: boom");
     assertDecision(t.signal(Double.NaN), ReceiptType.REFUSAL, "refusing", "refusing", "invalid_signal");
@@ -430,7 +430,7 @@ class GovernorTest {
     t.awaitLast("intervening", "refusing", "action_timeout");
     t.governor.tell(new Governor.ActionCompleted(execute.action().id(), "late"));
     assertEquals(GovernorState.REFUSING, t.state());
-    assertEquals(Governor.QUARANTINED, t.signal(10.0).reason());
+    assertEquals(GovernorData.QUARANTINED, t.signal(10.0).reason());
   }
 
   @Test
@@ -456,9 +456,9 @@ class GovernorTest {
         t.signal(70.0);
       }
       t.entitlementBecomes(EntitlementState.SUSPENDED);
-      assertDecision(t.signal(10.0), ReceiptType.REFUSAL, "refusing", "refusing", Governor.ENTITLEMENT_INACTIVE);
+      assertDecision(t.signal(10.0), ReceiptType.REFUSAL, "refusing", "refusing", GovernorData.ENTITLEMENT_INACTIVE);
       Receipt toRefusing = store.page(t.id, 0, 100).get(start.equals("warning") ? 1 : 0);
-      assertDecision(toRefusing, ReceiptType.TRANSITION, start, "refusing", Governor.ENTITLEMENT_INACTIVE);
+      assertDecision(toRefusing, ReceiptType.TRANSITION, start, "refusing", GovernorData.ENTITLEMENT_INACTIVE);
       t.entitlementBecomes(EntitlementState.ACTIVE);
       assertDecision(t.signal(10.0), ReceiptType.TRANSITION, "stable", "stable", "ok");
       List<Receipt> chain = store.page(t.id, 0, 100);
@@ -474,9 +474,9 @@ class GovernorTest {
     assertEquals(GovernorState.INTERVENING, t.state(), "the action in flight is not abandoned");
     TestProbe<StatusReply<Receipt>> postponed = t.send(10.0);
     execute.replyTo().tell(new ActionOutcome.Completed(execute.action().id(), "done", 1));
-    assertDecision(received(postponed), ReceiptType.REFUSAL, "refusing", "refusing", Governor.ENTITLEMENT_INACTIVE);
+    assertDecision(received(postponed), ReceiptType.REFUSAL, "refusing", "refusing", GovernorData.ENTITLEMENT_INACTIVE);
     assertDecision(store.page(t.id, 0, 100).get(1), ReceiptType.TRANSITION, "intervening", "refusing",
-        Governor.ENTITLEMENT_INACTIVE);
+        GovernorData.ENTITLEMENT_INACTIVE);
     t.entitlementBecomes(EntitlementState.ACTIVE);
     assertEquals(GovernorState.STABLE, t.state());
 
@@ -484,7 +484,7 @@ class GovernorTest {
     ActionExecutor.Execute doomed = failing.act();
     failing.entitlementBecomes(EntitlementState.SUSPENDED);
     failing.governor.tell(new Governor.ActionFailed(doomed.action().id(), "boom"));
-    assertEquals(Governor.ENTITLEMENT_INACTIVE, failing.signal(10.0).reason(),
+    assertEquals(GovernorData.ENTITLEMENT_INACTIVE, failing.signal(10.0).reason(),
         "without an entitlement there is no quarantine to wait out");
     failing.entitlementBecomes(EntitlementState.ACTIVE);
     assertEquals(GovernorState.STABLE, failing.state());
@@ -496,9 +496,9 @@ class GovernorTest {
     ActionExecutor.Execute execute = t.act();
     t.governor.tell(new Governor.ActionFailed(execute.action().id(), "boom"));
     t.entitlementBecomes(EntitlementState.SUSPENDED);
-    assertEquals(Governor.QUARANTINED, t.signal(10.0).reason());
+    assertEquals(GovernorData.QUARANTINED, t.signal(10.0).reason());
     manualTime.timePasses(QUARANTINE);
-    assertEquals(Governor.ENTITLEMENT_INACTIVE, t.signal(10.0).reason());
+    assertEquals(GovernorData.ENTITLEMENT_INACTIVE, t.signal(10.0).reason());
     t.entitlementBecomes(EntitlementState.ACTIVE);
     assertEquals("stable", t.signal(10.0).stateTo());
 
@@ -506,7 +506,7 @@ class GovernorTest {
     ActionExecutor.Execute other = active.act();
     active.governor.tell(new Governor.ActionFailed(other.action().id(), "boom"));
     active.entitlementBecomes(EntitlementState.ACTIVE);
-    assertEquals(Governor.QUARANTINED, active.signal(10.0).reason(), "an active entitlement does not end a quarantine");
+    assertEquals(GovernorData.QUARANTINED, active.signal(10.0).reason(), "an active entitlement does not end a quarantine");
   }
 
   @Test

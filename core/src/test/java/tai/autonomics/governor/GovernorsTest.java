@@ -92,8 +92,8 @@ class GovernorsTest {
   }
 
   private static Node node(Duration idleTimeout, int maxRestarts) {
-    GovernorSettings settings = new GovernorSettings(100, Duration.ofSeconds(5), idleTimeout, SHORT, maxRestarts,
-        Duration.ofMinutes(1));
+    GovernorSettings settings = new GovernorSettings(100, 1000, Duration.ofSeconds(5), idleTimeout, SHORT,
+        maxRestarts, Duration.ofMinutes(1));
     List<ActorRef<Entitlements.Status>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     Set<String> failing = ConcurrentHashMap.newKeySet();
     AtomicInteger unanswered = new AtomicInteger();
@@ -158,7 +158,7 @@ class GovernorsTest {
     // the first boot never hears from Entitlements: it fails after the boot timeout, answering what it held
     StatusReply<Receipt> during = node.signal("r1", 10);
     assertTrue(during.isError());
-    assertEquals(Governor.UNAVAILABLE, during.getError().getMessage());
+    assertEquals(GovernorBoot.UNAVAILABLE, during.getError().getMessage());
     assertEquals("stable", success(node.signal("r1", 10)).stateTo());
     assertEquals(1, node.live(), "restarted in place: the same governor, not a new one");
     assertEquals(2, node.checks().get());
@@ -191,7 +191,7 @@ class GovernorsTest {
     node.listeners().get(0).tell(GovernorTest.status("e1", EntitlementState.SUSPENDED, "base"));
     // a tenant without a live governor: nothing to tell, its next boot asks anyway
     node.listeners().get(0).tell(GovernorTest.status("nobody", EntitlementState.SUSPENDED, "base"));
-    assertEquals(Governor.ENTITLEMENT_INACTIVE, success(node.signal("e1", 10)).reason());
+    assertEquals(GovernorData.ENTITLEMENT_INACTIVE, success(node.signal("e1", 10)).reason());
     assertEquals(1, node.live());
   }
 

@@ -16,7 +16,7 @@ import tai.autonomics.ledger.ReceiptType;
  * ({@code tai_signals_received_total}), refusals by reason ({@code tai_refusals_total}), actions started by type
  * ({@code tai_actions_started_total}), decision latency from request to durable receipt
  * ({@code tai_decision_latency_seconds}, histogram), entitlement events by outcome, HTTP requests by route, method
- * and status ({@code http_server_requests_seconds}) and the ledger's size. A tenant label is added only when
+ * and status ({@code tai_http_server_requests_seconds}) and the ledger's size. A tenant label is added only when
  * {@code autonomics.http.metrics.tenant-label} is on: one series per tenant does not scale to many tenants.
  */
 public final class EdgeMetrics {
@@ -75,7 +75,7 @@ public final class EdgeMetrics {
 
   public void httpRequest(String route, String method, int status, long nanos) {
     // routes, methods and statuses are few: the timers are kept, not looked up in the registry per request
-    httpTimers.computeIfAbsent(route + ' ' + method + ' ' + status, key -> Timer.builder("http.server.requests")
+    httpTimers.computeIfAbsent(route + ' ' + method + ' ' + status, key -> Timer.builder("tai.http.server.requests")
         .tags("route", route, "method", method, "status", Integer.toString(status))
         .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);

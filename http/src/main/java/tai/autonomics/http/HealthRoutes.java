@@ -11,8 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.http.javadsl.model.HttpMethods;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -53,16 +51,11 @@ public final class HealthRoutes {
   }
 
   public Route routes() {
-    return path("health", () -> get(() -> completeWithFuture(handleDirect())));
+    return path("health", () -> get(() -> completeWithFuture(answer())));
   }
 
-  /** True for what {@link #handleDirect} serves: {@code GET /health}, whatever the query. */
-  static boolean isProbe(HttpRequest request) {
-    return request.method().equals(HttpMethods.GET) && request.getUri().path().equals("/health");
-  }
-
-  /** The answer to a probe, also without the directive tree (HttpServer): most come from the last check. */
-  public CompletionStage<HttpResponse> handleDirect() {
+  /** The answer to a probe: most come from the last check. */
+  private CompletionStage<HttpResponse> answer() {
     HttpResponse fresh = freshAnswer();
     return fresh != null ? CompletableFuture.completedFuture(fresh) : check()
         .thenApply(Ok::response)

@@ -11,16 +11,12 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.japi.function.Function;
 import tai.autonomics.node.Node;
 
 /**
@@ -42,8 +38,8 @@ public final class HttpServer {
     PubSubRoutes pubsub = new PubSubRoutes(edge);
     HealthRoutes health = new HealthRoutes(system, node, edge);
     Route all = concat(
-        health.routes(),
         pubsub.routes(),
+        health.routes(),
         new MarketplaceRoutes(edge).routes(),
         new ReceiptRoutes(edge).routes(),
         new TenantRoutes(edge).routes(),
@@ -57,15 +53,9 @@ public final class HttpServer {
           edge.stopAccepting();
           return CompletableFuture.completedFuture(Done.getInstance());
         });
-    Function<HttpRequest, CompletionStage<HttpResponse>> routed = routes.handler(system);
-    // the two requests that come most often skip the directive tree (see PubSubRoutes.handleDirect)
-    Function<HttpRequest, CompletionStage<HttpResponse>> handler = request -> PubSubRoutes.isPush(request)
-        ? timedDirect(metrics, "/pubsub", "POST", () -> pubsub.handleDirect(request))
-        : HealthRoutes.isProbe(request) ? timedDirect(metrics, "/health", "GET", health::handleDirect)
-        : routed.apply(request);
     CompletionStage<ServerBinding> binding = Http.get(system)
         .newServerAt(settings.host(), settings.port())
-        .bind(handler);
+        .bind(routes);
     binding.whenComplete((bound, failure) -> {
       if (failure != null) {
         system.log().error("cannot listen on {}:{}: {}", settings.host(), settings.port(), failure.getMessage());
@@ -79,7 +69,7 @@ public final class HttpServer {
     return binding;
   }
 
-  /** Records every request as {@code http_server_requests_seconds{route,method,status}}. */
+  /** Records every request as {@code tai_http_server_requests_seconds{route,method,status}}. */
   private static Route timed(EdgeMetrics metrics, Route inner) {
     return extractRequest(request -> {
       long started = System.nanoTime();
@@ -89,16 +79,6 @@ public final class HttpServer {
         metrics.httpRequest(route, method, response.status().intValue(), System.nanoTime() - started);
         return response;
       }, () -> inner);
-    });
-  }
-
-  /** What {@link #timed} records, for a request answered without the routes. */
-  private static CompletionStage<HttpResponse> timedDirect(EdgeMetrics metrics, String route, String method,
-      Supplier<CompletionStage<HttpResponse>> answer) {
-    long started = System.nanoTime();
-    return answer.get().thenApply(response -> {
-      metrics.httpRequest(route, method, response.status().intValue(), System.nanoTime() - started);
-      return response;
     });
   }
 

@@ -1,7 +1,6 @@
 package tai.autonomics.http;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -11,55 +10,23 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import tai.autonomics.ledger.ReceiptStore;
-import tai.autonomics.ledger.ReceiptStores;
 import tai.autonomics.node.Guardian;
 import tai.autonomics.node.NodeSettings;
 import tai.autonomics.node.Topology;
 import tai.autonomics.policy.PolicyPacks;
 
 /**
- * {@code java -jar node.jar}: reads the configuration (embedded defaults, {@code -Dconfig.file=...}, {@code PORT},
- * {@code TAI_DATA_DIR}), opens the receipt store, starts the actors and the HTTP server. Invalid configuration
- * (exit 2), a store that cannot be opened (exit 3) and a port that cannot be bound (exit 4) end the process with a
- * clear message.
+ * {@code java -jar node.jar}: one node on its own, started by {@link NodeLauncher} (configuration, store, exit
+ * codes). The {@code start} methods start a node in this JVM: its actors and its HTTP server.
  */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    Config config = tai.autonomics.node.NodeConfig.load();
-    NodeSettings settings;
-    PolicyPacks packs;
-    try {
-      settings = NodeSettings.create(config);
-      packs = PolicyPacks.create(config);
-      HttpSettings.create(config);
-    } catch (RuntimeException e) {
-      System.err.println("invalid configuration: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
-    ReceiptStore store;
-    try {
-      store = ReceiptStores.open(settings.ledger());
-    } catch (RuntimeException e) {
-      System.err.println("cannot open the receipt store (" + settings.ledger().store() + " at "
-          + settings.ledger().dataDir().toAbsolutePath() + "): " + e.getMessage());
-      System.exit(3);
-      return;
-    }
-    try {
-      // the main thread is no dispatcher thread: waiting here for the binding blocks nothing else
-      start(config, settings, packs, store).join();
-    } catch (CompletionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      System.err.println("node did not start: " + cause.getMessage());
-      System.exit(4);
-    }
+    NodeLauncher.launch(NodeLauncher.SINGLE);
   }
 
   /** A started node: its actor system (terminate it to stop the node) and its HTTP binding. */

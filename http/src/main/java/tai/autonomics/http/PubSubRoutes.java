@@ -10,9 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
-import org.apache.pekko.http.javadsl.model.HttpHeader;
-import org.apache.pekko.http.javadsl.model.HttpMethods;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -36,23 +33,6 @@ public final class PubSubRoutes {
   public Route routes() {
     return path("pubsub", () -> post(() -> optionalHeaderValueByName("Authorization", authorization ->
         extractRequestEntity(entity -> completeWithFuture(handle(authorization, entity))))));
-  }
-
-  /** True for what {@link #handleDirect} serves: {@code POST /pubsub}, whatever the query. */
-  static boolean isPush(HttpRequest request) {
-    return request.method().equals(HttpMethods.POST) && request.getUri().path().equals("/pubsub");
-  }
-
-  /**
-   * The route's work without the directive tree, for the node's busiest request: the javadsl rebuilds the tree of
-   * nested directives on every request, a few microseconds each time. Answers exactly as {@link #routes} does.
-   */
-  public CompletionStage<HttpResponse> handleDirect(HttpRequest request) {
-    try {
-      return handle(request.getHeader("Authorization").map(HttpHeader::value), request.entity());
-    } catch (RuntimeException unexpected) {
-      return CompletableFuture.completedFuture(EdgeErrors.toResponse(unexpected));
-    }
   }
 
   private CompletionStage<HttpResponse> handle(Optional<String> authorization, HttpEntity entity) {

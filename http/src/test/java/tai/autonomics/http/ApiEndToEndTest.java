@@ -295,8 +295,8 @@ class ApiEndToEndTest {
     String text = response.body();
     for (String name : new String[] {"tai_signals_received_total", "tai_decision_latency_seconds_bucket",
         "tai_actions_started_total{action_type=\"scale\"}", "tai_refusals_total{reason=\"invalid_json\"}",
-        "http_server_requests_seconds_count", "tai_ledger_last_seq", "jvm_memory_used_bytes", "jvm_gc_",
-        "autonomics_executor_queue_depth"}) {
+        "tai_http_server_requests_seconds_count", "tai_ledger_last_seq", "jvm_memory_used_bytes", "jvm_gc_",
+        "tai_executor_queue_depth"}) {
       assertTrue(text.contains(name), () -> name + " missing from /metrics");
     }
     assertFalse(text.contains("tenant=\""), "no tenant label by default");

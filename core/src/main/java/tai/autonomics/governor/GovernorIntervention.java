@@ -1,0 +1,107 @@
+package tai.autonomics.governor;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import tai.autonomics.executor.Action;
+import tai.autonomics.executor.ActionExecutor;
+import tai.autonomics.executor.ActionOutcome;
+import tai.autonomics.governor.Governor.ActionCompleted;
+import tai.autonomics.governor.Governor.ActionFailed;
+import tai.autonomics.governor.Governor.Command;
+import tai.autonomics.policy.Decision;
+
+/**
+ * A governor's intervening state: its one action runs on the executor under a deadline; new signals wait in the
+ * stash. When the action ends the governor goes back to stable (completed), into quarantine (failed, timed out) or
+ * to refusing for its entitlement (which ended meanwhile), and the signals that waited are decided in order.
+ */
+final class GovernorIntervention {
+
+  /** The action's deadline timer; keyed by the action, so a late one for an earlier action finds no match. */
+  record ActionDeadline(String actionId) implements Command {}
+
+  private final Governor governor;
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final StashBuffer<Command> stash;
+  private final GovernorReceipts receipts;
+  private final String actionId;
+
+  private GovernorIntervention(Governor governor, ActorContext<Command> context, TimerScheduler<Command> timers,
+      StashBuffer<Command> stash, GovernorReceipts receipts, String actionId) {
+    this.governor = governor;
+    this.context = context;
+    this.timers = timers;
+    this.stash = stash;
+    this.receipts = receipts;
+    this.actionId = actionId;
+  }
+
+  /**
+   * Writes the act decision on {@code message}, hands its action to the executor, whose outcome comes back through
+   * {@code outcomes}, and starts waiting.
+   */
+  static Behavior<Command> start(Governor governor, ActorContext<Command> context, TimerScheduler<Command> timers,
+      StashBuffer<Command> stash, GovernorReceipts receipts, GovernorState from, GovernorData before,
+      Decision.Act act, Governor.ProcessSignal message, ActorRef<ActionExecutor.Command> executor,
+      ActorRef<ActionOutcome> outcomes, GovernorSettings settings) {
+    Action action = new Action(GovernorReceipts.newActionId(), receipts.tenantId(), act.action(),
+        act.params());
+    receipts.decided(from, act, action, message, before);
+    GovernorData data = before.countSignal(false).countAction();
+    executor.tell(new ActionExecutor.Execute(action, outcomes));
+    timers.startSingleTimer(new ActionDeadline(action.id()), settings.actionDeadline());
+    return new GovernorIntervention(governor, context, timers, stash, receipts, action.id()).intervening(data);
+  }
+
+  // waits for the one action in flight to end; new signals are stashed (bounded)
+  private Behavior<Command> intervening(GovernorData data) {
+    return Behaviors.receive(Command.class)
+        .onMessage(Governor.ProcessSignal.class, governor::stashOrRefuse)
+        .onMessage(ActionCompleted.class, completed -> onActionCompleted(data, completed))
+        .onMessage(ActionFailed.class, failed -> onActionEnded(data, failed.actionId(),
+            "action_failed: " + failed.reason()))
+        .onMessage(ActionDeadline.class, deadline -> onActionEnded(data, deadline.actionId(), "action_timeout"))
+        .onMessage(Governor.EntitlementChanged.class, changed ->
+            intervening(governor.withStatus(data, changed.status())))
+        .onMessage(Governor.GetState.class, get -> governor.reply(get, GovernorState.INTERVENING, data, actionId))
+        .onMessage(Governor.Timer.class, timer -> timer == Governor.Timer.COOLDOWN_OVER
+            ? intervening(data.withCooldown(false)) : Behaviors.same())
+        .onMessage(Governor.PassivateIfIdle.class, passivate -> Behaviors.same())
+        .onMessage(Governor.Stop.class, stop -> Behaviors.stopped())
+        .build();
+  }
+
+  private Behavior<Command> onActionCompleted(GovernorData data, ActionCompleted completed) {
+    if (!completed.actionId().equals(actionId)) {
+      context.getLog().debug("ignoring completion of action {}, waiting for {}", completed.actionId(), actionId);
+      return Behaviors.same();
+    }
+    timers.cancel(new ActionDeadline(actionId));
+    timers.startSingleTimer(Governor.Timer.COOLDOWN_OVER, data.pack().cooldown());
+    GovernorData cooling = data.withCooldown(true);
+    if (!data.entitled()) {
+      return stash.unstashAll(governor.refuseUnentitled(GovernorState.INTERVENING, cooling,
+          cooling.refusalReason()));
+    }
+    receipts.transition(GovernorState.INTERVENING, GovernorState.STABLE, "action_completed", data);
+    return stash.unstashAll(governor.stable(cooling));
+  }
+
+  private Behavior<Command> onActionEnded(GovernorData data, String endedId, String why) {
+    if (!endedId.equals(actionId)) {
+      return Behaviors.same();
+    }
+    timers.cancel(new ActionDeadline(actionId));
+    if (!data.entitled()) {
+      // without an entitlement there is no quarantine to wait out
+      return stash.unstashAll(governor.refuseUnentitled(GovernorState.INTERVENING, data, data.refusalReason()));
+    }
+    receipts.transition(GovernorState.INTERVENING, GovernorState.REFUSING, why, data);
+    return stash.unstashAll(governor.quarantine(data, data.pack().quarantine()));
+  }
+}

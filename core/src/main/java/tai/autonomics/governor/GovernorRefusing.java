@@ -1,0 +1,74 @@
+package tai.autonomics.governor;
+
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import tai.autonomics.governor.Governor.Command;
+import tai.autonomics.governor.Governor.EntitlementChanged;
+import tai.autonomics.governor.Governor.GetState;
+import tai.autonomics.governor.Governor.ProcessSignal;
+import tai.autonomics.governor.Governor.Timer;
+import tai.autonomics.policy.Policy;
+
+/**
+ * A governor's two refusing states: quarantined (an action failed or timed out; it ends when the quarantine timer
+ * fires, whatever the entitlement does meanwhile) and unentitled (it ends when the entitlement is active again).
+ * Both refuse every signal with a receipt, and both are {@code refusing} in receipts and views. Built when a
+ * governor starts refusing, and dropped when it serves again.
+ */
+final class GovernorRefusing {
+  private final Governor governor;
+  private final GovernorReceipts receipts;
+
+  GovernorRefusing(Governor governor, GovernorReceipts receipts) {
+    this.governor = governor;
+    this.receipts = receipts;
+  }
+
+  // waits for the quarantine timer after a failed action; refuses every signal meanwhile, whatever the entitlement
+  Behavior<Command> quarantined(GovernorData data) {
+    return Behaviors.receiveMessage(message -> onWhileQuarantined(data, message));
+  }
+
+  private Behavior<Command> onWhileQuarantined(GovernorData data, Command message) {
+    if (message instanceof ProcessSignal signal) {
+      receipts.refused(refusalOf(signal, GovernorData.QUARANTINED), signal, data);
+      return quarantined(data.countSignal(true));
+    } else if (message instanceof EntitlementChanged changed) {
+      return quarantined(governor.withStatus(data, changed.status()));
+    } else if (message instanceof GetState get) {
+      return governor.reply(get, GovernorState.REFUSING, data, null);
+    } else if (message == Timer.COOLDOWN_OVER) {
+      return quarantined(data.withCooldown(false));
+    } else if (message == Timer.QUARANTINE_OVER) {
+      return data.entitled() ? governor.resume(data, "quarantine_over") : unentitled(data);
+    }
+    return governor.onPassivation(message);
+  }
+
+  // waits for the tenant's entitlement to become active; refuses every signal meanwhile
+  Behavior<Command> unentitled(GovernorData data) {
+    return Behaviors.receiveMessage(message -> onWhileUnentitled(data, message));
+  }
+
+  private Behavior<Command> onWhileUnentitled(GovernorData data, Command message) {
+    if (message instanceof ProcessSignal signal) {
+      receipts.refused(refusalOf(signal, data.refusalReason()), signal, data);
+      return unentitled(data.countSignal(true));
+    } else if (message instanceof EntitlementChanged changed) {
+      GovernorData updated = governor.withStatus(data, changed.status());
+      return updated.entitled() ? governor.resume(updated, "entitlement_active") : unentitled(updated);
+    } else if (message instanceof GetState get) {
+      return governor.reply(get, GovernorState.REFUSING, data, null);
+    } else if (message == Timer.COOLDOWN_OVER) {
+      return unentitled(data.withCooldown(false));
+    } else if (message == Timer.QUARANTINE_OVER) {
+      return Behaviors.same();
+    }
+    return governor.onPassivation(message);
+  }
+
+  /** An invalid signal is refused as one, so that its sender learns what to fix. */
+  private static String refusalOf(ProcessSignal signal, String stateReason) {
+    return signal.signal().invalidity() != null ? Policy.INVALID_SIGNAL : stateReason;
+  }
+}
