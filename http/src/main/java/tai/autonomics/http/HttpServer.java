@@ -16,6 +16,7 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import tai.autonomics.node.Node;
 
@@ -44,8 +45,10 @@ public final class HttpServer {
         new ReceiptRoutes(edge).routes(),
         new TenantRoutes(edge).routes(),
         new MetricsRoutes(edge, registry).routes());
-    Route routes = timed(metrics, handleExceptions(EdgeErrors.exceptionHandler(), () ->
-        handleRejections(EdgeErrors.rejectionHandler(), () -> all)));
+    // the handlers too: the inner Supplier of handleExceptions runs on every request
+    RejectionHandler rejections = EdgeErrors.rejectionHandler();
+    Route handled = handleRejections(rejections, () -> all);
+    Route routes = timed(metrics, handleExceptions(EdgeErrors.exceptionHandler(), () -> handled));
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "http-stop-accepting",
         () -> {
           system.log().info("shutting down: refusing new work, finishing in-flight requests (deadline {})",
