@@ -15,6 +15,7 @@ import tai.autonomics.entitlement.Entitlements;
 import tai.autonomics.executor.Action;
 import tai.autonomics.executor.ActionExecutor;
 import tai.autonomics.executor.ActionOutcome;
+import tai.autonomics.ledger.Ids;
 import tai.autonomics.ledger.Ledger;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.policy.Decision;
@@ -281,7 +282,7 @@ public final class Governor {
 
   private Behavior<Command> startAction(GovernorState state, GovernorData data, Decision.Act act,
       ProcessSignal message) {
-    Action action = new Action(GovernorReceipts.newActionId(), tenantId, act.action(), act.params());
+    Action action = new Action(Ids.newId(), tenantId, act.action(), act.params());
     receipts.decided(state, act, action, message, data);
     collaborators.executor().tell(new ActionExecutor.Execute(action, outcomes()));
     timers.startSingleTimer(new ActionDeadline(action.id()), settings.actionDeadline());

@@ -1,16 +1,13 @@
 package tai.autonomics.ledger;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Arrays;
 import org.erdtman.jcs.NumberToJSON;
 
 /**
  * Writes a receipt's RFC 8785 (JCS) canonical JSON directly, without the generic path (Jackson, then the JCS
- * library parsing and re-serializing it), which costs about 7 µs a receipt and capped the single-writer ledger near
- * 130k receipts/s. The output is the library's, character for character: CanonicalReceiptTest compares both on many
- * randomized receipts, and numbers go through the library's own ES6 number formatter.
+ * library parsing and re-serializing it), which costs about 7 µs a receipt, several times the rest of sealing one.
+ * The output is the library's, character for character: CanonicalReceiptTest compares both on many randomized
+ * receipts, and numbers go through the library's own ES6 number formatter.
  *
  * <p>The field set is fixed, so JCS's key order (UTF-16 code units) is fixed too and written out below; all keys are
  * ASCII. Stateless and thread-safe.
@@ -18,16 +15,6 @@ import org.erdtman.jcs.NumberToJSON;
 final class CanonicalReceipt {
   /** Integers up to 2^53 are exact doubles and JCS prints them as plain digits; beyond, they round like doubles. */
   private static final long EXACT = 1L << 53;
-  /** A builder per thread, and room for its text as bytes: a receipt is hashed without a String of it. */
-  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-  /** A scratch grown past this by an outsized receipt is dropped after use, so no thread keeps it. */
-  private static final int SCRATCH_KEPT = 16 * 1024;
-
-  private static final class Scratch {
-    private StringBuilder text = new StringBuilder(1024);
-    private char[] chars = new char[1024];
-    private byte[] bytes = new byte[1024];
-  }
 
   private CanonicalReceipt() {}
 
@@ -39,60 +26,6 @@ final class CanonicalReceipt {
   /** The canonical JSON of {@code receipt} with its {@code hash} (when sealed): the receipt as the API shows it. */
   static String writeWithHash(Receipt receipt) {
     return write(receipt, true);
-  }
-
-  /**
-   * Feeds the UTF-8 of {@link #write} into {@code digest}. The text is built in this thread's scratch and, being
-   * ASCII almost always, copied byte for byte: hashing a receipt then allocates nothing but the digest's answer
-   * (measured: the Ledger's thread allocated 2 KB per receipt for the builder's growth, the String and its bytes).
-   */
-  static void digest(Receipt receipt, MessageDigest digest) {
-    Scratch scratch = SCRATCH.get();
-    int n = utf8InScratch(scratch, receipt, false);
-    if (n >= 0) {
-      digest.update(scratch.bytes, 0, n);
-    } else {
-      digest.update(scratch.text.toString().getBytes(StandardCharsets.UTF_8));
-    }
-    release(scratch);
-  }
-
-  /** The UTF-8 of {@link #writeWithHash}: an HTTP answer's body, made with one allocation of its exact size. */
-  static byte[] utf8WithHash(Receipt receipt) {
-    Scratch scratch = SCRATCH.get();
-    int n = utf8InScratch(scratch, receipt, true);
-    byte[] utf8 = n >= 0 ? Arrays.copyOf(scratch.bytes, n)
-        : scratch.text.toString().getBytes(StandardCharsets.UTF_8);
-    release(scratch);
-    return utf8;
-  }
-
-  /** Writes the text into the scratch, then its bytes: their number, or -1 when the text is not ASCII. */
-  private static int utf8InScratch(Scratch scratch, Receipt receipt, boolean withHash) {
-    StringBuilder out = scratch.text;
-    out.setLength(0);
-    write(out, receipt, withHash);
-    int n = out.length();
-    if (scratch.chars.length < n) {
-      scratch.chars = new char[Math.max(n, 2 * scratch.chars.length)];
-      scratch.bytes = new byte[scratch.chars.length];
-    }
-    char[] chars = scratch.chars;
-    byte[] bytes = scratch.bytes;
-    out.getChars(0, n, chars, 0);
-    for (int i = 0; i < n; i++) {
-      if (chars[i] >= 0x80) {
-        return -1;
-      }
-      bytes[i] = (byte) chars[i];
-    }
-    return n;
-  }
-
-  private static void release(Scratch scratch) {
-    if (scratch.text.length() > SCRATCH_KEPT) {
-      SCRATCH.remove();
-    }
   }
 
   private static String write(Receipt receipt, boolean withHash) {

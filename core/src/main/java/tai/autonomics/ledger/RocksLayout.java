@@ -5,12 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -37,27 +40,17 @@ final class RocksLayout implements AutoCloseable {
    * and the id and messageId indexes lead straight to the receipt's key.
    */
   enum Family {
-    META("default"), RECEIPTS("receipts"), BY_SEQ("by_seq"), BY_ID("by_id"),
-    BY_MESSAGE_ID("by_message_id"), HEADS("tenant_heads"), ENTITLEMENTS("latest_entitlement");
+    DEFAULT, RECEIPTS, BY_SEQ, BY_ID, BY_MESSAGE_ID, TENANT_HEADS, LATEST_ENTITLEMENT;
 
-    final String cfName;
-
-    Family(String cfName) {
-      this.cfName = cfName;
+    String cfName() {
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
   private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
-  /**
-   * Layout 2: receipts keyed by tenant + seq (layout 1 keyed them by seq); values are in {@link ReceiptCodec}'s
-   * format.
-   */
-  private static final byte LAYOUT = 2;
-  private static final byte[] FORMAT = {LAYOUT};
-  /**
-   * Memtable per family. Index keys land at random places in it, and each insert walks its skip list: a small
-   * memtable keeps that walk in the CPU cache (measured: 32 MiB cost twice the CPU per receipt of 8 MiB).
-   */
+  /** Layout 2: receipts keyed by tenant + seq, values in {@link ReceiptCodec}'s format. */
+  private static final byte[] FORMAT = {2};
+  /** Memtable per family: small, so an insert's skip-list walk stays in the CPU cache (32 MiB: twice the CPU). */
   private static final long WRITE_BUFFER_BYTES = 8L << 20;
   /** Block cache shared by all families: hot index and receipt blocks stay uncompressed in memory. */
   private static final long BLOCK_CACHE_BYTES = 64L << 20;
@@ -66,26 +59,18 @@ final class RocksLayout implements AutoCloseable {
     RocksDB.loadLibrary();
   }
 
-  private final Path dir;
   private final List<AutoCloseable> natives;
   private final RocksDB db;
   private final ColumnFamilyHandle[] handles;
-  /** Each family's id, read once: {@code ColumnFamilyHandle.getID} is a JNI call. */
-  private final int[] familyIds;
   private final WriteOptions synced;
   private final WriteOptions unsynced;
 
-  private RocksLayout(Path dir, List<AutoCloseable> natives, RocksDB db, List<ColumnFamilyHandle> handles) {
-    this.dir = dir;
+  private RocksLayout(List<AutoCloseable> natives, RocksDB db, List<ColumnFamilyHandle> handles) {
     this.natives = natives;
     this.db = db;
     this.handles = handles.toArray(new ColumnFamilyHandle[0]);
-    this.familyIds = new int[this.handles.length];
-    for (int i = 0; i < familyIds.length; i++) {
-      familyIds[i] = this.handles[i].getID();
-    }
-    this.synced = track(new WriteOptions().setSync(true));
-    this.unsynced = track(new WriteOptions().setSync(false));
+    this.synced = add(natives, new WriteOptions().setSync(true));
+    this.unsynced = add(natives, new WriteOptions().setSync(false));
   }
 
   static RocksLayout open(Path dir) {
@@ -119,13 +104,13 @@ final class RocksLayout implements AutoCloseable {
           .setMaxLogFileSize(4L << 20));
       List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
       for (Family family : Family.values()) {
-        descriptors.add(new ColumnFamilyDescriptor(family.cfName.getBytes(StandardCharsets.US_ASCII),
-            family == Family.HEADS ? heads : family == Family.BY_MESSAGE_ID ? messageIds : families));
+        descriptors.add(new ColumnFamilyDescriptor(family.cfName().getBytes(StandardCharsets.US_ASCII),
+            family == Family.TENANT_HEADS ? heads : family == Family.BY_MESSAGE_ID ? messageIds : families));
       }
       List<ColumnFamilyHandle> handles = new ArrayList<>();
       RocksDB db = RocksDB.open(options, dir.toString(), descriptors, handles);
-      RocksLayout layout = new RocksLayout(dir, natives, db, handles);
-      layout.checkFormat();
+      RocksLayout layout = new RocksLayout(natives, db, handles);
+      layout.checkFormat(dir);
       return layout;
     } catch (RocksDBException e) {
       closeAll(natives);
@@ -139,10 +124,9 @@ final class RocksLayout implements AutoCloseable {
   }
 
   /**
-   * LZ4 where data is rewritten often, ZSTD (entropy coding: hex and hashes shrink) on the bottom level, where it
-   * settles. Not uncompressed on L0 and L1: a file whose keys overlap no other (every flush of the seq and messageId
-   * indexes, whose keys only grow) is moved down to the bottom level as it is, never rewritten, so it would stay
-   * uncompressed for good (measured: 297 instead of 149 bytes per receipt).
+   * LZ4 where data is rewritten often, ZSTD on the bottom level, where it settles. Not uncompressed on L0 and L1: a
+   * file whose keys overlap no other (every flush of the seq index, whose keys only grow) is moved down as it is and
+   * would stay uncompressed for good (twice the bytes per receipt).
    */
   private static ColumnFamilyOptions familyOptions(BlockBasedTableConfig table, boolean inPlace,
       boolean memtableFilter) {
@@ -158,11 +142,11 @@ final class RocksLayout implements AutoCloseable {
         .setTableFormatConfig(table);
   }
 
-  private void checkFormat() throws RocksDBException {
-    byte[] format = db.get(handle(Family.META), FORMAT_KEY);
+  private void checkFormat(Path dir) throws RocksDBException {
+    byte[] format = db.get(handle(Family.DEFAULT), FORMAT_KEY);
     if (format == null) {
-      db.put(handle(Family.META), synced, FORMAT_KEY, FORMAT);
-    } else if (format.length != 1 || format[0] != LAYOUT) {
+      db.put(handle(Family.DEFAULT), synced, FORMAT_KEY, FORMAT);
+    } else if (!Arrays.equals(format, FORMAT)) {
       close();
       throw new ReceiptStoreException("the ledger at " + dir.toAbsolutePath() + " has an unknown format");
     }
@@ -170,10 +154,6 @@ final class RocksLayout implements AutoCloseable {
 
   ColumnFamilyHandle handle(Family family) {
     return handles[family.ordinal()];
-  }
-
-  int familyId(Family family) {
-    return familyIds[family.ordinal()];
   }
 
   void write(WriteBatch batch, boolean sync) throws RocksDBException {
@@ -184,10 +164,7 @@ final class RocksLayout implements AutoCloseable {
     return db.get(handle(family), key);
   }
 
-  /**
-   * False only when the key is certainly absent, decided from memory (memtables, bloom filters, cached blocks):
-   * RocksDB reads with the block-cache tier here, never from disk.
-   */
+  /** False only when the key is certainly absent, decided from memory (memtables, bloom filters, cached blocks). */
   boolean mayExist(Family family, byte[] key) {
     return db.keyMayExist(handle(family), key, null);
   }
@@ -203,22 +180,19 @@ final class RocksLayout implements AutoCloseable {
     return db.newIterator(handle(family));
   }
 
-  void checkIterator(RocksIterator it) throws RocksDBException {
-    it.status();
-  }
-
   /** The seq of the last stored receipt, 0 for an empty ledger. */
   long lastKeySeq() {
     try (RocksIterator it = iterator(Family.BY_SEQ)) {
       it.seekToLast();
-      return it.isValid() ? Keys.seqOf(it.key(), 0) : 0;
+      return it.isValid() ? Keys.seqOf(it.key()) : 0;
     }
   }
 
-  long liveSstBytes() throws RocksDBException {
-    long bytes = 0;
-    for (long size : sstBytesByFamily().values()) {
-      bytes += size;
+  /** The live SST files of every family plus the WAL. */
+  long bytesOnDisk() throws RocksDBException {
+    long bytes = db.getAggregatedLongProperty("rocksdb.live-sst-files-size");
+    for (LogFile wal : db.getSortedWalFiles()) {
+      bytes += wal.sizeFileBytes();
     }
     return bytes;
   }
@@ -226,24 +200,26 @@ final class RocksLayout implements AutoCloseable {
   Map<String, Long> sstBytesByFamily() throws RocksDBException {
     Map<String, Long> sizes = new LinkedHashMap<>();
     for (Family family : Family.values()) {
-      sizes.put(family.cfName, db.getLongProperty(handle(family), "rocksdb.live-sst-files-size"));
+      sizes.put(family.cfName(), db.getLongProperty(handle(family), "rocksdb.live-sst-files-size"));
     }
     return sizes;
   }
 
-  List<LogFile> walFiles() throws RocksDBException {
-    return db.getSortedWalFiles();
-  }
-
   /** Flushes and compactions running or due, all families: 0 when RocksDB has no background work left. */
   long backgroundWork() throws RocksDBException {
-    long work = 0;
-    for (ColumnFamilyHandle handle : handles) {
-      work += db.getLongProperty(handle, "rocksdb.compaction-pending")
-          + db.getLongProperty(handle, "rocksdb.mem-table-flush-pending");
+    return db.getAggregatedLongProperty("rocksdb.compaction-pending")
+        + db.getAggregatedLongProperty("rocksdb.mem-table-flush-pending")
+        + db.getLongProperty("rocksdb.num-running-compactions") + db.getLongProperty("rocksdb.num-running-flushes");
+  }
+
+  /**
+   * A consistent copy of the whole database in {@code target} (which must not exist yet): SST files are hard-linked
+   * where the file system allows, the rest copied; the copy opens as a database of its own.
+   */
+  void checkpoint(Path target) throws RocksDBException {
+    try (Checkpoint checkpoint = Checkpoint.create(db)) {
+      checkpoint.createCheckpoint(target.toString());
     }
-    return work + db.getLongProperty("rocksdb.num-running-compactions")
-        + db.getLongProperty("rocksdb.num-running-flushes");
   }
 
   void compactAll() throws RocksDBException {
@@ -267,11 +243,6 @@ final class RocksLayout implements AutoCloseable {
     }
     db.close();
     closeAll(natives);
-  }
-
-  private <T extends AutoCloseable> T track(T resource) {
-    natives.add(resource);
-    return resource;
   }
 
   private static <T extends AutoCloseable> T add(List<AutoCloseable> natives, T resource) {

@@ -1,5 +1,7 @@
 package tai.autonomics.ledger;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -10,7 +12,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.rocksdb.LogFile;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
@@ -32,14 +33,6 @@ public final class RocksReceiptStore implements ReceiptStore {
    * tenant, as the Ledger itself keeps. Only {@link #append} writes heads, so the cache cannot go stale.
    */
   private final Map<String, TenantHead> heads = new ConcurrentHashMap<>();
-  /**
-   * The key prefix of the tenant of each of the last {@link #RECENT} seqs written (one shared array per tenant), so
-   * a read by id of a recent receipt, the usual one, is one RocksDB read instead of two (the seq index, then the
-   * receipt). A slot may be overwritten while read: the read checks what it found and falls back to the seq index.
-   */
-  private static final int RECENT = 1 << 20;
-  private final byte[][] recentTenants = new byte[RECENT][];
-  private final Map<String, byte[]> tenantPrefixes = new ConcurrentHashMap<>();
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private volatile boolean closed;
   private volatile long lastSeq;
@@ -62,9 +55,7 @@ public final class RocksReceiptStore implements ReceiptStore {
     read(() -> {
       long expected = lastSeq;
       Map<String, TenantHead> written = new HashMap<>();
-      // sized up front (a receipt and its index entries take about 400 bytes), so it is not regrown while filled
-      WriteBatchBytes write = new WriteBatchBytes(64 + 400 * batch.size());
-      try {
+      try (WriteBatch write = new WriteBatch()) {
         for (Receipt receipt : batch) {
           if (!receipt.isSealed() || receipt.id() == null || receipt.seq() == null) {
             throw new IllegalArgumentException("receipt is not sealed: " + receipt);
@@ -72,32 +63,29 @@ public final class RocksReceiptStore implements ReceiptStore {
           if (receipt.seq() != ++expected) {
             throw new IllegalArgumentException("seq " + receipt.seq() + " does not follow " + (expected - 1));
           }
-          byte[] prefix = tenantPrefixes.computeIfAbsent(receipt.tenantId(), Keys::tenantPrefix);
-          recentTenants[(int) (receipt.seq() & (RECENT - 1))] = prefix;
+          byte[] prefix = Keys.tenantPrefix(receipt.tenantId());
           byte[] key = Keys.tenantSeq(prefix, receipt.seq());
-          write.put(db.familyId(Family.RECEIPTS), key, ReceiptCodec.encode(receipt));
-          write.put(db.familyId(Family.BY_SEQ), Keys.seq(receipt.seq()), prefix);
-          if (ReceiptHasher.seqOfId(receipt.id()) != receipt.seq()) {
-            // an id made by the ledger names its seq, and the seq index leads to the receipt: only other ids (from
-            // before ids carried their seq, or re-linked under another seq) need an entry of their own
-            write.put(db.familyId(Family.BY_ID), Keys.id(receipt.id()), key);
+          write.put(db.handle(Family.RECEIPTS), key, ReceiptCodec.encode(receipt));
+          write.put(db.handle(Family.BY_SEQ), Keys.seq(receipt.seq()), prefix);
+          if (Ids.seqOf(receipt.id()) != receipt.seq()) {
+            // an id made by the ledger names its seq, and the seq index leads to the receipt: only other ids need
+            // an entry of their own
+            write.put(db.handle(Family.BY_ID), Keys.utf8(receipt.id()), key);
           }
           if (receipt.messageId() != null) {
-            write.put(db.familyId(Family.BY_MESSAGE_ID), Keys.utf8(receipt.messageId()), key);
+            write.put(db.handle(Family.BY_MESSAGE_ID), Keys.utf8(receipt.messageId()), key);
           }
           if (receipt.type() == ReceiptType.ENTITLEMENT) {
-            write.put(db.familyId(Family.ENTITLEMENTS), Keys.utf8(receipt.tenantId()), key);
+            write.put(db.handle(Family.LATEST_ENTITLEMENT), Keys.utf8(receipt.tenantId()), key);
           }
           TenantHead previous = written.containsKey(receipt.tenantId())
               ? written.get(receipt.tenantId()) : readHead(receipt.tenantId()).orElse(null);
           written.put(receipt.tenantId(), previous == null ? TenantHead.first(receipt) : previous.advancedBy(receipt));
         }
         for (TenantHead head : written.values()) {
-          write.put(db.familyId(Family.HEADS), Keys.utf8(head.tenantId()), Keys.head(head));
+          write.put(db.handle(Family.TENANT_HEADS), Keys.utf8(head.tenantId()), Keys.head(head));
         }
-        try (WriteBatch serialized = write.toWriteBatch()) {
-          db.write(serialized, sync);
-        }
+        db.write(write, sync);
         heads.putAll(written);
       } catch (RocksDBException e) {
         throw new ReceiptStoreException("ledger write failed: " + e.getMessage(), e);
@@ -107,31 +95,19 @@ public final class RocksReceiptStore implements ReceiptStore {
     });
   }
 
+  /** Through the seq the id names (a ledger-made id), else the id index. */
   @Override
   public Optional<Receipt> get(String id) {
     return read(() -> {
-      long seq = ReceiptHasher.seqOfId(id);
-      long last = lastSeq;
-      if (seq > 0 && seq <= last && seq > last - RECENT) {
-        byte[] recent = recentTenants[(int) (seq & (RECENT - 1))];
-        byte[] value = recent == null ? null : db.get(Family.RECEIPTS, Keys.tenantSeq(recent, seq));
-        if (value != null) {
-          Receipt atSeq = decode(seq, value, "receipts");
-          if (atSeq.id().equals(id)) {
-            return Optional.of(atSeq);
-          }
+      long seq = Ids.seqOf(id);
+      byte[] tenant = seq > 0 && seq <= lastSeq ? db.get(Family.BY_SEQ, Keys.seq(seq)) : null;
+      if (tenant != null) {
+        Receipt atSeq = receiptAt(Keys.tenantSeq(tenant, seq), "seq index");
+        if (atSeq.id().equals(id)) {
+          return Optional.of(atSeq);
         }
       }
-      if (seq > 0 && seq <= last) {
-        byte[] tenant = db.get(Family.BY_SEQ, Keys.seq(seq));
-        if (tenant != null) {
-          Receipt atSeq = receiptAt(Keys.tenantSeq(tenant, seq), "seq index");
-          if (atSeq.id().equals(id)) {
-            return Optional.of(atSeq);
-          }
-        }
-      }
-      byte[] key = db.get(Family.BY_ID, Keys.id(id));
+      byte[] key = db.get(Family.BY_ID, Keys.utf8(id));
       return key == null ? Optional.<Receipt>empty() : Optional.of(receiptAt(key, "id index"));
     });
   }
@@ -169,7 +145,7 @@ public final class RocksReceiptStore implements ReceiptStore {
           }
           page.add(decode(Keys.seqOfTenantKey(key), it.value(), "receipts"));
         }
-        db.checkIterator(it);
+        it.status();
       }
       return Collections.unmodifiableList(page);
     });
@@ -191,9 +167,9 @@ public final class RocksReceiptStore implements ReceiptStore {
         while (it.isValid() && out.size() < limit) {
           List<byte[]> keys = new ArrayList<>(Math.min(limit - out.size(), 1024));
           for (; it.isValid() && keys.size() < limit - out.size(); it.next()) {
-            keys.add(Keys.tenantSeq(it.value(), Keys.seqOf(it.key(), 0)));
+            keys.add(Keys.tenantSeq(it.value(), Keys.seqOf(it.key())));
           }
-          db.checkIterator(it);
+          it.status();
           List<byte[]> values = db.multiGet(Family.RECEIPTS, keys);
           for (int i = 0; i < keys.size(); i++) {
             if (values.get(i) != null) {
@@ -216,7 +192,7 @@ public final class RocksReceiptStore implements ReceiptStore {
     if (cached != null) {
       return Optional.of(cached);
     }
-    byte[] value = db.get(Family.HEADS, Keys.utf8(tenantId));
+    byte[] value = db.get(Family.TENANT_HEADS, Keys.utf8(tenantId));
     if (value == null) {
       return Optional.empty();
     }
@@ -229,11 +205,11 @@ public final class RocksReceiptStore implements ReceiptStore {
   public List<Receipt> latestEntitlements() {
     return read(() -> {
       List<byte[]> keys = new ArrayList<>();
-      try (RocksIterator it = db.iterator(Family.ENTITLEMENTS)) {
+      try (RocksIterator it = db.iterator(Family.LATEST_ENTITLEMENT)) {
         for (it.seekToFirst(); it.isValid(); it.next()) {
           keys.add(it.value());
         }
-        db.checkIterator(it);
+        it.status();
       }
       List<byte[]> values = db.multiGet(Family.RECEIPTS, keys);
       List<Receipt> out = new ArrayList<>(keys.size());
@@ -253,11 +229,27 @@ public final class RocksReceiptStore implements ReceiptStore {
   @Override
   public Stats stats() {
     return read(() -> {
-      long bytes = db.liveSstBytes();
-      for (LogFile wal : db.walFiles()) {
-        bytes += wal.sizeFileBytes();
-      }
-      return new Stats(lastSeq, bytes);
+      return new Stats(lastSeq, db.bytesOnDisk());
+    });
+  }
+
+  /**
+   * A consistent copy of the ledger as it is now, taken while it runs, in {@code target}, a directory that must not
+   * exist yet (its parent is created). Every receipt acknowledged before the call is in it; on the same file system
+   * its files are hard links. {@link #open} opens it as a ledger of its own.
+   */
+  public void checkpoint(Path target) {
+    if (Files.exists(target)) {
+      throw new ReceiptStoreException("the checkpoint directory " + target.toAbsolutePath() + " exists already");
+    }
+    try {
+      Files.createDirectories(target.toAbsolutePath().getParent());
+    } catch (IOException e) {
+      throw new ReceiptStoreException("cannot create the directory of " + target.toAbsolutePath() + ": " + e, e);
+    }
+    read(() -> {
+      db.checkpoint(target);
+      return null;
     });
   }
 

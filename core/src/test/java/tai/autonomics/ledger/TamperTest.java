@@ -95,7 +95,7 @@ class TamperTest {
       Receipt deleted = written.get(11);
       Receipt nextOfTenant = written.get(11 + 3);
       change(store, Family.RECEIPTS, Keys.tenantSeq(deleted.tenantId(), deleted.seq()), null);
-      change(store, Family.BY_ID, Keys.id(deleted.id()), null);
+      change(store, Family.BY_ID, Keys.utf8(deleted.id()), null);
       change(store, Family.BY_SEQ, Keys.seq(deleted.seq()), null);
       change(store, Family.BY_MESSAGE_ID, Keys.utf8(deleted.messageId()), null);
 
