@@ -13,7 +13,7 @@ public final class Ids {
 
   private Ids() {}
 
-  /** 16 random bytes. */
+  /** 16 random bytes: an action's id. */
   public static String newId() {
     byte[] bytes = new byte[16];
     RANDOM.nextBytes(bytes);
@@ -25,7 +25,9 @@ public final class Ids {
    * bits); the seq in front lets the store find a receipt by id through its seq index ({@link #seqOf}).
    */
   public static String receiptId(long seq) {
-    return HEX.toHexDigits(seq) + HEX.toHexDigits(RANDOM.nextLong());
+    byte[] random = new byte[8];
+    RANDOM.nextBytes(random);
+    return HEX.toHexDigits(seq) + HEX.formatHex(random);
   }
 
   /**

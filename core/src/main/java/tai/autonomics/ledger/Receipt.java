@@ -70,6 +70,7 @@ public record Receipt(
 
   /** {@link #toCanonicalJson} as UTF-8 bytes: the body of an HTTP answer. */
   public byte[] toCanonicalJsonUtf8() {
+    // as String.getBytes has it: a lone surrogate, which UTF-8 cannot carry, becomes '?' (and cannot be stored)
     return toCanonicalJson().getBytes(StandardCharsets.UTF_8);
   }
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import tai.autonomics.Json;
 
 /**
- * The hash input is RFC 8785 (JCS): the JCS library is checked against the RFC's own examples, and the fast
+ * The hash input is RFC 8785 (JCS): the JCS library is checked against the RFC's own examples, and the Jackson
  * receipt writer against the library, character for character, on many randomized receipts.
  */
 class CanonicalReceiptTest {
@@ -95,7 +95,7 @@ class CanonicalReceiptTest {
   }
 
   @Test
-  void fastWriterEqualsTheLibraryOnRandomizedReceipts() {
+  void jacksonWriterEqualsTheLibraryOnRandomizedReceipts() {
     RandomReceipts random = new RandomReceipts(8785, false);
     for (int i = 0; i < 5_000; i++) {
       Receipt receipt = random.next();
@@ -114,7 +114,7 @@ class CanonicalReceiptTest {
       assertEquals(ReceiptHasher.sha256Hex(libraryCanonicalJson(receipt)), ReceiptHasher.hash(receipt),
           () -> "receipt " + receipt);
     }
-    // an outsized receipt (its text outgrows the thread's scratch), then an ordinary one again
+    // an outsized receipt, then an ordinary one again
     Receipt large = Receipt.draft(ReceiptType.REFUSAL, "t").reason("x\u00e9".repeat(20_000)).build();
     assertEquals(ReceiptHasher.sha256Hex(libraryCanonicalJson(large)), ReceiptHasher.hash(large));
     Receipt small = random.next();
