@@ -1,7 +1,5 @@
 package tai.autonomics.ledger;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -10,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
@@ -21,20 +17,12 @@ import tai.autonomics.ledger.RocksLayout.Family;
  * The durable {@link ReceiptStore}: RocksDB with a column family for the receipts (keyed by tenant + seq) and one
  * for each index (seq, messageId, tenant head, latest entitlement; id only for ids that do not name their seq). A
  * batch is one {@code WriteBatch}, so a receipt and every index entry that leads to it appear together or not at
- * all; {@code sync} fsyncs the WAL.
- *
- * <p>Reads are thread-safe and go straight to RocksDB. A read-write lock only keeps {@link #close} from freeing the
- * native handles under a running call. The seq of the last receipt is recovered from the last key at open.
+ * all; {@code sync} fsyncs the WAL. Reads are thread-safe and go straight to RocksDB.
  */
 public final class RocksReceiptStore implements ReceiptStore {
   private final RocksLayout db;
-  /**
-   * Tenant heads as last written, so a group commit and the Ledger's boot reads need no lookup; one small entry per
-   * tenant, as the Ledger itself keeps. Only {@link #append} writes heads, so the cache cannot go stale.
-   */
+  /** Tenant heads as last written, so a group commit needs no lookup; only {@link #append} writes them. */
   private final Map<String, TenantHead> heads = new ConcurrentHashMap<>();
-  private final ReadWriteLock lock = new ReentrantReadWriteLock();
-  private volatile boolean closed;
   private volatile long lastSeq;
 
   private RocksReceiptStore(RocksLayout db) {
@@ -52,7 +40,7 @@ public final class RocksReceiptStore implements ReceiptStore {
     if (batch.isEmpty()) {
       return;
     }
-    read(() -> {
+    db.guarded("write", () -> {
       long expected = lastSeq;
       Map<String, TenantHead> written = new HashMap<>();
       try (WriteBatch write = new WriteBatch()) {
@@ -68,8 +56,7 @@ public final class RocksReceiptStore implements ReceiptStore {
           write.put(db.handle(Family.RECEIPTS), key, ReceiptCodec.encode(receipt));
           write.put(db.handle(Family.BY_SEQ), Keys.seq(receipt.seq()), prefix);
           if (Ids.seqOf(receipt.id()) != receipt.seq()) {
-            // an id made by the ledger names its seq, and the seq index leads to the receipt: only other ids need
-            // an entry of their own
+            // the seq index leads to a receipt whose id names its seq (all the ledger makes): only others need one
             write.put(db.handle(Family.BY_ID), Keys.utf8(receipt.id()), key);
           }
           if (receipt.messageId() != null) {
@@ -86,12 +73,9 @@ public final class RocksReceiptStore implements ReceiptStore {
           write.put(db.handle(Family.TENANT_HEADS), Keys.utf8(head.tenantId()), Keys.head(head));
         }
         db.write(write, sync);
-        heads.putAll(written);
-      } catch (RocksDBException e) {
-        throw new ReceiptStoreException("ledger write failed: " + e.getMessage(), e);
       }
+      heads.putAll(written);
       lastSeq = expected;
-      return null;
     });
   }
 
@@ -136,14 +120,10 @@ public final class RocksReceiptStore implements ReceiptStore {
     return read(() -> {
       List<Receipt> page = new ArrayList<>(Math.min(limit, 1024));
       try (RocksIterator it = db.iterator(Family.RECEIPTS)) {
+        it.seek(Keys.tenantSeq(prefix, Math.max(afterSeq + 1, 0)));
         // the prefix holds the tenant's length, so a key that starts with it is this tenant's, never a longer one's
-        for (it.seek(Keys.tenantSeq(prefix, Math.max(afterSeq + 1, 0))); it.isValid() && page.size() < limit;
-            it.next()) {
-          byte[] key = it.key();
-          if (!Keys.startsWith(key, prefix)) {
-            break;
-          }
-          page.add(decode(Keys.seqOfTenantKey(key), it.value(), "receipts"));
+        for (; it.isValid() && page.size() < limit && Keys.startsWith(it.key(), prefix); it.next()) {
+          page.add(decode(Keys.seqOfTenantKey(it.key()), it.value(), "receipts"));
         }
         it.status();
       }
@@ -163,20 +143,14 @@ public final class RocksReceiptStore implements ReceiptStore {
     return read(() -> {
       List<Receipt> out = new ArrayList<>(Math.min(limit, 1024));
       try (RocksIterator it = db.iterator(Family.BY_SEQ)) {
-        it.seek(Keys.seq(Math.max(afterSeq + 1, 0)));
-        while (it.isValid() && out.size() < limit) {
-          List<byte[]> keys = new ArrayList<>(Math.min(limit - out.size(), 1024));
-          for (; it.isValid() && keys.size() < limit - out.size(); it.next()) {
-            keys.add(Keys.tenantSeq(it.value(), Keys.seqOf(it.key())));
-          }
-          it.status();
-          List<byte[]> values = db.multiGet(Family.RECEIPTS, keys);
-          for (int i = 0; i < keys.size(); i++) {
-            if (values.get(i) != null) {
-              out.add(decode(Keys.seqOfTenantKey(keys.get(i)), values.get(i), "receipts"));
-            }
+        for (it.seek(Keys.seq(Math.max(afterSeq + 1, 0))); it.isValid() && out.size() < limit; it.next()) {
+          long seq = Keys.seqOf(it.key());
+          byte[] value = db.get(Family.RECEIPTS, Keys.tenantSeq(it.value(), seq));
+          if (value != null) {
+            out.add(decode(seq, value, "receipts"));
           }
         }
+        it.status();
       }
       return Collections.unmodifiableList(out);
     });
@@ -204,17 +178,12 @@ public final class RocksReceiptStore implements ReceiptStore {
   @Override
   public List<Receipt> latestEntitlements() {
     return read(() -> {
-      List<byte[]> keys = new ArrayList<>();
+      List<Receipt> out = new ArrayList<>();
       try (RocksIterator it = db.iterator(Family.LATEST_ENTITLEMENT)) {
         for (it.seekToFirst(); it.isValid(); it.next()) {
-          keys.add(it.value());
+          out.add(receiptAt(it.value(), "entitlement index"));
         }
         it.status();
-      }
-      List<byte[]> values = db.multiGet(Family.RECEIPTS, keys);
-      List<Receipt> out = new ArrayList<>(keys.size());
-      for (int i = 0; i < keys.size(); i++) {
-        out.add(decode(Keys.seqOfTenantKey(keys.get(i)), values.get(i), "entitlement index"));
       }
       return List.copyOf(out);
     });
@@ -228,9 +197,7 @@ public final class RocksReceiptStore implements ReceiptStore {
   /** {@code count} is the last seq (seqs are gap-free from 1); bytes are the live SST files plus the WAL. */
   @Override
   public Stats stats() {
-    return read(() -> {
-      return new Stats(lastSeq, db.bytesOnDisk());
-    });
+    return read(() -> new Stats(lastSeq, db.bytesOnDisk()));
   }
 
   /**
@@ -239,26 +206,12 @@ public final class RocksReceiptStore implements ReceiptStore {
    * its files are hard links. {@link #open} opens it as a ledger of its own.
    */
   public void checkpoint(Path target) {
-    if (Files.exists(target)) {
-      throw new ReceiptStoreException("the checkpoint directory " + target.toAbsolutePath() + " exists already");
-    }
-    try {
-      Files.createDirectories(target.toAbsolutePath().getParent());
-    } catch (IOException e) {
-      throw new ReceiptStoreException("cannot create the directory of " + target.toAbsolutePath() + ": " + e, e);
-    }
-    read(() -> {
-      db.checkpoint(target);
-      return null;
-    });
+    db.guarded("checkpoint", () -> db.checkpoint(target));
   }
 
   /** Flushes the memtables and compacts every family fully: for measuring bytes per receipt, and for operators. */
   public void compact() {
-    read(() -> {
-      db.compactAll();
-      return null;
-    });
+    db.guarded("compaction", db::compactAll);
   }
 
   /** SST bytes per column family, after {@link #compact} the real cost of each index. */
@@ -266,7 +219,7 @@ public final class RocksReceiptStore implements ReceiptStore {
     return read(db::sstBytesByFamily);
   }
 
-  /** The database underneath: tamper tests change stored bytes through it, as an attacker with disk access could. */
+  /** Tamper tests change stored bytes through it, as an attacker with disk access could. */
   RocksLayout layout() {
     return db;
   }
@@ -288,33 +241,10 @@ public final class RocksReceiptStore implements ReceiptStore {
 
   @Override
   public void close() {
-    lock.writeLock().lock();
-    try {
-      if (!closed) {
-        closed = true;
-        db.close();
-      }
-    } finally {
-      lock.writeLock().unlock();
-    }
+    db.close();
   }
 
-  @FunctionalInterface
-  private interface RocksCall<T> {
-    T call() throws RocksDBException;
-  }
-
-  private <T> T read(RocksCall<T> call) {
-    lock.readLock().lock();
-    try {
-      if (closed) {
-        throw new ReceiptStoreException("the receipt store is closed");
-      }
-      return call.call();
-    } catch (RocksDBException e) {
-      throw new ReceiptStoreException("ledger read failed: " + e.getMessage(), e);
-    } finally {
-      lock.readLock().unlock();
-    }
+  private <T> T read(RocksLayout.RocksCall<T> call) {
+    return db.guarded("read", call);
   }
 }
