@@ -160,7 +160,6 @@ class RocksReceiptStoreTest {
     Map<String, ReceiptStore.TenantHead> heads;
     try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
       store.append(written, true);
-      // just written: found by id through the tenants of the recent seqs
       for (Receipt receipt : written) {
         assertEquals(receipt, store.get(receipt.id()).orElseThrow());
       }
@@ -171,7 +170,6 @@ class RocksReceiptStoreTest {
       assertEquals(300, store.lastSeq());
       heads.forEach((tenant, head) -> assertEquals(head, store.head(tenant).orElseThrow()));
       assertEquals(written, store.scan(0, 1000));
-      // after a restart no tenant of a recent seq is remembered: reads by id go through the seq index
       for (Receipt receipt : written) {
         assertEquals(receipt, store.get(receipt.id()).orElseThrow());
       }
