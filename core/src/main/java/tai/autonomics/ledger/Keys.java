@@ -37,10 +37,6 @@ final class Keys {
     return ByteBuffer.allocate(2 + tenant.length).putShort((short) tenant.length).put(tenant).array();
   }
 
-  static byte[] tenantSeq(String tenantId, long seq) {
-    return tenantSeq(tenantPrefix(tenantId), seq);
-  }
-
   /** The receipt key: a tenant prefix ({@link #tenantPrefix}) followed by the seq. */
   static byte[] tenantSeq(byte[] prefix, long seq) {
     return ByteBuffer.allocate(prefix.length + 8).put(prefix).putLong(seq).array();
