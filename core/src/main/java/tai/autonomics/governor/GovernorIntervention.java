@@ -12,6 +12,7 @@ import tai.autonomics.executor.ActionOutcome;
 import tai.autonomics.governor.Governor.ActionCompleted;
 import tai.autonomics.governor.Governor.ActionFailed;
 import tai.autonomics.governor.Governor.Command;
+import tai.autonomics.ledger.Ids;
 import tai.autonomics.policy.Decision;
 
 /**
@@ -49,7 +50,7 @@ final class GovernorIntervention {
       StashBuffer<Command> stash, GovernorReceipts receipts, GovernorState from, GovernorData before,
       Decision.Act act, Governor.ProcessSignal message, ActorRef<ActionExecutor.Command> executor,
       ActorRef<ActionOutcome> outcomes, GovernorSettings settings) {
-    Action action = new Action(GovernorReceipts.newActionId(), receipts.tenantId(), act.action(),
+    Action action = new Action(Ids.newId(), receipts.tenantId(), act.action(),
         act.params());
     receipts.decided(from, act, action, message, before);
     GovernorData data = before.countSignal(false).countAction();

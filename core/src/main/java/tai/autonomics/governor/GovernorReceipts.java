@@ -1,7 +1,5 @@
 package tai.autonomics.governor;
 
-import java.util.HexFormat;
-import java.util.UUID;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 import tai.autonomics.executor.Action;
@@ -17,7 +15,6 @@ import tai.autonomics.policy.Signal;
  * written. Transitions that no caller waits for (action ended, quarantine over) go to {@code nobody}.
  */
 final class GovernorReceipts {
-  private static final HexFormat HEX = HexFormat.of();
 
   private final String tenantId;
   private final ActorRef<Ledger.Command> ledger;
@@ -77,9 +74,4 @@ final class GovernorReceipts {
     ledger.tell(new Ledger.Append(draft, nobody));
   }
 
-  /** 32 lowercase hex characters: also the webhook's Idempotency-Key, so it must not be guessable or repeat. */
-  static String newActionId() {
-    UUID uuid = UUID.randomUUID();
-    return HEX.toHexDigits(uuid.getMostSignificantBits()) + HEX.toHexDigits(uuid.getLeastSignificantBits());
-  }
 }

@@ -1,238 +1,83 @@
 package tai.autonomics.ledger;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Arrays;
 import org.erdtman.jcs.NumberToJSON;
+import tai.autonomics.Json;
 
 /**
- * Writes a receipt's RFC 8785 (JCS) canonical JSON directly, without the generic path (Jackson, then the JCS
- * library parsing and re-serializing it), which costs about 7 µs a receipt and capped the single-writer ledger near
- * 130k receipts/s. The output is the library's, character for character: CanonicalReceiptTest compares both on many
- * randomized receipts, and numbers go through the library's own ES6 number formatter.
- *
- * <p>The field set is fixed, so JCS's key order (UTF-16 code units) is fixed too and written out below; all keys are
- * ASCII. Stateless and thread-safe.
+ * A receipt's RFC 8785 (JCS) canonical JSON, written by the project's Jackson: {@link Receipt} lists its properties
+ * alphabetically (JCS order, all keys being ASCII) and leaves absent ones out, control characters are escaped with
+ * lowercase hex as JCS asks, and numbers take JCS's ES6 form through the JCS library's own formatter. The output is
+ * the JCS library's, character for character: CanonicalReceiptTest compares both on many randomized receipts.
  */
 final class CanonicalReceipt {
-  /** Integers up to 2^53 are exact doubles and JCS prints them as plain digits; beyond, they round like doubles. */
-  private static final long EXACT = 1L << 53;
-  /** A builder per thread, and room for its text as bytes: a receipt is hashed without a String of it. */
-  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-  /** A scratch grown past this by an outsized receipt is dropped after use, so no thread keeps it. */
-  private static final int SCRATCH_KEPT = 16 * 1024;
-
-  private static final class Scratch {
-    private StringBuilder text = new StringBuilder(1024);
-    private char[] chars = new char[1024];
-    private byte[] bytes = new byte[1024];
-  }
+  private static final ObjectWriter WRITER = Json.MAPPER.copy()
+      .registerModule(new SimpleModule("jcs-numbers")
+          .addSerializer(Long.class, new LongForm()).addSerializer(long.class, new LongForm())
+          .addSerializer(Double.class, new DoubleForm()).addSerializer(double.class, new DoubleForm()))
+      .writer().without(JsonGenerator.Feature.WRITE_HEX_UPPER_CASE);
 
   private CanonicalReceipt() {}
 
   /** The canonical JSON of {@code receipt} without its {@code hash}: the text that is hashed. */
   static String write(Receipt receipt) {
-    return write(receipt, false);
+    return writeWithHash(withoutHash(receipt));
   }
+
 
   /** The canonical JSON of {@code receipt} with its {@code hash} (when sealed): the receipt as the API shows it. */
   static String writeWithHash(Receipt receipt) {
-    return write(receipt, true);
-  }
-
-  /**
-   * Feeds the UTF-8 of {@link #write} into {@code digest}. The text is built in this thread's scratch and, being
-   * ASCII almost always, copied byte for byte: hashing a receipt then allocates nothing but the digest's answer
-   * (measured: the Ledger's thread allocated 2 KB per receipt for the builder's growth, the String and its bytes).
-   */
-  static void digest(Receipt receipt, MessageDigest digest) {
-    Scratch scratch = SCRATCH.get();
-    int n = utf8InScratch(scratch, receipt, false);
-    if (n >= 0) {
-      digest.update(scratch.bytes, 0, n);
-    } else {
-      digest.update(scratch.text.toString().getBytes(StandardCharsets.UTF_8));
-    }
-    release(scratch);
-  }
-
-  /** The UTF-8 of {@link #writeWithHash}: an HTTP answer's body, made with one allocation of its exact size. */
-  static byte[] utf8WithHash(Receipt receipt) {
-    Scratch scratch = SCRATCH.get();
-    int n = utf8InScratch(scratch, receipt, true);
-    byte[] utf8 = n >= 0 ? Arrays.copyOf(scratch.bytes, n)
-        : scratch.text.toString().getBytes(StandardCharsets.UTF_8);
-    release(scratch);
-    return utf8;
-  }
-
-  /** Writes the text into the scratch, then its bytes: their number, or -1 when the text is not ASCII. */
-  private static int utf8InScratch(Scratch scratch, Receipt receipt, boolean withHash) {
-    StringBuilder out = scratch.text;
-    out.setLength(0);
-    write(out, receipt, withHash);
-    int n = out.length();
-    if (scratch.chars.length < n) {
-      scratch.chars = new char[Math.max(n, 2 * scratch.chars.length)];
-      scratch.bytes = new byte[scratch.chars.length];
-    }
-    char[] chars = scratch.chars;
-    byte[] bytes = scratch.bytes;
-    out.getChars(0, n, chars, 0);
-    for (int i = 0; i < n; i++) {
-      if (chars[i] >= 0x80) {
-        return -1;
-      }
-      bytes[i] = (byte) chars[i];
-    }
-    return n;
-  }
-
-  private static void release(Scratch scratch) {
-    if (scratch.text.length() > SCRATCH_KEPT) {
-      SCRATCH.remove();
-    }
-  }
-
-  private static String write(Receipt receipt, boolean withHash) {
-    StringBuilder out = new StringBuilder(1024);
-    write(out, receipt, withHash);
-    return out.toString();
-  }
-
-  private static void write(StringBuilder out, Receipt receipt, boolean withHash) {
-    Fields fields = new Fields(out);
-    out.append('{');
-    // JCS order: keys sorted by UTF-16 code units ('_' sorts before lowercase letters)
-    fields.string("action_id", receipt.actionId());
-    fields.string("action_type", receipt.actionType());
-    fields.number("attempts", receipt.attempts() == null ? null : receipt.attempts().longValue());
-    fields.string("customer_id", receipt.customerId());
-    fields.string("entitlement_id", receipt.entitlementId());
-    // "hash" sorts here; it is never part of the hashed form
-    if (withHash) {
-      fields.string("hash", receipt.hash());
-    }
-    fields.string("id", receipt.id());
-    fields.string("message_id", receipt.messageId());
-    fields.string("pending_sku", receipt.pendingSku());
-    fields.string("policy", receipt.policy());
-    fields.string("prev_hash", receipt.prevHash());
-    fields.string("reason", receipt.reason());
-    fields.number("seq", receipt.seq());
-    if (receipt.signal() != null) {
-      fields.key("signal");
-      writeSignal(out, receipt.signal());
-    }
-    fields.string("sku", receipt.sku());
-    fields.string("state_from", receipt.stateFrom());
-    fields.string("state_to", receipt.stateTo());
-    fields.string("tenant_id", receipt.tenantId());
-    fields.number("timestamp", receipt.timestamp());
-    fields.string("type", receipt.type().wireName());
-    out.append('}');
-  }
-
-  private static void writeSignal(StringBuilder out, Receipt.SignalRecord signal) {
-    Fields fields = new Fields(out);
-    out.append('{');
-    fields.string("metric", signal.metric());
-    fields.number("timestamp_ms", signal.timestampMs());
-    if (signal.value() != null) {
-      fields.key("value");
-      writeDouble(out, signal.value());
-    }
-    out.append('}');
-  }
-
-  /** Writes members separated by commas, skipping absent (null) values as the JSON form does. */
-  private static final class Fields {
-    private final StringBuilder out;
-    private boolean first = true;
-
-    Fields(StringBuilder out) {
-      this.out = out;
-    }
-
-    void key(String name) {
-      if (!first) {
-        out.append(',');
-      }
-      first = false;
-      out.append('"').append(name).append("\":");
-    }
-
-    void string(String name, String value) {
-      if (value != null) {
-        key(name);
-        writeString(out, value);
-      }
-    }
-
-    void number(String name, Long value) {
-      if (value != null) {
-        key(name);
-        writeLong(out, value);
-      }
-    }
-  }
-
-  static void writeLong(StringBuilder out, long value) {
-    if (value >= -EXACT && value <= EXACT) {
-      out.append(value);
-    } else {
-      writeDouble(out, (double) value);
-    }
-  }
-
-  /**
-   * Jackson writes non-finite doubles as the strings "NaN", "Infinity" and "-Infinity" (JCS has no such numbers),
-   * so the canonical form carries them as those strings; every finite value uses the ES6 number form.
-   */
-  static void writeDouble(StringBuilder out, double value) {
-    if (Double.isNaN(value) || Double.isInfinite(value)) {
-      writeString(out, Double.toString(value));
-      return;
-    }
     try {
-      out.append(NumberToJSON.serializeNumber(value));
-    } catch (IOException e) {
-      throw new IllegalStateException("finite double " + value + " has no ES6 form", e);
+      return WRITER.writeValueAsString(receipt);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("receipt cannot be written as JSON", e);
     }
   }
 
-  /** JCS string form: only '"', '\\' and control characters are escaped; everything else is written as is. */
-  static void writeString(StringBuilder out, String value) {
-    out.append('"');
-    int length = value.length();
-    int plain = 0;
-    while (plain < length && needsNoEscape(value.charAt(plain))) {
-      plain++;
-    }
-    // ids, hashes and names need no escaping: copy them whole
-    out.append(value, 0, plain);
-    for (int i = plain; i < length; i++) {
-      char c = value.charAt(i);
-      if (needsNoEscape(c)) {
-        out.append(c);
-        continue;
-      }
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\b' -> out.append("\\b");
-        case '\f' -> out.append("\\f");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> out.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xF, 16));
-      }
-    }
-    out.append('"');
+  private static Receipt withoutHash(Receipt r) {
+    return new Receipt(r.id(), r.seq(), r.type(), r.tenantId(), r.stateFrom(), r.stateTo(), r.reason(), r.actionId(),
+        r.actionType(), r.attempts(), r.messageId(), r.entitlementId(), r.sku(), r.customerId(), r.pendingSku(),
+        r.signal(), r.policy(), r.timestamp(), r.prevHash(), null);
   }
 
-  private static boolean needsNoEscape(char c) {
-    return c >= 0x20 && c != '"' && c != '\\';
+  /** Integers up to 2^53 are exact doubles and JCS prints their digits; beyond, they round as doubles do. */
+  private static final class LongForm extends StdSerializer<Long> {
+    LongForm() {
+      super(Long.class);
+    }
+
+    @Override
+    public void serialize(Long value, JsonGenerator out, SerializerProvider provider) throws IOException {
+      if (value >= -(1L << 53) && value <= 1L << 53) {
+        out.writeNumber(value);
+      } else {
+        out.writeNumber(NumberToJSON.serializeNumber(value.doubleValue()));
+      }
+    }
+  }
+
+  /**
+   * The ES6 form of a finite double; JCS has no NaN or infinities, so they are written as the strings Jackson gives
+   * them ("NaN", "Infinity", "-Infinity").
+   */
+  private static final class DoubleForm extends StdSerializer<Double> {
+    DoubleForm() {
+      super(Double.class);
+    }
+
+    @Override
+    public void serialize(Double value, JsonGenerator out, SerializerProvider provider) throws IOException {
+      if (value.isNaN() || value.isInfinite()) {
+        out.writeString(value.toString());
+      } else {
+        out.writeNumber(NumberToJSON.serializeNumber(value));
+      }
+    }
   }
 }

@@ -5,20 +5,14 @@ import java.util.Optional;
 
 /**
  * A store that hands every call to another one; a subclass overrides only what it changes (a test store that fails
- * or holds some calls, an instrumented store). Everything is forwarded, {@link #commit} and
- * {@link #mayContainMessageId} included, so the wrapped store's own behaviour (PostgreSQL re-linking stale seals,
- * RocksDB's in-memory filters) is kept. {@link #mayBlock} is the exception: it stays true, since a wrapper may
- * itself make writes wait (tests hold them).
+ * or holds some calls). Everything is forwarded but {@link #mayBlock}, which stays true: a wrapper may make writes
+ * wait.
  */
 public abstract class ForwardingReceiptStore implements ReceiptStore {
   private final ReceiptStore delegate;
 
   protected ForwardingReceiptStore(ReceiptStore delegate) {
     this.delegate = delegate;
-  }
-
-  protected final ReceiptStore delegate() {
-    return delegate;
   }
 
   @Override

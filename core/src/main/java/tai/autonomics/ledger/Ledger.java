@@ -1,13 +1,11 @@
 package tai.autonomics.ledger;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -26,10 +24,8 @@ import tai.autonomics.ledger.PendingAppends.Waiter;
  * The single writer of the receipt ledger. It gives each draft its gap-free {@code seq}, links it to the tenant's
  * previous receipt and hashes it, then writes it with group commit: appends that arrive while a synced write is in
  * flight are collected and written together as the next batch, synced once, and only then is every appender
- * answered. An answer therefore means the receipt is durable. Under load (the last commit served several appends) a
- * commit starts no sooner than the commit interval after the one before it; a lone appender never waits: an fsync
- * costs as much CPU as dozens of receipts,
- * so fewer, fuller commits leave the CPU to the rest of the node. With durability off, batches are written at once.
+ * answered. An answer therefore means the receipt is durable. Each commit starts as soon as the one before it ended.
+ * With durability off, or over a store that never blocks, batches are written on the Ledger's own thread.
  *
  * <p>A draft with a messageId already in the ledger is answered with the original receipt and not written again.
  *
@@ -38,14 +34,12 @@ import tai.autonomics.ledger.PendingAppends.Waiter;
  * heads from the store, so the chain continues from what is really on disk. A restart or stop first waits for the
  * write in flight (on the ledger's own thread), so two incarnations never write at once.
  *
- * <p>In cluster mode every node runs its own Ledger over one shared store, so the seq and head cached here can be
- * behind; the store re-links such receipts in its write transaction ({@link ReceiptStore#commit}), the answers carry
- * the receipts as stored, and a governor's boot ({@link GetHead}) reads the head from the store.
+ * <p>In cluster mode every node runs its own Ledger over one shared store, which re-links receipts sealed on a stale
+ * seq or head ({@link ReceiptStore#commit}); the answers carry the receipts as stored.
  */
 public final class Ledger extends AbstractBehavior<Ledger.Command> {
-
   public sealed interface Command extends CborSerializable
-      permits Append, AppendBatch, Record, GetHead, BatchWritten, BatchFailed, WriteInline, CommitDue {}
+      permits Append, AppendBatch, Record, GetHead, BatchWritten, BatchFailed, WriteInline {}
 
   /** Append one draft; the reply carries the sealed receipt once it is durable (or the original on a duplicate). */
   public record Append(Receipt draft, ActorRef<StatusReply<Receipt>> replyTo) implements Command {}
@@ -60,8 +54,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
 
   /**
    * Append several drafts as one unit, like {@link AppendBatch}, for a writer that never waits for its receipts (the
-   * executor's workers): nothing is answered once they are durable, only a failure is told to {@code failures}. Each
-   * success answer would be one more message, and one more wake-up, for a thread on the action's path.
+   * executor's workers): only a failure is told, to {@code failures}; a success answer would only wake them.
    */
   public record Record(List<Receipt> drafts, ActorRef<NotRecorded> failures) implements Command {
     public Record {
@@ -80,28 +73,16 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
 
   /**
    * {@code stored}: the written receipts as the store holds them, in order (see {@link ReceiptStore#commit});
-   * {@code writer} tells whether the incarnation that started the write is still the one running.
+   * {@code writer}: the incarnation that started the write, compared with {@code this} (a restart makes a new one).
    */
-  private record BatchWritten(List<Waiter> batch, List<Receipt> stored, Object writer)
+  private record BatchWritten(List<Waiter> batch, List<Receipt> stored, Ledger writer)
       implements Command, ControlMessage {}
 
-  private record BatchFailed(List<Waiter> batch, Throwable cause, Object writer)
+  private record BatchFailed(List<Waiter> batch, Throwable cause, Ledger writer)
       implements Command, ControlMessage {}
 
-  /**
-   * Inline writes (no durability, or a memory store) happen when this reaches the front of the mailbox: every append
-   * already queued behind the first one joins the same write, so a burst costs a few writes instead of one each.
-   */
+  /** An inline write waits for this to reach the front of the mailbox, so the appends queued meanwhile join it. */
   private enum WriteInline implements Command { INSTANCE }
-
-  /**
-   * The commit interval has passed since the last synced commit started; {@code writer} as in BatchWritten,
-   * {@code afterCommits} the number of commits started when the wait began.
-   */
-  private record CommitDue(Object writer, long afterCommits) implements Command, ControlMessage {}
-
-  /** How long a restart waits for the write in flight before it gives up on it. */
-  private static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(30);
 
   public static Behavior<Command> create(ReceiptStore store, LedgerSettings settings) {
     return Behaviors.setup(context -> new Ledger(context, store, settings));
@@ -112,10 +93,8 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   private final Executor io;
   /** Commits on the Ledger's own thread: unsynced ones, and those of a store that never waits (memory). */
   private final boolean inlineWrites;
-  private final Object incarnation = new Object();
   private final ChainState chains;
-  private final PendingAppends pending = new PendingAppends();
-  private final CommitPacer pacer;
+  private final PendingAppends pending;
   private CompletableFuture<List<Receipt>> inFlight;
   private boolean inlineWriteDue;
 
@@ -126,7 +105,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     this.io = context.getSystem().dispatchers()
         .lookup(DispatcherSelector.fromConfig("autonomics.ledger.io-dispatcher"));
     this.chains = new ChainState(store);
-    this.pacer = new CommitPacer(settings);
+    this.pending = new PendingAppends(chains, store);
     this.inlineWrites = !settings.durable() || !store.mayBlock();
   }
 
@@ -140,24 +119,13 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
         .onMessage(BatchWritten.class, this::onBatchWritten)
         .onMessage(BatchFailed.class, this::onBatchFailed)
         .onMessage(WriteInline.class, this::onWriteInline)
-        .onMessage(CommitDue.class, this::onCommitDue)
         .onSignal(PreRestart.class, signal -> onStopping())
         .onSignal(PostStop.class, signal -> onStopping())
         .build();
   }
 
   private Behavior<Command> onAppend(Append append) {
-    if (pending.size() >= settings.maxPending()) {
-      append.replyTo().tell(StatusReply.error("overloaded"));
-      return this;
-    }
-    String problem = ReceiptHasher.problemOf(append.draft());
-    if (problem != null) {
-      append.replyTo().tell(StatusReply.error("invalid_receipt: " + problem));
-      return this;
-    }
-    enqueue(append.draft(), 0, LedgerReply.single(append.replyTo()));
-    return flushIfIdle();
+    return enqueueAll(List.of(append.draft()), LedgerReply.single(append.replyTo()));
   }
 
   private Behavior<Command> onAppendBatch(AppendBatch append) {
@@ -169,28 +137,20 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   }
 
   private Behavior<Command> onRecord(Record record) {
-    if (record.drafts().isEmpty()) {
-      return this;
-    }
     return enqueueAll(record.drafts(), LedgerReply.failuresOnly(record.failures(), record.drafts().size()));
   }
 
-  /** Drafts that are written whole or not at all: refused together (overloaded, invalid), else all enqueued. */
+  /** Drafts that are written whole or not at all: refused together (overloaded, invalid) before any is sealed. */
   private Behavior<Command> enqueueAll(List<Receipt> drafts, LedgerReply reply) {
-    if (pending.size() + drafts.size() > settings.maxPending()) {
-      reply.failed("overloaded");
+    String refusal = pending.size() + drafts.size() > settings.maxPending() ? "overloaded"
+        : drafts.stream().map(ReceiptHasher::problemOf).filter(Objects::nonNull).findFirst()
+            .map(problem -> "invalid_receipt: " + problem).orElse(null);
+    if (refusal != null) {
+      reply.failed(refusal);
       return this;
     }
-    for (Receipt draft : drafts) {
-      String problem = ReceiptHasher.problemOf(draft);
-      if (problem != null) {
-        // checked before any is sealed: a batch is written whole or not at all
-        reply.failed("invalid_receipt: " + problem);
-        return this;
-      }
-    }
     for (int i = 0; i < drafts.size(); i++) {
-      enqueue(drafts.get(i), i, reply);
+      pending.enqueue(drafts.get(i), i, reply);
     }
     return flushIfIdle();
   }
@@ -200,65 +160,15 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     return this;
   }
 
-  private void enqueue(Receipt draft, int index, LedgerReply reply) {
-    String messageId = draft.messageId();
-    if (messageId != null) {
-      Receipt original = chains.uncommitted(messageId);
-      if (original != null) {
-        // the original is not durable yet: answer the duplicate when it is
-        pending.add(new Waiter(original, false, reply, index));
-        return;
-      }
-      // almost every messageId is new, and the filters in memory say so without looking the key up
-      Optional<Receipt> stored =
-          store.mayContainMessageId(messageId) ? store.findByMessageId(messageId) : Optional.empty();
-      if (stored.isPresent()) {
-        reply.done(index, stored.get());
-        return;
-      }
-    }
-    pending.add(new Waiter(chains.seal(draft), true, reply, index));
-  }
-
   private Behavior<Command> flushIfIdle() {
     if (inFlight != null || pending.isEmpty()) {
       return this;
     }
-    if (inlineWrites) {
-      if (!inlineWriteDue) {
-        inlineWriteDue = true;
-        getContext().getSelf().tell(WriteInline.INSTANCE);
-      }
-      return this;
+    if (inlineWrites && !inlineWriteDue) {
+      inlineWriteDue = true;
+      getContext().getSelf().tell(WriteInline.INSTANCE);
     }
-    long wait = pacer.waitNanos(pending.size(), pending.anyAwaited());
-    if (wait > 0) {
-      long due = System.nanoTime() + wait;
-      return pacer.waitingNoLaterThan(due) ? this : commitLater(wait, due);
-    }
-    return writeNextBatch();
-  }
-
-  /**
-   * Commits the waiting appends once the commit interval allows ({@link CommitPacer}). The wait is parked on the io
-   * dispatcher: Pekko's scheduler ticks in milliseconds.
-   */
-  private Behavior<Command> commitLater(long waitNanos, long dueNanos) {
-    ActorRef<Command> self = getContext().getSelf();
-    CommitDue due = new CommitDue(incarnation, pacer.waitBegun(dueNanos));
-    io.execute(() -> {
-      LockSupport.parkNanos(waitNanos);
-      self.tell(due);
-    });
-    return this;
-  }
-
-  private Behavior<Command> onCommitDue(CommitDue due) {
-    if (due.writer() != incarnation || !pacer.waitEnded(due.afterCommits())) {
-      // a commit started before it was due (a full batch): this wait is over
-      return this;
-    }
-    return flushIfIdle();
+    return inlineWrites ? this : writeNextBatch();
   }
 
   private Behavior<Command> onWriteInline(WriteInline write) {
@@ -271,39 +181,36 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     List<Receipt> toWrite = PendingAppends.toWrite(batch);
     if (toWrite.isEmpty()) {
       // only duplicates of receipts made durable by the write that just finished
-      return onBatchWritten(new BatchWritten(batch, List.of(), incarnation));
+      return onBatchWritten(new BatchWritten(batch, List.of(), this));
     }
     if (inlineWrites) {
-      // an unsynced RocksDB write is a few microseconds, a memory store's less: cheaper inline than a thread hop
+      // an unsynced write takes microseconds: cheaper here than a thread hop
       List<Receipt> stored;
       try {
         stored = store.commit(toWrite, settings.durable());
       } catch (RuntimeException e) {
-        return onBatchFailed(new BatchFailed(batch, e, incarnation));
+        return onBatchFailed(new BatchFailed(batch, e, this));
       }
-      return onBatchWritten(new BatchWritten(batch, stored, incarnation));
+      return onBatchWritten(new BatchWritten(batch, stored, this));
     }
-    pacer.commitStarted(PendingAppends.appendsIn(batch), batch.size());
     inFlight = CompletableFuture.supplyAsync(() -> store.commit(toWrite, true), io);
-    // told, not piped (pipeToSelf wraps it): as a ControlMessage it overtakes the appends queued meanwhile in the
-    // control-aware mailbox (autonomics.ledger.mailbox), so the next commit starts with those sealed so far while
-    // the Ledger seals the rest, instead of after all of them
+    // told, not piped: as a ControlMessage it overtakes the appends queued meanwhile (autonomics.ledger.mailbox), so
+    // the next commit starts with those sealed so far while the Ledger seals the rest, not after all of them
     ActorRef<Command> self = getContext().getSelf();
-    Object writer = incarnation;
+    Ledger writer = this;
     inFlight.whenComplete((stored, failure) -> self.tell(failure == null
         ? new BatchWritten(batch, stored, writer) : new BatchFailed(batch, unwrapped(failure), writer)));
     return this;
   }
 
   private Behavior<Command> onBatchWritten(BatchWritten written) {
-    Receipt[] stored = BatchAnswers.answer(written.batch(), written.stored(), store);
-    if (written.writer() != incarnation) {
+    Receipt[] stored = pending.answer(written.batch(), written.stored());
+    if (written.writer() != this) {
       // written by the incarnation before a restart: durable, so answered, but none of this one's state
       return this;
     }
     inFlight = null;
     chains.committed(written.batch(), stored);
-    pacer.commitEnded(pending.size());
     return flushIfIdle();
   }
 
@@ -314,36 +221,30 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
 
   private Behavior<Command> onBatchFailed(BatchFailed failed) {
     failed.batch().forEach(waiter -> waiter.reply().failed("ledger_unavailable"));
-    if (failed.writer() != incarnation) {
+    if (failed.writer() != this) {
       return this;
     }
     inFlight = null;
     getContext().getLog().error("ledger write of {} receipts failed; failing {} waiting appends and restarting",
         failed.batch().size(), failed.batch().size() + pending.size(), failed.cause());
-    throw new LedgerWriteException(failed.cause());
+    // supervision restarts the ledger from what the store really holds
+    throw new ReceiptStoreException("ledger write failed", failed.cause());
   }
 
   /**
    * Before a restart or stop: wait for the write in flight, so the next incarnation reads seq and heads after it
-   * landed and the store is not closed under it; its result still reaches the appenders through the mailbox.
-   * Appends not yet written are refused: their seqs are given out again by the next incarnation.
+   * landed (its answers still go out through the mailbox). Appends not yet written are refused.
    */
   private Behavior<Command> onStopping() {
     if (inFlight != null) {
       try {
-        inFlight.get(IN_FLIGHT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        // bounded: a write that hangs for good must not keep the ledger from restarting
+        inFlight.get(30, TimeUnit.SECONDS);
       } catch (Exception e) {
         getContext().getLog().warn("ledger write in flight did not finish cleanly before the ledger stopped", e);
       }
     }
     pending.failAll("ledger_unavailable");
     return this;
-  }
-
-  /** Thrown to let supervision restart the ledger from what the store really holds. */
-  public static final class LedgerWriteException extends RuntimeException {
-    LedgerWriteException(Throwable cause) {
-      super("ledger write failed", cause);
-    }
   }
 }

@@ -38,11 +38,6 @@ final class LedgerReply {
     return new LedgerReply(null, null, failures, size);
   }
 
-  /** Whether someone waits for this answer: false for a Record, which is answered only at a failure. */
-  boolean awaited() {
-    return failures == null;
-  }
-
   void done(int index, Receipt receipt) {
     if (missing <= 0 || results[index] != null) {
       return;

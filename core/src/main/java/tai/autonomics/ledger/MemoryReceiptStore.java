@@ -1,6 +1,5 @@
 package tai.autonomics.ledger;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -51,26 +50,12 @@ public final class MemoryReceiptStore implements ReceiptStore {
   @Override
   public List<Receipt> page(String tenantId, long afterSeq, int limit) {
     NavigableMap<Long, Receipt> chain = byTenant.get(tenantId);
-    if (chain == null) {
-      return List.of();
-    }
-    return firstN(chain.tailMap(afterSeq, false), limit);
+    return chain == null ? List.of() : chain.tailMap(afterSeq, false).values().stream().limit(limit).toList();
   }
 
   @Override
   public List<Receipt> scan(long afterSeq, int limit) {
-    return firstN(bySeq.tailMap(afterSeq, false), limit);
-  }
-
-  private static List<Receipt> firstN(NavigableMap<Long, Receipt> tail, int limit) {
-    List<Receipt> out = new ArrayList<>(Math.min(limit, 256));
-    for (Receipt receipt : tail.values()) {
-      if (out.size() >= limit) {
-        break;
-      }
-      out.add(receipt);
-    }
-    return List.copyOf(out);
+    return bySeq.tailMap(afterSeq, false).values().stream().limit(limit).toList();
   }
 
   /** Map updates only: nothing to wait for. */

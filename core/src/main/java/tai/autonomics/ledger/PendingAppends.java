@@ -1,59 +1,67 @@
 package tai.autonomics.ledger;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The Ledger's appends that are sealed but not yet handed to a write, in arrival order: what the next group commit
- * takes. Used only on the Ledger's thread.
+ * takes, and whom to answer once it is durable. Used only on the Ledger's thread; made anew by each incarnation.
  */
 final class PendingAppends {
 
   /** One sealed receipt waiting for its commit, and whom to tell; {@code write} is false for duplicates. */
   record Waiter(Receipt receipt, boolean write, LedgerReply reply, int index) {}
 
+  private final ChainState chains;
+  private final ReceiptStore store;
   private List<Waiter> next = new ArrayList<>();
-  /** How many of the waiters someone waits for (see {@link LedgerReply#awaited}). */
-  private int awaited;
+
+  PendingAppends(ChainState chains, ReceiptStore store) {
+    this.chains = chains;
+    this.store = store;
+  }
 
   int size() {
     return next.size();
-  }
-
-  /** Whether anyone waits for the answer of a waiting receipt (else all come from Records). */
-  boolean anyAwaited() {
-    return awaited > 0;
   }
 
   boolean isEmpty() {
     return next.isEmpty();
   }
 
-  void add(Waiter waiter) {
-    next.add(waiter);
-    awaited += waiter.reply().awaited() ? 1 : 0;
+  /** Seals the draft and queues it, or answers it at once when its messageId is already stored. */
+  void enqueue(Receipt draft, int index, LedgerReply reply) {
+    String messageId = draft.messageId();
+    if (messageId != null) {
+      Receipt original = chains.uncommitted(messageId);
+      if (original != null) {
+        // the original is not durable yet: answer the duplicate when it is
+        next.add(new Waiter(original, false, reply, index));
+        return;
+      }
+      // almost every messageId is new, and the filters in memory say so without looking the key up
+      Optional<Receipt> stored =
+          store.mayContainMessageId(messageId) ? store.findByMessageId(messageId) : Optional.empty();
+      if (stored.isPresent()) {
+        reply.done(index, stored.get());
+        return;
+      }
+    }
+    next.add(new Waiter(chains.seal(draft), true, reply, index));
   }
 
   /** The waiters of the next commit: up to {@code maxBatch}, more only to keep an AppendBatch whole. */
   List<Waiter> takeBatch(int maxBatch) {
-    if (next.size() <= maxBatch) {
-      List<Waiter> batch = next;
-      next = new ArrayList<>();
-      awaited = 0;
-      return batch;
-    }
-    int cut = maxBatch;
+    int cut = Math.min(maxBatch, next.size());
     // the receipts of one AppendBatch share one reply and were promised one commit: never cut through them, even if
     // that makes this commit larger than max-batch
-    while (cut < next.size() && next.get(cut).reply() == next.get(cut - 1).reply()) {
+    while (cut > 0 && cut < next.size() && next.get(cut).reply() == next.get(cut - 1).reply()) {
       cut++;
     }
     List<Waiter> batch = new ArrayList<>(next.subList(0, cut));
     next = new ArrayList<>(next.subList(cut, next.size()));
-    awaited = 0;
-    for (Waiter waiter : next) {
-      awaited += waiter.reply().awaited() ? 1 : 0;
-    }
     return batch;
   }
 
@@ -61,26 +69,28 @@ final class PendingAppends {
   void failAll(String reason) {
     next.forEach(waiter -> waiter.reply().failed(reason));
     next = new ArrayList<>();
-    awaited = 0;
   }
 
   /** The receipts the batch writes: duplicates wait for a receipt written by someone else. */
   static List<Receipt> toWrite(List<Waiter> batch) {
-    List<Receipt> toWrite = new ArrayList<>(batch.size());
-    for (Waiter waiter : batch) {
-      if (waiter.write()) {
-        toWrite.add(waiter.receipt());
-      }
-    }
-    return toWrite;
+    return batch.stream().filter(Waiter::write).map(Waiter::receipt).toList();
   }
 
-  /** How many appends the waiters serve: each Append, and each AppendBatch, has one receipt at index 0. */
-  static int appendsIn(List<Waiter> waiters) {
-    int appends = 0;
-    for (Waiter waiter : waiters) {
-      appends += waiter.index() == 0 ? 1 : 0;
+  /**
+   * Answers every waiter of the durable {@code batch}, whose writes the store returned as {@code stored} (see
+   * {@link ReceiptStore#commit}), and returns the stored receipt of each waiter that wrote, null for duplicates.
+   */
+  Receipt[] answer(List<Waiter> batch, List<Receipt> stored) {
+    Receipt[] written = new Receipt[batch.size()];
+    Iterator<Receipt> inOrder = stored.iterator();
+    for (int i = 0; i < written.length; i++) {
+      Waiter waiter = batch.get(i);
+      written[i] = waiter.write() ? inOrder.next() : null;
+      // a duplicate's original is durable now, in this batch or an earlier one: answer with it as stored
+      Receipt answer = waiter.write() ? written[i]
+          : store.findByMessageId(waiter.receipt().messageId()).orElse(waiter.receipt());
+      waiter.reply().done(waiter.index(), answer);
     }
-    return appends;
+    return written;
   }
 }

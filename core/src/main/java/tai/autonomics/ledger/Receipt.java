@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import tai.autonomics.CborSerializable;
 
@@ -67,9 +68,10 @@ public record Receipt(
     return CanonicalReceipt.writeWithHash(this);
   }
 
-  /** {@link #toCanonicalJson} as UTF-8 bytes, made without a String: the body of an HTTP answer. */
+  /** {@link #toCanonicalJson} as UTF-8 bytes: the body of an HTTP answer. */
   public byte[] toCanonicalJsonUtf8() {
-    return CanonicalReceipt.utf8WithHash(this);
+    // as String.getBytes has it: a lone surrogate, which UTF-8 cannot carry, becomes '?' (and cannot be stored)
+    return toCanonicalJson().getBytes(StandardCharsets.UTF_8);
   }
 
   /**

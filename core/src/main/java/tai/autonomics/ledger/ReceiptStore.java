@@ -7,11 +7,8 @@ import java.util.Optional;
 /**
  * Durable home of the receipts (DESIGN §8). Only the Ledger actor appends; reads are thread-safe and may be called
  * from any thread (HTTP routes read straight from the store, without an actor hop).
- *
- * <p>Implementations: {@link MemoryReceiptStore} (tests, {@code store = memory}) and the RocksDB store.
  */
 public interface ReceiptStore extends AutoCloseable {
-
   /**
    * Writes sealed receipts atomically, in order. When {@code sync} is true the call returns only once the batch
    * survives a process kill and power loss.
@@ -19,11 +16,10 @@ public interface ReceiptStore extends AutoCloseable {
   void append(List<Receipt> batch, boolean sync);
 
   /**
-   * Appends a batch the Ledger sealed and returns the receipts as stored, in the same order. A store with one
-   * writer stores them as given (this default). A store that several ledgers share (PostgreSQL in cluster mode)
-   * re-links, in the same transaction, every receipt whose {@code seq} or {@code prev_hash} the store has moved past
-   * meanwhile (same id, new seq, prev_hash and hash), and answers a receipt whose {@code message_id} is already
-   * stored with the stored original (a different id): so chains never fork and seq stays gap-free whoever writes.
+   * Appends a batch the Ledger sealed and returns the receipts as stored, in the same order: as given by a store
+   * with one writer (this default). A store that several ledgers share (PostgreSQL in cluster mode) re-links in the
+   * same transaction every receipt whose {@code seq} or {@code prev_hash} it has moved past (same id), and answers
+   * one whose {@code message_id} is stored with the original: chains never fork and seq stays gap-free.
    */
   default List<Receipt> commit(List<Receipt> batch, boolean sync) {
     append(batch, sync);
@@ -42,9 +38,8 @@ public interface ReceiptStore extends AutoCloseable {
   Optional<Receipt> findByMessageId(String messageId);
 
   /**
-   * False only when no receipt has this messageId for certain, answered from memory without touching the disk, so a
-   * caller may ask it on a thread that must not block; true means "maybe": ask {@link #findByMessageId}. Almost every
-   * push carries a new messageId, and this lets the edge skip a blocking read (and a thread hop) for each.
+   * False only when no receipt has this messageId for certain, answered from memory, so a thread that must not block
+   * may ask it; true means "maybe": ask {@link #findByMessageId}. Almost every push carries a new messageId.
    */
   default boolean mayContainMessageId(String messageId) {
     return true;
@@ -52,9 +47,8 @@ public interface ReceiptStore extends AutoCloseable {
 
   /**
    * Whether a call may wait (for a disk, a network, a lock): the Ledger then runs on its own dispatcher and its
-   * synced commits on its io dispatcher. The Ledger over a store that answers false (memory) runs on the default
-   * dispatcher and commits on its own thread: an append then needs no thread hand-off at all (measured: a signal's
-   * round trip p50 3 µs instead of 55 µs, as the hand-offs woke parked threads).
+   * synced commits on its io dispatcher. Over a store that never waits (memory) it commits on its own thread, on the
+   * default dispatcher: an append needs no thread hand-off (a signal's round trip p50 3 µs instead of 55 µs).
    */
   default boolean mayBlock() {
     return true;
@@ -76,10 +70,8 @@ public interface ReceiptStore extends AutoCloseable {
 
   /**
    * End of a tenant's chain: the last receipt's hash and seq, and the last governor state written for the tenant
-   * (null when the tenant has only entitlement or action receipts), with the {@code reason} and {@code timestamp} of
-   * the receipt that moved the governor into that state (so a governor restored in {@code refusing} knows whether a
-   * quarantine or the entitlement put it there, and since when). Those two are null in heads written before they
-   * existed.
+   * (null when it has only entitlement or action receipts), with the {@code reason} and {@code timestamp} of the
+   * receipt that moved the governor into it: a governor restored in {@code refusing} knows why, and since when.
    */
   record TenantHead(String tenantId, long seq, String hash, String governorState, String governorReason,
       Long governorSince) {
@@ -112,10 +104,8 @@ public interface ReceiptStore extends AutoCloseable {
     }
 
     /**
-     * Whether a governor receipt moves the governor into its {@code state_to}, rather than record a decision that
-     * keeps it where it was (a refusal while refusing, ok while stable): its state changes, or differs from the
-     * state the head knew (a governor restored without a receipt of its own). Stores that keep heads apart from
-     * this record (PostgreSQL) follow the same rule.
+     * Whether a governor receipt moves the governor into its {@code state_to} rather than keep it where it was (a
+     * refusal while refusing): its state changes, or differs from the head's (a governor restored without a receipt).
      */
     public static boolean entersGovernorState(String headState, Receipt sealed) {
       return !Objects.equals(sealed.stateFrom(), sealed.stateTo()) || !Objects.equals(headState, sealed.stateTo());

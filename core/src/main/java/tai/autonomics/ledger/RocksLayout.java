@@ -5,30 +5,27 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import org.rocksdb.BlockBasedTableConfig;
-import org.rocksdb.BloomFilter;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.ColumnFamilyOptions;
-import org.rocksdb.CompressionType;
-import org.rocksdb.DBOptions;
-import org.rocksdb.DataBlockIndexType;
 import org.rocksdb.FlushOptions;
-import org.rocksdb.LRUCache;
 import org.rocksdb.LogFile;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
-import org.rocksdb.WriteOptions;
 
 /**
  * The RocksDB database of the ledger with its column families and the native option objects they need, opened
- * together and closed together. {@link RocksReceiptStore} holds the ledger logic; this class holds the handles.
+ * together and closed together, never under a running call ({@link #guarded}). {@link RocksReceiptStore} holds the
+ * ledger logic; this class holds the handles.
  */
 final class RocksLayout implements AutoCloseable {
   /**
@@ -37,55 +34,31 @@ final class RocksLayout implements AutoCloseable {
    * and the id and messageId indexes lead straight to the receipt's key.
    */
   enum Family {
-    META("default"), RECEIPTS("receipts"), BY_SEQ("by_seq"), BY_ID("by_id"),
-    BY_MESSAGE_ID("by_message_id"), HEADS("tenant_heads"), ENTITLEMENTS("latest_entitlement");
+    DEFAULT, RECEIPTS, BY_SEQ, BY_ID, BY_MESSAGE_ID, TENANT_HEADS, LATEST_ENTITLEMENT;
 
-    final String cfName;
-
-    Family(String cfName) {
-      this.cfName = cfName;
+    String cfName() {
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
   private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
-  /**
-   * Layout 2: receipts keyed by tenant + seq (layout 1 keyed them by seq); values are in {@link ReceiptCodec}'s
-   * format.
-   */
-  private static final byte LAYOUT = 2;
-  private static final byte[] FORMAT = {LAYOUT};
-  /**
-   * Memtable per family. Index keys land at random places in it, and each insert walks its skip list: a small
-   * memtable keeps that walk in the CPU cache (measured: 32 MiB cost twice the CPU per receipt of 8 MiB).
-   */
-  private static final long WRITE_BUFFER_BYTES = 8L << 20;
-  /** Block cache shared by all families: hot index and receipt blocks stay uncompressed in memory. */
-  private static final long BLOCK_CACHE_BYTES = 64L << 20;
-
+  /** Layout 2: receipts keyed by tenant + seq, values in {@link ReceiptCodec}'s format. */
+  private static final byte[] FORMAT = {2};
   static {
     RocksDB.loadLibrary();
   }
 
-  private final Path dir;
-  private final List<AutoCloseable> natives;
+  private final RocksOptions options;
   private final RocksDB db;
   private final ColumnFamilyHandle[] handles;
-  /** Each family's id, read once: {@code ColumnFamilyHandle.getID} is a JNI call. */
-  private final int[] familyIds;
-  private final WriteOptions synced;
-  private final WriteOptions unsynced;
+  private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  /** Guarded by the lock. */
+  private boolean closed;
 
-  private RocksLayout(Path dir, List<AutoCloseable> natives, RocksDB db, List<ColumnFamilyHandle> handles) {
-    this.dir = dir;
-    this.natives = natives;
+  private RocksLayout(RocksOptions options, RocksDB db, List<ColumnFamilyHandle> handles) {
+    this.options = options;
     this.db = db;
     this.handles = handles.toArray(new ColumnFamilyHandle[0]);
-    this.familyIds = new int[this.handles.length];
-    for (int i = 0; i < familyIds.length; i++) {
-      familyIds[i] = this.handles[i].getID();
-    }
-    this.synced = track(new WriteOptions().setSync(true));
-    this.unsynced = track(new WriteOptions().setSync(false));
   }
 
   static RocksLayout open(Path dir) {
@@ -94,41 +67,20 @@ final class RocksLayout implements AutoCloseable {
     } catch (IOException | SecurityException e) {
       throw new ReceiptStoreException("cannot create the ledger directory " + dir.toAbsolutePath() + ": " + e, e);
     }
-    List<AutoCloseable> natives = new ArrayList<>();
+    RocksOptions options = new RocksOptions();
     try {
-      LRUCache cache = add(natives, new LRUCache(BLOCK_CACHE_BYTES));
-      BloomFilter bloom = add(natives, new BloomFilter(10));
-      // point reads (by id, messageId, head) find their key through the block's hash index, not a binary search
-      BlockBasedTableConfig table = new BlockBasedTableConfig()
-          .setBlockCache(cache).setFilterPolicy(bloom).setBlockSize(8 * 1024)
-          .setDataBlockIndexType(DataBlockIndexType.kDataBlockBinaryAndHash);
-      ColumnFamilyOptions families = add(natives, familyOptions(table, false, false));
-      // heads are overwritten with every batch: updated in place, their memtable stays one entry per tenant
-      ColumnFamilyOptions heads = add(natives, familyOptions(table, true, false));
-      // almost every messageId looked up (the dedupe at each append) is new: a memtable filter answers those
-      ColumnFamilyOptions messageIds = add(natives, familyOptions(table, false, true));
-      DBOptions options = add(natives, new DBOptions()
-          .setCreateIfMissing(true)
-          .setCreateMissingColumnFamilies(true)
-          // one writer (the Ledger): in-place head updates need memtable writes from one thread at a time
-          .setAllowConcurrentMemtableWrite(false)
-          .setMaxBackgroundJobs(2)
-          // several families share the WAL: bound it, so a quiet family cannot pin old WAL files forever
-          .setMaxTotalWalSize(256L << 20)
-          .setKeepLogFileNum(3)
-          .setMaxLogFileSize(4L << 20));
       List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
       for (Family family : Family.values()) {
-        descriptors.add(new ColumnFamilyDescriptor(family.cfName.getBytes(StandardCharsets.US_ASCII),
-            family == Family.HEADS ? heads : family == Family.BY_MESSAGE_ID ? messageIds : families));
+        descriptors.add(new ColumnFamilyDescriptor(family.cfName().getBytes(StandardCharsets.US_ASCII),
+            options.of(family)));
       }
       List<ColumnFamilyHandle> handles = new ArrayList<>();
-      RocksDB db = RocksDB.open(options, dir.toString(), descriptors, handles);
-      RocksLayout layout = new RocksLayout(dir, natives, db, handles);
-      layout.checkFormat();
+      RocksDB db = RocksDB.open(options.database, dir.toString(), descriptors, handles);
+      RocksLayout layout = new RocksLayout(options, db, handles);
+      layout.checkFormat(dir);
       return layout;
     } catch (RocksDBException e) {
-      closeAll(natives);
+      options.close();
       String message = String.valueOf(e.getMessage());
       if (message.contains("lock")) {
         throw new ReceiptStoreException("the ledger directory " + dir.toAbsolutePath()
@@ -138,31 +90,11 @@ final class RocksLayout implements AutoCloseable {
     }
   }
 
-  /**
-   * LZ4 where data is rewritten often, ZSTD (entropy coding: hex and hashes shrink) on the bottom level, where it
-   * settles. Not uncompressed on L0 and L1: a file whose keys overlap no other (every flush of the seq and messageId
-   * indexes, whose keys only grow) is moved down to the bottom level as it is, never rewritten, so it would stay
-   * uncompressed for good (measured: 297 instead of 149 bytes per receipt).
-   */
-  private static ColumnFamilyOptions familyOptions(BlockBasedTableConfig table, boolean inPlace,
-      boolean memtableFilter) {
-    return new ColumnFamilyOptions()
-        .setCompressionType(CompressionType.LZ4_COMPRESSION)
-        .setBottommostCompressionType(CompressionType.ZSTD_COMPRESSION)
-        .setLevelCompactionDynamicLevelBytes(true)
-        .setWriteBufferSize(WRITE_BUFFER_BYTES)
-        .setInplaceUpdateSupport(inPlace)
-        // a lookup of a key that is not there skips the memtable's skip list; a key that is there pays a probe more
-        .setMemtablePrefixBloomSizeRatio(memtableFilter ? 0.05 : 0)
-        .setMemtableWholeKeyFiltering(memtableFilter)
-        .setTableFormatConfig(table);
-  }
-
-  private void checkFormat() throws RocksDBException {
-    byte[] format = db.get(handle(Family.META), FORMAT_KEY);
+  private void checkFormat(Path dir) throws RocksDBException {
+    byte[] format = db.get(handle(Family.DEFAULT), FORMAT_KEY);
     if (format == null) {
-      db.put(handle(Family.META), synced, FORMAT_KEY, FORMAT);
-    } else if (format.length != 1 || format[0] != LAYOUT) {
+      db.put(handle(Family.DEFAULT), options.synced, FORMAT_KEY, FORMAT);
+    } else if (!Arrays.equals(format, FORMAT)) {
       close();
       throw new ReceiptStoreException("the ledger at " + dir.toAbsolutePath() + " has an unknown format");
     }
@@ -172,53 +104,36 @@ final class RocksLayout implements AutoCloseable {
     return handles[family.ordinal()];
   }
 
-  int familyId(Family family) {
-    return familyIds[family.ordinal()];
-  }
-
   void write(WriteBatch batch, boolean sync) throws RocksDBException {
-    db.write(sync ? synced : unsynced, batch);
+    db.write(sync ? options.synced : options.unsynced, batch);
   }
 
   byte[] get(Family family, byte[] key) throws RocksDBException {
     return db.get(handle(family), key);
   }
 
-  /**
-   * False only when the key is certainly absent, decided from memory (memtables, bloom filters, cached blocks):
-   * RocksDB reads with the block-cache tier here, never from disk.
-   */
+  /** False only when the key is certainly absent, decided from memory (memtables, bloom filters, cached blocks). */
   boolean mayExist(Family family, byte[] key) {
     return db.keyMayExist(handle(family), key, null);
-  }
-
-  List<byte[]> multiGet(Family family, List<byte[]> keys) throws RocksDBException {
-    if (keys.isEmpty()) {
-      return List.of();
-    }
-    return db.multiGetAsList(Collections.nCopies(keys.size(), handle(family)), keys);
   }
 
   RocksIterator iterator(Family family) {
     return db.newIterator(handle(family));
   }
 
-  void checkIterator(RocksIterator it) throws RocksDBException {
-    it.status();
-  }
-
   /** The seq of the last stored receipt, 0 for an empty ledger. */
   long lastKeySeq() {
     try (RocksIterator it = iterator(Family.BY_SEQ)) {
       it.seekToLast();
-      return it.isValid() ? Keys.seqOf(it.key(), 0) : 0;
+      return it.isValid() ? Keys.seqOf(it.key()) : 0;
     }
   }
 
-  long liveSstBytes() throws RocksDBException {
-    long bytes = 0;
-    for (long size : sstBytesByFamily().values()) {
-      bytes += size;
+  /** The live SST files of every family plus the WAL. */
+  long bytesOnDisk() throws RocksDBException {
+    long bytes = db.getAggregatedLongProperty("rocksdb.live-sst-files-size");
+    for (LogFile wal : db.getSortedWalFiles()) {
+      bytes += wal.sizeFileBytes();
     }
     return bytes;
   }
@@ -226,24 +141,31 @@ final class RocksLayout implements AutoCloseable {
   Map<String, Long> sstBytesByFamily() throws RocksDBException {
     Map<String, Long> sizes = new LinkedHashMap<>();
     for (Family family : Family.values()) {
-      sizes.put(family.cfName, db.getLongProperty(handle(family), "rocksdb.live-sst-files-size"));
+      sizes.put(family.cfName(), db.getLongProperty(handle(family), "rocksdb.live-sst-files-size"));
     }
     return sizes;
   }
 
-  List<LogFile> walFiles() throws RocksDBException {
-    return db.getSortedWalFiles();
-  }
-
   /** Flushes and compactions running or due, all families: 0 when RocksDB has no background work left. */
   long backgroundWork() throws RocksDBException {
-    long work = 0;
-    for (ColumnFamilyHandle handle : handles) {
-      work += db.getLongProperty(handle, "rocksdb.compaction-pending")
-          + db.getLongProperty(handle, "rocksdb.mem-table-flush-pending");
+    return db.getAggregatedLongProperty("rocksdb.compaction-pending")
+        + db.getAggregatedLongProperty("rocksdb.mem-table-flush-pending")
+        + db.getLongProperty("rocksdb.num-running-compactions") + db.getLongProperty("rocksdb.num-running-flushes");
+  }
+
+  /** A consistent copy of the whole database in {@code target}, which must not exist yet; its parent is created. */
+  void checkpoint(Path target) throws RocksDBException {
+    if (Files.exists(target)) {
+      throw new ReceiptStoreException("the checkpoint directory " + target.toAbsolutePath() + " exists already");
     }
-    return work + db.getLongProperty("rocksdb.num-running-compactions")
-        + db.getLongProperty("rocksdb.num-running-flushes");
+    try {
+      Files.createDirectories(target.toAbsolutePath().getParent());
+    } catch (IOException e) {
+      throw new ReceiptStoreException("cannot create the directory of " + target.toAbsolutePath() + ": " + e, e);
+    }
+    try (Checkpoint checkpoint = Checkpoint.create(db)) {
+      checkpoint.createCheckpoint(target.toString());
+    }
   }
 
   void compactAll() throws RocksDBException {
@@ -255,8 +177,55 @@ final class RocksLayout implements AutoCloseable {
     }
   }
 
+  @FunctionalInterface
+  interface RocksCall<T> {
+    T call() throws RocksDBException;
+  }
+
+  @FunctionalInterface
+  interface RocksRun {
+    void run() throws RocksDBException;
+  }
+
+  void guarded(String what, RocksRun run) {
+    guarded(what, () -> {
+      run.run();
+      return null;
+    });
+  }
+
+  /**
+   * Runs {@code call} with the database open: a close waits for it, so native handles are never freed under a
+   * running call. {@code what} names the call in the exception an operator sees.
+   */
+  <T> T guarded(String what, RocksCall<T> call) {
+    lock.readLock().lock();
+    try {
+      if (closed) {
+        throw new ReceiptStoreException("the receipt store is closed");
+      }
+      return call.call();
+    } catch (RocksDBException e) {
+      throw new ReceiptStoreException("ledger " + what + " failed: " + e.getMessage(), e);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   @Override
   public void close() {
+    lock.writeLock().lock();
+    try {
+      if (!closed) {
+        closed = true;
+        closeDatabase();
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  private void closeDatabase() {
     try {
       db.syncWal();
     } catch (RocksDBException e) {
@@ -266,26 +235,6 @@ final class RocksLayout implements AutoCloseable {
       handle.close();
     }
     db.close();
-    closeAll(natives);
-  }
-
-  private <T extends AutoCloseable> T track(T resource) {
-    natives.add(resource);
-    return resource;
-  }
-
-  private static <T extends AutoCloseable> T add(List<AutoCloseable> natives, T resource) {
-    natives.add(resource);
-    return resource;
-  }
-
-  private static void closeAll(List<AutoCloseable> natives) {
-    for (int i = natives.size() - 1; i >= 0; i--) {
-      try {
-        natives.get(i).close();
-      } catch (Exception e) {
-        // native option objects only free memory here; nothing to report
-      }
-    }
+    options.close();
   }
 }

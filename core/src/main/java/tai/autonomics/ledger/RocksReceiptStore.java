@@ -8,9 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.rocksdb.LogFile;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
@@ -20,28 +17,12 @@ import tai.autonomics.ledger.RocksLayout.Family;
  * The durable {@link ReceiptStore}: RocksDB with a column family for the receipts (keyed by tenant + seq) and one
  * for each index (seq, messageId, tenant head, latest entitlement; id only for ids that do not name their seq). A
  * batch is one {@code WriteBatch}, so a receipt and every index entry that leads to it appear together or not at
- * all; {@code sync} fsyncs the WAL.
- *
- * <p>Reads are thread-safe and go straight to RocksDB. A read-write lock only keeps {@link #close} from freeing the
- * native handles under a running call. The seq of the last receipt is recovered from the last key at open.
+ * all; {@code sync} fsyncs the WAL. Reads are thread-safe and go straight to RocksDB.
  */
 public final class RocksReceiptStore implements ReceiptStore {
   private final RocksLayout db;
-  /**
-   * Tenant heads as last written, so a group commit and the Ledger's boot reads need no lookup; one small entry per
-   * tenant, as the Ledger itself keeps. Only {@link #append} writes heads, so the cache cannot go stale.
-   */
+  /** Tenant heads as last written, so a group commit needs no lookup; only {@link #append} writes them. */
   private final Map<String, TenantHead> heads = new ConcurrentHashMap<>();
-  /**
-   * The key prefix of the tenant of each of the last {@link #RECENT} seqs written (one shared array per tenant), so
-   * a read by id of a recent receipt, the usual one, is one RocksDB read instead of two (the seq index, then the
-   * receipt). A slot may be overwritten while read: the read checks what it found and falls back to the seq index.
-   */
-  private static final int RECENT = 1 << 20;
-  private final byte[][] recentTenants = new byte[RECENT][];
-  private final Map<String, byte[]> tenantPrefixes = new ConcurrentHashMap<>();
-  private final ReadWriteLock lock = new ReentrantReadWriteLock();
-  private volatile boolean closed;
   private volatile long lastSeq;
 
   private RocksReceiptStore(RocksLayout db) {
@@ -59,12 +40,10 @@ public final class RocksReceiptStore implements ReceiptStore {
     if (batch.isEmpty()) {
       return;
     }
-    read(() -> {
+    db.guarded("write", () -> {
       long expected = lastSeq;
       Map<String, TenantHead> written = new HashMap<>();
-      // sized up front (a receipt and its index entries take about 400 bytes), so it is not regrown while filled
-      WriteBatchBytes write = new WriteBatchBytes(64 + 400 * batch.size());
-      try {
+      try (WriteBatch write = new WriteBatch()) {
         for (Receipt receipt : batch) {
           if (!receipt.isSealed() || receipt.id() == null || receipt.seq() == null) {
             throw new IllegalArgumentException("receipt is not sealed: " + receipt);
@@ -72,66 +51,47 @@ public final class RocksReceiptStore implements ReceiptStore {
           if (receipt.seq() != ++expected) {
             throw new IllegalArgumentException("seq " + receipt.seq() + " does not follow " + (expected - 1));
           }
-          byte[] prefix = tenantPrefixes.computeIfAbsent(receipt.tenantId(), Keys::tenantPrefix);
-          recentTenants[(int) (receipt.seq() & (RECENT - 1))] = prefix;
+          byte[] prefix = Keys.tenantPrefix(receipt.tenantId());
           byte[] key = Keys.tenantSeq(prefix, receipt.seq());
-          write.put(db.familyId(Family.RECEIPTS), key, ReceiptCodec.encode(receipt));
-          write.put(db.familyId(Family.BY_SEQ), Keys.seq(receipt.seq()), prefix);
-          if (ReceiptHasher.seqOfId(receipt.id()) != receipt.seq()) {
-            // an id made by the ledger names its seq, and the seq index leads to the receipt: only other ids (from
-            // before ids carried their seq, or re-linked under another seq) need an entry of their own
-            write.put(db.familyId(Family.BY_ID), Keys.id(receipt.id()), key);
+          write.put(db.handle(Family.RECEIPTS), key, ReceiptCodec.encode(receipt));
+          write.put(db.handle(Family.BY_SEQ), Keys.seq(receipt.seq()), prefix);
+          if (Ids.seqOf(receipt.id()) != receipt.seq()) {
+            // the seq index leads to a receipt whose id names its seq (all the ledger makes): only others need one
+            write.put(db.handle(Family.BY_ID), Keys.utf8(receipt.id()), key);
           }
           if (receipt.messageId() != null) {
-            write.put(db.familyId(Family.BY_MESSAGE_ID), Keys.utf8(receipt.messageId()), key);
+            write.put(db.handle(Family.BY_MESSAGE_ID), Keys.utf8(receipt.messageId()), key);
           }
           if (receipt.type() == ReceiptType.ENTITLEMENT) {
-            write.put(db.familyId(Family.ENTITLEMENTS), Keys.utf8(receipt.tenantId()), key);
+            write.put(db.handle(Family.LATEST_ENTITLEMENT), Keys.utf8(receipt.tenantId()), key);
           }
           TenantHead previous = written.containsKey(receipt.tenantId())
               ? written.get(receipt.tenantId()) : readHead(receipt.tenantId()).orElse(null);
           written.put(receipt.tenantId(), previous == null ? TenantHead.first(receipt) : previous.advancedBy(receipt));
         }
         for (TenantHead head : written.values()) {
-          write.put(db.familyId(Family.HEADS), Keys.utf8(head.tenantId()), Keys.head(head));
+          write.put(db.handle(Family.TENANT_HEADS), Keys.utf8(head.tenantId()), Keys.head(head));
         }
-        try (WriteBatch serialized = write.toWriteBatch()) {
-          db.write(serialized, sync);
-        }
-        heads.putAll(written);
-      } catch (RocksDBException e) {
-        throw new ReceiptStoreException("ledger write failed: " + e.getMessage(), e);
+        db.write(write, sync);
       }
+      heads.putAll(written);
       lastSeq = expected;
-      return null;
     });
   }
 
+  /** Through the seq the id names (a ledger-made id), else the id index. */
   @Override
   public Optional<Receipt> get(String id) {
     return read(() -> {
-      long seq = ReceiptHasher.seqOfId(id);
-      long last = lastSeq;
-      if (seq > 0 && seq <= last && seq > last - RECENT) {
-        byte[] recent = recentTenants[(int) (seq & (RECENT - 1))];
-        byte[] value = recent == null ? null : db.get(Family.RECEIPTS, Keys.tenantSeq(recent, seq));
-        if (value != null) {
-          Receipt atSeq = decode(seq, value, "receipts");
-          if (atSeq.id().equals(id)) {
-            return Optional.of(atSeq);
-          }
+      long seq = Ids.seqOf(id);
+      byte[] tenant = seq > 0 && seq <= lastSeq ? db.get(Family.BY_SEQ, Keys.seq(seq)) : null;
+      if (tenant != null) {
+        Receipt atSeq = receiptAt(Keys.tenantSeq(tenant, seq), "seq index");
+        if (atSeq.id().equals(id)) {
+          return Optional.of(atSeq);
         }
       }
-      if (seq > 0 && seq <= last) {
-        byte[] tenant = db.get(Family.BY_SEQ, Keys.seq(seq));
-        if (tenant != null) {
-          Receipt atSeq = receiptAt(Keys.tenantSeq(tenant, seq), "seq index");
-          if (atSeq.id().equals(id)) {
-            return Optional.of(atSeq);
-          }
-        }
-      }
-      byte[] key = db.get(Family.BY_ID, Keys.id(id));
+      byte[] key = db.get(Family.BY_ID, Keys.utf8(id));
       return key == null ? Optional.<Receipt>empty() : Optional.of(receiptAt(key, "id index"));
     });
   }
@@ -160,16 +120,12 @@ public final class RocksReceiptStore implements ReceiptStore {
     return read(() -> {
       List<Receipt> page = new ArrayList<>(Math.min(limit, 1024));
       try (RocksIterator it = db.iterator(Family.RECEIPTS)) {
+        it.seek(Keys.tenantSeq(prefix, Math.max(afterSeq + 1, 0)));
         // the prefix holds the tenant's length, so a key that starts with it is this tenant's, never a longer one's
-        for (it.seek(Keys.tenantSeq(prefix, Math.max(afterSeq + 1, 0))); it.isValid() && page.size() < limit;
-            it.next()) {
-          byte[] key = it.key();
-          if (!Keys.startsWith(key, prefix)) {
-            break;
-          }
-          page.add(decode(Keys.seqOfTenantKey(key), it.value(), "receipts"));
+        for (; it.isValid() && page.size() < limit && Keys.startsWith(it.key(), prefix); it.next()) {
+          page.add(decode(Keys.seqOfTenantKey(it.key()), it.value(), "receipts"));
         }
-        db.checkIterator(it);
+        it.status();
       }
       return Collections.unmodifiableList(page);
     });
@@ -187,20 +143,14 @@ public final class RocksReceiptStore implements ReceiptStore {
     return read(() -> {
       List<Receipt> out = new ArrayList<>(Math.min(limit, 1024));
       try (RocksIterator it = db.iterator(Family.BY_SEQ)) {
-        it.seek(Keys.seq(Math.max(afterSeq + 1, 0)));
-        while (it.isValid() && out.size() < limit) {
-          List<byte[]> keys = new ArrayList<>(Math.min(limit - out.size(), 1024));
-          for (; it.isValid() && keys.size() < limit - out.size(); it.next()) {
-            keys.add(Keys.tenantSeq(it.value(), Keys.seqOf(it.key(), 0)));
-          }
-          db.checkIterator(it);
-          List<byte[]> values = db.multiGet(Family.RECEIPTS, keys);
-          for (int i = 0; i < keys.size(); i++) {
-            if (values.get(i) != null) {
-              out.add(decode(Keys.seqOfTenantKey(keys.get(i)), values.get(i), "receipts"));
-            }
+        for (it.seek(Keys.seq(Math.max(afterSeq + 1, 0))); it.isValid() && out.size() < limit; it.next()) {
+          long seq = Keys.seqOf(it.key());
+          byte[] value = db.get(Family.RECEIPTS, Keys.tenantSeq(it.value(), seq));
+          if (value != null) {
+            out.add(decode(seq, value, "receipts"));
           }
         }
+        it.status();
       }
       return Collections.unmodifiableList(out);
     });
@@ -216,7 +166,7 @@ public final class RocksReceiptStore implements ReceiptStore {
     if (cached != null) {
       return Optional.of(cached);
     }
-    byte[] value = db.get(Family.HEADS, Keys.utf8(tenantId));
+    byte[] value = db.get(Family.TENANT_HEADS, Keys.utf8(tenantId));
     if (value == null) {
       return Optional.empty();
     }
@@ -228,17 +178,12 @@ public final class RocksReceiptStore implements ReceiptStore {
   @Override
   public List<Receipt> latestEntitlements() {
     return read(() -> {
-      List<byte[]> keys = new ArrayList<>();
-      try (RocksIterator it = db.iterator(Family.ENTITLEMENTS)) {
+      List<Receipt> out = new ArrayList<>();
+      try (RocksIterator it = db.iterator(Family.LATEST_ENTITLEMENT)) {
         for (it.seekToFirst(); it.isValid(); it.next()) {
-          keys.add(it.value());
+          out.add(receiptAt(it.value(), "entitlement index"));
         }
-        db.checkIterator(it);
-      }
-      List<byte[]> values = db.multiGet(Family.RECEIPTS, keys);
-      List<Receipt> out = new ArrayList<>(keys.size());
-      for (int i = 0; i < keys.size(); i++) {
-        out.add(decode(Keys.seqOfTenantKey(keys.get(i)), values.get(i), "entitlement index"));
+        it.status();
       }
       return List.copyOf(out);
     });
@@ -252,21 +197,21 @@ public final class RocksReceiptStore implements ReceiptStore {
   /** {@code count} is the last seq (seqs are gap-free from 1); bytes are the live SST files plus the WAL. */
   @Override
   public Stats stats() {
-    return read(() -> {
-      long bytes = db.liveSstBytes();
-      for (LogFile wal : db.walFiles()) {
-        bytes += wal.sizeFileBytes();
-      }
-      return new Stats(lastSeq, bytes);
-    });
+    return read(() -> new Stats(lastSeq, db.bytesOnDisk()));
+  }
+
+  /**
+   * A consistent copy of the ledger as it is now, taken while it runs, in {@code target}, a directory that must not
+   * exist yet (its parent is created). Every receipt acknowledged before the call is in it; on the same file system
+   * its files are hard links. {@link #open} opens it as a ledger of its own.
+   */
+  public void checkpoint(Path target) {
+    db.guarded("checkpoint", () -> db.checkpoint(target));
   }
 
   /** Flushes the memtables and compacts every family fully: for measuring bytes per receipt, and for operators. */
   public void compact() {
-    read(() -> {
-      db.compactAll();
-      return null;
-    });
+    db.guarded("compaction", db::compactAll);
   }
 
   /** SST bytes per column family, after {@link #compact} the real cost of each index. */
@@ -274,7 +219,7 @@ public final class RocksReceiptStore implements ReceiptStore {
     return read(db::sstBytesByFamily);
   }
 
-  /** The database underneath: tamper tests change stored bytes through it, as an attacker with disk access could. */
+  /** Tamper tests change stored bytes through it, as an attacker with disk access could. */
   RocksLayout layout() {
     return db;
   }
@@ -296,33 +241,10 @@ public final class RocksReceiptStore implements ReceiptStore {
 
   @Override
   public void close() {
-    lock.writeLock().lock();
-    try {
-      if (!closed) {
-        closed = true;
-        db.close();
-      }
-    } finally {
-      lock.writeLock().unlock();
-    }
+    db.close();
   }
 
-  @FunctionalInterface
-  private interface RocksCall<T> {
-    T call() throws RocksDBException;
-  }
-
-  private <T> T read(RocksCall<T> call) {
-    lock.readLock().lock();
-    try {
-      if (closed) {
-        throw new ReceiptStoreException("the receipt store is closed");
-      }
-      return call.call();
-    } catch (RocksDBException e) {
-      throw new ReceiptStoreException("ledger read failed: " + e.getMessage(), e);
-    } finally {
-      lock.readLock().unlock();
-    }
+  private <T> T read(RocksLayout.RocksCall<T> call) {
+    return db.guarded("read", call);
   }
 }

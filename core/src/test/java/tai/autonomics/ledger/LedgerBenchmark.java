@@ -99,7 +99,7 @@ public final class LedgerBenchmark {
   private static void withLedger(Config config, ReceiptStore store, boolean durable, Run run) throws Exception {
     LedgerSettings configured = LedgerSettings.create(config);
     LedgerSettings settings = new LedgerSettings("rocksdb", Path.of("."), durable, configured.maxBatch(),
-        configured.maxPending(), configured.commitInterval(), configured.recordCommitInterval());
+        configured.maxPending());
     CompletableFuture<ActorRef<Ledger.Command>> spawned = new CompletableFuture<>();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(context -> {
       Props props = DispatcherSelector.fromConfig("autonomics.ledger.dispatcher");

@@ -100,68 +100,6 @@ class LedgerTest {
   }
 
   @Test
-  void afterACommitOfSeveralAppendsTheNextWaitsForTheCommitIntervalAndALoneAppendDoesNot() throws Exception {
-    ControlledStore store = new ControlledStore(new MemoryReceiptStore());
-    Duration interval = Duration.ofMillis(400);
-    ActorRef<Ledger.Command> ledger = testKit.spawn(Ledger.create(store,
-        new LedgerSettings("test", Path.of("."), true, 100, 100, interval)));
-    TestProbe<StatusReply<Receipt>> probe = testKit.createTestProbe();
-    // a lone append, nothing waiting: committed and answered at once, well within the interval
-    long start = System.nanoTime();
-    ledger.tell(new Ledger.Append(draft("t", null), probe.getRef()));
-    probe.receiveMessage(WAIT);
-    assertTrue(System.nanoTime() - start < interval.toNanos(), "a lone append waited for the interval");
-
-    // load: two appends wait while a write is held, and are committed together as soon as it ends
-    long released = twoAppendsWaitForAHeldWrite(store, ledger, probe);
-    // that commit served two appends: one append after it waits out the interval from its start
-    ledger.tell(new Ledger.Append(draft("t", null), probe.getRef()));
-    probe.receiveMessage(WAIT);
-    assertTrue(System.nanoTime() - released >= interval.toNanos(), "the commit after a loaded one did not wait");
-    assertEquals(List.of(1, 1, 2, 1), store.batchSizes());
-    // that commit served one: the next lone append does not wait
-    long lone = System.nanoTime();
-    ledger.tell(new Ledger.Append(draft("t", null), probe.getRef()));
-    probe.receiveMessage(WAIT);
-    assertTrue(System.nanoTime() - lone < interval.toNanos(), "a lone append after a lone one waited");
-    assertEquals(List.of(1, 1, 2, 1, 1), store.batchSizes());
-  }
-
-  @Test
-  void recordsWaitForTheRecordIntervalUntilAnAwaitedAppendJoinsThem() throws Exception {
-    ControlledStore store = new ControlledStore(new MemoryReceiptStore());
-    ActorRef<Ledger.Command> ledger = testKit.spawn(Ledger.create(store,
-        new LedgerSettings("test", Path.of("."), true, 100, 100, Duration.ofMillis(50), Duration.ofMinutes(5))));
-    TestProbe<StatusReply<Receipt>> probe = testKit.createTestProbe();
-    twoAppendsWaitForAHeldWrite(store, ledger, probe);
-    TestProbe<Ledger.NotRecorded> failures = testKit.createTestProbe();
-    ledger.tell(new Ledger.Record(List.of(draft("t", null), draft("t", null)), failures.getRef()));
-    // nobody waits for them: they wait for the record interval, minutes away
-    failures.expectNoMessage(Duration.ofMillis(300));
-    assertEquals(List.of(1, 2), store.batchSizes());
-    // an append someone awaits joins them: committed together, at the (short) commit interval
-    ledger.tell(new Ledger.Append(draft("t", null), probe.getRef()));
-    assertTrue(probe.receiveMessage(WAIT).isSuccess());
-    assertEquals(List.of(1, 2, 3), store.batchSizes());
-  }
-
-  /** Holds the store's next write while two more appends arrive, releases it, and waits for all three answers. */
-  private static long twoAppendsWaitForAHeldWrite(ControlledStore store, ActorRef<Ledger.Command> ledger,
-      TestProbe<StatusReply<Receipt>> probe) throws InterruptedException {
-    store.hold();
-    ledger.tell(new Ledger.Append(draft("t", null), probe.getRef()));
-    store.awaitHeldWrite();
-    ledger.tell(new Ledger.Append(draft("t", null), probe.getRef()));
-    ledger.tell(new Ledger.Append(draft("t", null), probe.getRef()));
-    long released = System.nanoTime();
-    store.release();
-    for (int i = 0; i < 3; i++) {
-      probe.receiveMessage(WAIT);
-    }
-    return released;
-  }
-
-  @Test
   void anAppendBatchIsNeverSplitAcrossCommitsByMaxBatch() throws Exception {
     ControlledStore store = new ControlledStore(new MemoryReceiptStore());
     ActorRef<Ledger.Command> ledger = spawn(store, true, 4, 100);

@@ -36,8 +36,8 @@ class RocksReceiptStoreTest {
     try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
       TestChains chains = new TestChains(0);
       Receipt named = chains.seal(Receipt.draft(ReceiptType.TRANSITION, "acme").states("stable", "stable").build());
-      assertEquals(named.seq(), ReceiptHasher.seqOfId(named.id()));
-      // as receipts written before ids carried their seq: 16 random bytes, and a text id
+      assertEquals(named.seq(), Ids.seqOf(named.id()));
+      // ids the ledger did not make: 16 random bytes, and a text id
       Receipt random = reId(chains.seal(Receipt.draft(ReceiptType.TRANSITION, "acme").states("stable", "warning")
           .build()), "ffffffffffffffff0123456789abcdef");
       Receipt text = reId(chains.seal(Receipt.draft(ReceiptType.REFUSAL, "beta").reason("quarantined").build()),
@@ -53,8 +53,8 @@ class RocksReceiptStoreTest {
       // the seq of a stored receipt with another random part is not that receipt
       assertTrue(store.get(named.id().substring(0, 16) + "0000000000000000").isEmpty());
       assertTrue(store.get(String.format("%016x", 99L) + named.id().substring(16)).isEmpty(), "beyond the last seq");
-      assertEquals(-1, ReceiptHasher.seqOfId("0000000000000000" + named.id().substring(16)));
-      assertEquals(-1, ReceiptHasher.seqOfId("XYZ"));
+      assertEquals(-1, Ids.seqOf("0000000000000000" + named.id().substring(16)));
+      assertEquals(-1, Ids.seqOf("XYZ"));
     }
   }
 
@@ -160,7 +160,6 @@ class RocksReceiptStoreTest {
     Map<String, ReceiptStore.TenantHead> heads;
     try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
       store.append(written, true);
-      // just written: found by id through the tenants of the recent seqs
       for (Receipt receipt : written) {
         assertEquals(receipt, store.get(receipt.id()).orElseThrow());
       }
@@ -171,13 +170,51 @@ class RocksReceiptStoreTest {
       assertEquals(300, store.lastSeq());
       heads.forEach((tenant, head) -> assertEquals(head, store.head(tenant).orElseThrow()));
       assertEquals(written, store.scan(0, 1000));
-      // after a restart no tenant of a recent seq is remembered: reads by id go through the seq index
       for (Receipt receipt : written) {
         assertEquals(receipt, store.get(receipt.id()).orElseThrow());
       }
       store.append(chains.receipts(10, 5), false);
       assertEquals(310, store.lastSeq());
       assertTrue(ChainVerifier.verifyAll(store).valid());
+    }
+  }
+
+  @Test
+  void aCheckpointTakenWhileReceiptsAreWrittenOpensAsALedgerWithEveryChainWhole() throws Exception {
+    List<Receipt> written = new TestChains(0).receipts(600, 6);
+    Path backup = dir.resolve("backups").resolve("ledger-1");
+    try (RocksReceiptStore store = RocksReceiptStore.open(dir.resolve("ledger"))) {
+      store.append(written.subList(0, 300), true);
+      // the rest is written in synced batches while the checkpoint is taken, as on a running node
+      Thread writer = new Thread(() -> {
+        for (int from = 300; from < 600; from += 10) {
+          store.append(written.subList(from, from + 10), true);
+        }
+      });
+      writer.start();
+      store.checkpoint(backup);
+      writer.join();
+      assertEquals(600, store.lastSeq());
+      ReceiptStoreException exists = assertThrows(ReceiptStoreException.class, () -> store.checkpoint(backup));
+      assertTrue(exists.getMessage().endsWith("exists already"), exists.getMessage());
+    }
+    try (RocksReceiptStore restored = RocksReceiptStore.open(backup)) {
+      int count = (int) restored.lastSeq();
+      assertTrue(count >= 300 && count <= 600, "the checkpoint holds what was acknowledged before it: " + count);
+      assertEquals(written.subList(0, count), restored.scan(0, 1000));
+      ChainVerifier.Result all = ChainVerifier.verifyAll(restored);
+      assertTrue(all.valid(), all::problem);
+      assertEquals(count, all.count());
+      Map<String, Long> perTenant = written.subList(0, count).stream()
+          .collect(Collectors.groupingBy(Receipt::tenantId, Collectors.counting()));
+      assertEquals(6, perTenant.size());
+      perTenant.forEach((tenant, receipts) -> {
+        ChainVerifier.Result chain = ChainVerifier.verifyTenant(restored, tenant);
+        assertTrue(chain.valid(), chain::problem);
+        assertEquals(receipts, chain.count());
+        assertEquals(restored.head(tenant).orElseThrow().hash(), chain.head());
+      });
+      assertEquals(count, restored.stats().count());
     }
   }
 

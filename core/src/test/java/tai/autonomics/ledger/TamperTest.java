@@ -28,6 +28,10 @@ class TamperTest {
     return written;
   }
 
+  private static byte[] key(Receipt receipt) {
+    return Keys.tenantSeq(Keys.tenantPrefix(receipt.tenantId()), receipt.seq());
+  }
+
   private static void change(RocksReceiptStore store, Family family, byte[] key, byte[] value) throws RocksDBException {
     try (WriteBatch batch = new WriteBatch()) {
       if (value == null) {
@@ -43,7 +47,7 @@ class TamperTest {
   void aChangedByteAnywhereInAStoredReceiptIsFoundAndNamed() throws Exception {
     try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
       Receipt target = fill(store).get(16);
-      byte[] key = Keys.tenantSeq(target.tenantId(), target.seq());
+      byte[] key = key(target);
       byte[] original = store.layout().get(Family.RECEIPTS, key);
       for (int pos = 0; pos < original.length; pos++) {
         for (int flip : new int[] {0x01, 0x80}) {
@@ -69,7 +73,7 @@ class TamperTest {
       List<Receipt> written = fill(store);
       Receipt deleted = written.get(11);
       Receipt nextOfTenant = written.get(11 + 3);
-      change(store, Family.RECEIPTS, Keys.tenantSeq(deleted.tenantId(), deleted.seq()), null);
+      change(store, Family.RECEIPTS, key(deleted), null);
 
       ChainVerifier.Result all = ChainVerifier.verifyAll(store);
       assertFalse(all.valid());
@@ -94,8 +98,8 @@ class TamperTest {
       List<Receipt> written = fill(store);
       Receipt deleted = written.get(11);
       Receipt nextOfTenant = written.get(11 + 3);
-      change(store, Family.RECEIPTS, Keys.tenantSeq(deleted.tenantId(), deleted.seq()), null);
-      change(store, Family.BY_ID, Keys.id(deleted.id()), null);
+      change(store, Family.RECEIPTS, key(deleted), null);
+      change(store, Family.BY_ID, Keys.utf8(deleted.id()), null);
       change(store, Family.BY_SEQ, Keys.seq(deleted.seq()), null);
       change(store, Family.BY_MESSAGE_ID, Keys.utf8(deleted.messageId()), null);
 
@@ -113,7 +117,7 @@ class TamperTest {
     try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
       List<Receipt> written = fill(store);
       newest = written.get(written.size() - 1);
-      change(store, Family.RECEIPTS, Keys.tenantSeq(newest.tenantId(), newest.seq()), null);
+      change(store, Family.RECEIPTS, key(newest), null);
       change(store, Family.BY_SEQ, Keys.seq(newest.seq()), null);
     }
     try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
@@ -135,8 +139,8 @@ class TamperTest {
       Receipt first = written.get(4);
       Receipt second = written.get(7);
       assertEquals(first.tenantId(), second.tenantId());
-      byte[] firstKey = Keys.tenantSeq(first.tenantId(), first.seq());
-      byte[] secondKey = Keys.tenantSeq(second.tenantId(), second.seq());
+      byte[] firstKey = key(first);
+      byte[] secondKey = key(second);
       byte[] firstValue = store.layout().get(Family.RECEIPTS, firstKey);
       byte[] secondValue = store.layout().get(Family.RECEIPTS, secondKey);
       change(store, Family.RECEIPTS, firstKey, secondValue);
@@ -157,8 +161,8 @@ class TamperTest {
       List<Receipt> written = fill(store);
       Receipt first = written.get(20);
       Receipt second = written.get(21);
-      byte[] firstKey = Keys.tenantSeq(first.tenantId(), first.seq());
-      byte[] secondKey = Keys.tenantSeq(second.tenantId(), second.seq());
+      byte[] firstKey = key(first);
+      byte[] secondKey = key(second);
       byte[] firstValue = store.layout().get(Family.RECEIPTS, firstKey);
       byte[] secondValue = store.layout().get(Family.RECEIPTS, secondKey);
       change(store, Family.RECEIPTS, firstKey, secondValue);
