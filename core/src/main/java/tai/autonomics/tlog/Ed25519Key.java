@@ -43,7 +43,8 @@ public final class Ed25519Key {
   public static Ed25519Key generate() {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");
-      generator.initialize(NamedParameterSpec.ED25519, SecureRandom.getInstanceStrong());
+      // the default SecureRandom: the kernel's CSPRNG, which getInstanceStrong() would read through blocking /dev/random
+      generator.initialize(NamedParameterSpec.ED25519, new SecureRandom());
       return new Ed25519Key(generator.generateKeyPair());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK has no Ed25519", e);

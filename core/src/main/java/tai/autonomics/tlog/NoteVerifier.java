@@ -86,6 +86,17 @@ public record NoteVerifier(String name, int keyId, byte[] publicKey) {
   }
 
   @Override
+  public boolean equals(Object o) {
+    return o instanceof NoteVerifier v && v.name.equals(name) && v.keyId == keyId
+        && java.util.Arrays.equals(v.publicKey, publicKey);
+  }
+
+  @Override
+  public int hashCode() {
+    return name.hashCode() * 31 + keyId;
+  }
+
+  @Override
   public String toString() {
     return vkey();
   }

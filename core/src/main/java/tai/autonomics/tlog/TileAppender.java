@@ -60,9 +60,9 @@ public final class TileAppender {
   private static Map<TilePath, byte[]> changedTiles(TileStore store, long oldSize, long newSize, Map<Coord, byte[]> added)
       throws IOException {
     Map<TilePath, byte[]> tiles = new LinkedHashMap<>();
-    for (int level = 0; (newSize >>> (TilePath.HEIGHT * level)) > (oldSize >>> (TilePath.HEIGHT * level)); level++) {
-      long oldCount = oldSize >>> (TilePath.HEIGHT * level);
-      long newCount = newSize >>> (TilePath.HEIGHT * level);
+    for (int level = 0; TilePath.countAt(level, newSize) > TilePath.countAt(level, oldSize); level++) {
+      long oldCount = TilePath.countAt(level, oldSize);
+      long newCount = TilePath.countAt(level, newSize);
       int treeLevel = TilePath.HEIGHT * level;
       for (long t = oldCount >>> TilePath.HEIGHT; t <= (newCount - 1) >>> TilePath.HEIGHT; t++) {
         int oldWidth = TilePath.widthIn(level, t, oldSize);

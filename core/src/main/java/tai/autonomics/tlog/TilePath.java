@@ -60,8 +60,8 @@ public record TilePath(int level, long index, int width) {
   /** The tiles and bundles of a tree of {@code size} leaves, full and partial, level by level (tlog-tiles §Merkle Tree). */
   public static List<TilePath> tilesOf(long size, boolean withEntryBundles) {
     List<TilePath> out = new ArrayList<>();
-    for (int level = 0; level <= MAX_LEVEL && (size >>> (HEIGHT * level)) > 0; level++) {
-      long count = size >>> (HEIGHT * level);
+    for (int level = 0; countAt(level, size) > 0; level++) {
+      long count = countAt(level, size);
       for (long n = 0; n < count >>> HEIGHT; n++) {
         out.add(hashes(level, n, FULL_WIDTH));
         if (level == 0 && withEntryBundles) {
@@ -84,12 +84,19 @@ public record TilePath(int level, long index, int width) {
    * when the tree does not reach it yet.
    */
   public static int widthIn(int level, long index, long size) {
-    long count = size >>> (HEIGHT * Math.max(level, 0));
-    long start = index * FULL_WIDTH;
-    if (index > (Long.MAX_VALUE >>> HEIGHT) || count <= start) {
+    long count = countAt(Math.max(level, 0), size);
+    if (index > (Long.MAX_VALUE >>> HEIGHT) || count <= index * FULL_WIDTH) {
       return 0;
     }
-    return (int) Math.min(FULL_WIDTH, count - start);
+    return (int) Math.min(FULL_WIDTH, count - index * FULL_WIDTH);
+  }
+
+  /**
+   * The number of hashes at tile level {@code level} of a tree of {@code size} leaves: size / 256^level. Written out
+   * because Java takes shift distances mod 64, and a 64-bit size has no hashes from level 8 up.
+   */
+  public static long countAt(int level, long size) {
+    return level * HEIGHT >= Long.SIZE ? 0 : size >>> (level * HEIGHT);
   }
 
   /** The path, e.g. {@code tile/0/x001/x234/067.p/8} or {@code tile/entries/000}. */

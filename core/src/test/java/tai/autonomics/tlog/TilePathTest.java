@@ -61,5 +61,10 @@ class TilePathTest {
     assertEquals(112, TilePath.widthIn(0, 273, 70_000));
     assertEquals(0, TilePath.widthIn(0, 274, 70_000));
     assertEquals(256, TilePath.widthIn(0, 272, 70_000));
+    // levels 8 and up hold nothing in a 64-bit tree (and Java would take a shift of 64 as no shift)
+    assertEquals(0, TilePath.widthIn(8, 0, 5));
+    assertEquals(0, TilePath.widthIn(63, 0, Long.MAX_VALUE));
+    assertEquals(127, TilePath.widthIn(7, 0, Long.MAX_VALUE));
+    assertEquals(0, TilePath.widthIn(0, Long.MAX_VALUE, 5));
   }
 }
