@@ -65,8 +65,15 @@ public final class BenchNode implements AutoCloseable {
     all.putIfAbsent("autonomics.entitlements.refuse-unknown-tenants", "false");
     Optional<URI> target = externalTarget();
     if (target.isPresent()) {
-      return new BenchNode("target " + target.get(), new HttpTarget("node", target.get()), "unknown (remote)",
-          null, null, null, null);
+      HttpTarget http = new HttpTarget("node", target.get());
+      int health = http.health();
+      if (health != 200) {
+        http.close();
+        throw new IllegalStateException("the target " + target.get() + " answers GET /health with "
+            + (health < 0 ? "nothing" : "status " + health) + ": start the node first, or drop --target to let the "
+            + "suite start one");
+      }
+      return new BenchNode("target " + target.get(), http, "unknown (remote)", null, null, null, null);
     }
     String mode = System.getProperty("bench.node", "process").trim().toLowerCase(Locale.ROOT);
     return switch (mode) {
