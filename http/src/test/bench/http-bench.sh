@@ -116,10 +116,10 @@ wrk -t2 -c64 -d"${WARMUP}s" -s http/src/test/bench/pubsub.lua "http://127.0.0.1:
 for round in $(seq 1 "$ROUNDS"); do
   run_wrk "$NODE" "pubsub" -t2 -c64 -d"${SECONDS_PER_RUN}s" --latency -s http/src/test/bench/pubsub.lua \
     "http://127.0.0.1:$NODE_PORT/pubsub" | tee -a "$WORK/pubsub.txt"
-  run_wrk "$HELLO" "bare POST" -t2 -c64 -d"${SECONDS_PER_RUN}s" --latency -s http/src/test/bench/pubsub.lua \
+  run_wrk "$HELLO" "bare-post" -t2 -c64 -d"${SECONDS_PER_RUN}s" --latency -s http/src/test/bench/pubsub.lua \
     "http://127.0.0.1:$HELLO_PORT/pubsub" | tee -a "$WORK/bare-post.txt"
 done
-ratio "pubsub/bare POST" "$WORK/pubsub.txt" "$WORK/bare-post.txt"
+ratio "pubsub/bare-post" "$WORK/pubsub.txt" "$WORK/bare-post.txt"
 kill "$NODE"; wait "$NODE" 2>/dev/null || true
 
 echo "-- POST /pubsub with push authentication on (warm-up ${WARMUP} s)"
@@ -133,4 +133,4 @@ for round in $(seq 1 "$ROUNDS"); do
   run_wrk "$NODE" "pubsub+auth" -t2 -c64 -d"${SECONDS_PER_RUN}s" --latency -s http/src/test/bench/pubsub.lua \
     "http://127.0.0.1:$NODE_PORT/pubsub" | tee -a "$WORK/pubsub-auth.txt"
 done
-ratio "pubsub+auth/bare POST" "$WORK/pubsub-auth.txt" "$WORK/bare-post.txt"
+ratio "pubsub+auth/bare-post" "$WORK/pubsub-auth.txt" "$WORK/bare-post.txt"
