@@ -109,7 +109,7 @@ public final class BenchNode implements AutoCloseable {
     } catch (Exception | LinkageError e) {
       System.out.println("      (the node's JVM cannot be sampled: " + e + ")");
     }
-    return new BenchNode("process " + jar + " (pid " + child.pid() + ")", new HttpTarget("node",
+    return new BenchNode("process " + jar, new HttpTarget("node",
         URI.create(child.baseUrl())), "rocksdb", child, null, jvm, connector);
   }
 
