@@ -119,7 +119,7 @@ class HttpEndpointBench {
     LoadResult clientHealth = ClosedLoad.run(ClosedLoad.Settings.of("client on GET /health", connections, duration),
         health);
     CaseResult r = result(CalibrationFirst.CASE, connections, duration).param("connections", connections)
-        .param("client", "Netty, 1 event loop").load(clientBare).part(clientHealth)
+        .param("client", "Netty, " + Integer.getInteger("bench.client.event-loops", 1) + " event loop(s)").load(clientBare).part(clientHealth)
         .metric("client_rps_bare", clientBare.throughput())
         .metric("health_p50_us_client", clientHealth.percentileMicros(50));
     if (wrk.isEmpty()) {

@@ -31,12 +31,14 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP/1.1 client of the load runs: Netty, one event-loop thread, a fixed pool of keep-alive connections (one
- * per concurrent request), every answer handled on the loop that read it. Chosen by measurement against a bare
- * pekko-http server, 10 connections, closed loop, 2 shared cores (bench/.../support/BareServer; wrk -t2 -c10 beside
- * it): this client reached 4,000-8,650 req/s (p50 0.76-1.65 ms) where wrk reached 11,900-12,700 (p50 0.67-0.71
- * ms), Jetty 12's client 2,500-4,200 (p50 1.1-1.8 ms), pekko-http's pooled client 490 (p50 16.7 ms) and the JDK
- * HttpClient of the former harness 1,000-1,170 (p50 6.4-7.6 ms).
+ * The HTTP/1.1 client of the load runs: Netty, one event-loop thread by default ({@code bench.client.event-loops}),
+ * a fixed pool of keep-alive connections (one per concurrent request), every answer handled on the loop that read
+ * it. Chosen by measurement against a bare pekko-http server, 10 connections, closed loop, 2 cores shared with
+ * other work (bench/.../support/BareServer; wrk -t2 -c10 beside it): Netty reached 4,000-8,650 req/s (p50
+ * 0.76-1.65 ms) where wrk reached 11,900-12,700 (p50 0.67-0.71 ms), Jetty 12's client 2,500-4,200 (p50 1.1-1.8
+ * ms), pekko-http's pooled client 490 (p50 16.7 ms), the JDK HttpClient of the former harness 1,000-1,170 (p50
+ * 6.4-7.6 ms). One loop against two: 24,200 against 9,100 req/s the one time the machine was quiet (wrk 33,300),
+ * while two did better in 3 of 4 busy rounds (1,580-8,090 against 1,560-3,400).
  *
  * <p>Every request times out on its own ({@code timeout}, counted from the call, waiting for a connection
  * included); a timed-out request's connection is closed, so a late answer cannot be taken for the next request's.
@@ -59,7 +61,8 @@ public final class HttpLoadClient implements AutoCloseable {
     this.timeout = timeout;
     int port = base.getPort() > 0 ? base.getPort() : 80;
     this.host = base.getHost() + ":" + port;
-    this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    this.group = new MultiThreadIoEventLoopGroup(Integer.getInteger("bench.client.event-loops", 1),
+        NioIoHandler.newFactory());
     Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
             (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
