@@ -24,7 +24,9 @@ import tai.autonomics.bench.report.Summary;
 /**
  * Runs benchmark suites through the JUnit Platform and reports on them, with the seed's interface:
  * {@code BenchRunner [all|http|governor|ledger|executor|stress|quick] [--report] [--verbose] [--timeout SECONDS]
- * [--profile full|quick] [--baseline FILE] [--results DIR] [--no-assert]}.
+ * [--profile full|quick] [--baseline FILE] [--results DIR] [--no-assert] [--target URL]}. With {@code --target} the
+ * http and stress suites load a node already running at URL (a release candidate, the cluster demo) instead of
+ * starting one of their own.
  *
  * <p>Exit codes: 0 every case met its targets; 1 a case failed or missed a target; 2 bad arguments; 3 timeout;
  * 4 a regression against the baseline.
@@ -42,7 +44,7 @@ public final class BenchRunner {
 
   /** The parsed command line. */
   record Options(List<String> suites, String profile, boolean report, boolean verbose, long timeoutSeconds,
-      Path baseline, Path results, boolean assertTargets) {}
+      Path baseline, Path results, boolean assertTargets, String target) {}
 
   private BenchRunner() {}
 
@@ -53,7 +55,8 @@ public final class BenchRunner {
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.err.println("usage: run.sh [all|http|governor|ledger|executor|stress|quick] [--report] [--verbose] "
-          + "[--timeout SECONDS] [--profile full|quick] [--baseline FILE] [--results DIR] [--no-assert]");
+          + "[--timeout SECONDS] [--profile full|quick] [--baseline FILE] [--results DIR] [--no-assert] "
+          + "[--target URL]");
       System.exit(2);
       return;
     }
@@ -69,6 +72,7 @@ public final class BenchRunner {
     long timeout = 3600;
     Path baseline = null;
     Path results = Path.of("bench", "target", "bench-results");
+    String nodeUrl = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
@@ -79,6 +83,7 @@ public final class BenchRunner {
         case "--profile" -> profile = value(args, ++i, arg).toLowerCase(Locale.ROOT);
         case "--baseline" -> baseline = Path.of(value(args, ++i, arg));
         case "--results" -> results = Path.of(value(args, ++i, arg));
+        case "--target" -> nodeUrl = value(args, ++i, arg);
         default -> {
           if (arg.startsWith("--")) {
             throw new IllegalArgumentException("unknown option " + arg);
@@ -104,7 +109,15 @@ public final class BenchRunner {
     if (timeout <= 0) {
       throw new IllegalArgumentException("--timeout must be positive");
     }
-    return new Options(suites, profile, report, verbose, timeout, baseline, results, assertTargets);
+    if (nodeUrl != null) {
+      if (!nodeUrl.matches("http://[^/\\s]+(:\\d+)?/?")) {
+        throw new IllegalArgumentException("--target must be http://host:port, not " + nodeUrl);
+      }
+      if (!List.of("http", "stress").containsAll(suites)) {
+        throw new IllegalArgumentException("--target applies to the http and stress suites only");
+      }
+    }
+    return new Options(suites, profile, report, verbose, timeout, baseline, results, assertTargets, nodeUrl);
   }
 
   private static String value(String[] args, int i, String option) {
@@ -120,9 +133,13 @@ public final class BenchRunner {
     System.setProperty("bench.assert", options.assertTargets() ? "all" : "integrity");
     System.setProperty("bench.progress", String.valueOf(options.verbose() || options.profile().equals("full")));
     System.setProperty("java.awt.headless", "true");
+    if (options.target() != null) {
+      System.setProperty("bench.target", options.target());
+    }
     clearResults(options.results());
-    System.out.printf("TAI Autonomics benchmarks: %s, profile %s, results in %s%n", options.suites(),
-        options.profile(), options.results().toAbsolutePath());
+    System.out.printf("TAI Autonomics benchmarks: %s, profile %s, results in %s%s%n", options.suites(),
+        options.profile(), options.results().toAbsolutePath(),
+        options.target() != null ? ", against the node at " + options.target() : "");
 
     LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request();
     for (String suite : options.suites()) {

@@ -38,6 +38,16 @@ class BenchRunnerTest {
   }
 
   @Test
+  void aTargetIsForTheHttpAndStressSuites() {
+    assertEquals("http://127.0.0.1:8080", BenchRunner.parse(new String[] {"http", "--target", "http://127.0.0.1:8080"})
+        .target());
+    assertThrows(IllegalArgumentException.class,
+        () -> BenchRunner.parse(new String[] {"ledger", "--target", "http://127.0.0.1:8080"}));
+    assertThrows(IllegalArgumentException.class,
+        () -> BenchRunner.parse(new String[] {"http", "--target", "127.0.0.1:8080"}));
+  }
+
+  @Test
   void badArgumentsAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> BenchRunner.parse(new String[] {"everything"}));
     assertThrows(IllegalArgumentException.class, () -> BenchRunner.parse(new String[] {"--profile", "huge"}));

@@ -14,7 +14,7 @@ import java.util.function.IntFunction;
  * Closed-model load: {@code workers} independent loops, each sending its next request when its last one was
  * answered, until the duration is over or the request budget (total and per worker) is spent. Latency is from
  * send to answer. The loops are asynchronous chains, not threads: a hundred workers cost no hundred threads, and a
- * completion hands the next send to a small driver pool so chains never recurse.
+ * completion sends the next request on the thread that completed it (see {@link Run.Continuation}).
  *
  * <p>Bounded twice: no request starts after the deadline, and the run waits at most {@code grace} past it for the
  * answers still on the way; those that never come count as errors.
@@ -135,26 +135,57 @@ public final class ClosedLoad {
       } catch (RuntimeException e) {
         answer = java.util.concurrent.CompletableFuture.completedFuture(false);
       }
-      answer.whenComplete((ok, failure) -> {
+      Continuation then = new Continuation(worker, sentByWorker + 1, now);
+      answer.whenComplete(then);
+      then.registered = true;
+    }
+
+    /**
+     * Records an answer and sends the worker's next request on the thread that completed it (the client's event
+     * loop: no hand-off per request); only an answer that came before the callback was even registered (a request
+     * that failed at once) goes through the driver pool, so chains never recurse.
+     */
+    private final class Continuation implements java.util.function.BiConsumer<Boolean, Throwable> {
+      private final int worker;
+      private final long sent;
+      private final long startNanos;
+      volatile boolean registered;
+
+      Continuation(int worker, long sent, long startNanos) {
+        this.worker = worker;
+        this.sent = sent;
+        this.startNanos = startNanos;
+      }
+
+      @Override
+      public void accept(Boolean ok, Throwable failure) {
         long end = System.nanoTime();
         boolean success = failure == null && Boolean.TRUE.equals(ok);
-        recorder.record(success, end - now, end);
+        recorder.record(success, end - startNanos, end);
         for (LatencyRecorder other : alsoInto) {
-          other.record(success, end - now, end);
+          other.record(success, end - startNanos, end);
         }
         lastAnswer.accumulateAndGet(end, Math::max);
         inFlight.decrementAndGet();
-        driver.execute(() -> next(worker, sentByWorker + 1));
-      });
+        if (registered) {
+          next(worker, sent);
+        } else {
+          driver.execute(() -> next(worker, sent));
+        }
+      }
     }
 
     long await(long hardEnd) {
       try {
-        while (!finished.await(Progress.PERIOD_MILLIS, TimeUnit.MILLISECONDS)) {
+        long nextReport = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Progress.PERIOD_MILLIS);
+        while (!finished.await(Math.max(0, Math.min(nextReport, hardEnd) - System.nanoTime()), TimeUnit.NANOSECONDS)) {
           long now = System.nanoTime();
-          Progress.report(settings.label(), now - recorder.startNanos(), settings.duration(), recorder);
           if (now >= hardEnd) {
             break;
+          }
+          if (now >= nextReport) {
+            Progress.report(settings.label(), now - recorder.startNanos(), settings.duration(), recorder);
+            nextReport = now + TimeUnit.MILLISECONDS.toNanos(Progress.PERIOD_MILLIS);
           }
         }
       } catch (InterruptedException e) {

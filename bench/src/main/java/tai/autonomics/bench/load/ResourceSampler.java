@@ -6,17 +6,20 @@ import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
+import java.lang.management.OperatingSystemMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import javax.management.MBeanServerConnection;
 
 /**
  * Samples the JVM while a stress case runs: heap in use, GC count and time, process CPU. With {@code gcFirst} each
  * sample is taken right after a full collection ({@code System.gc()}), so it is the live heap, the figure a leak
- * grows; otherwise the heap in use, garbage included. The JVM sampled is the one that also runs the node under test
- * (the benchmarks run it in-process), so the heap is the node's plus the load generator's.
+ * grows; otherwise the heap in use, garbage included. The JVM sampled is the node's: through its platform MBeans
+ * (a JMX connection to the node's process, or this JVM's own when the node runs in it, where the heap is then the
+ * node's plus the load generator's). A sample that cannot be read (the node stopped) is left out.
  */
 public final class ResourceSampler implements AutoCloseable {
 
@@ -33,9 +36,10 @@ public final class ResourceSampler implements AutoCloseable {
   public record Report(List<Sample> samples, long heapFirst, long heapLast, long heapPeak, double heapAverage,
       double heapGrowthPerSecond, long gcCount, long gcMillis, double cpuAverage, double cpuPeak) {}
 
-  private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-  private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
-  private final java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+  private final MemoryMXBean memory;
+  private final List<GarbageCollectorMXBean> collectors;
+  private final List<MemoryPoolMXBean> pools;
+  private final OperatingSystemMXBean os;
   private final boolean gcFirst;
   private final long periodNanos;
   private final long start = System.nanoTime();
@@ -46,7 +50,13 @@ public final class ResourceSampler implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
 
-  private ResourceSampler(Duration period, boolean gcFirst) {
+  private ResourceSampler(MBeanServerConnection jvm, Duration period, boolean gcFirst) throws java.io.IOException {
+    this.memory = ManagementFactory.newPlatformMXBeanProxy(jvm, ManagementFactory.MEMORY_MXBEAN_NAME,
+        MemoryMXBean.class);
+    this.collectors = ManagementFactory.getPlatformMXBeans(jvm, GarbageCollectorMXBean.class);
+    this.pools = ManagementFactory.getPlatformMXBeans(jvm, MemoryPoolMXBean.class);
+    this.os = ManagementFactory.newPlatformMXBeanProxy(jvm, ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME,
+        com.sun.management.OperatingSystemMXBean.class);
     this.periodNanos = period.toNanos();
     this.gcFirst = gcFirst;
     this.gcCountAtStart = gcCount();
@@ -58,8 +68,18 @@ public final class ResourceSampler implements AutoCloseable {
     this.thread.start();
   }
 
+  /** Samples this JVM. */
   public static ResourceSampler start(Duration period, boolean gcFirst) {
-    return new ResourceSampler(period, gcFirst);
+    return start(ManagementFactory.getPlatformMBeanServer(), period, gcFirst);
+  }
+
+  /** Samples the JVM behind {@code jvm} (its platform MBeans). */
+  public static ResourceSampler start(MBeanServerConnection jvm, Duration period, boolean gcFirst) {
+    try {
+      return new ResourceSampler(jvm, period, gcFirst);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot reach the sampled JVM", e);
+    }
   }
 
   private void loop() {
@@ -76,20 +96,25 @@ public final class ResourceSampler implements AutoCloseable {
   }
 
   private void sample() {
-    if (gcFirst) {
-      System.gc();
+    Sample sample;
+    try {
+      if (gcFirst) {
+        memory.gc();
+      }
+      long inUse = memory.getHeapMemoryUsage().getUsed();
+      sample = new Sample((System.nanoTime() - start) / 1e9, gcFirst ? inUse : retainedHeap(), inUse,
+          gcCount() - gcCountAtStart, gcMillis() - gcMillisAtStart, processCpu());
+    } catch (RuntimeException unreachable) {
+      return; // a remote JVM that stopped answering (UndeclaredThrowableException of an IOException)
     }
-    long inUse = memory.getHeapMemoryUsage().getUsed();
-    Sample sample = new Sample((System.nanoTime() - start) / 1e9, gcFirst ? inUse : retainedHeap(), inUse,
-        gcCount() - gcCountAtStart, gcMillis() - gcMillisAtStart, processCpu());
     synchronized (samples) {
       samples.add(sample);
     }
   }
 
-  private static long retainedHeap() {
+  private long retainedHeap() {
     long total = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+    for (MemoryPoolMXBean pool : pools) {
       if (pool.getType() != MemoryType.HEAP) {
         continue;
       }
@@ -141,6 +166,9 @@ public final class ResourceSampler implements AutoCloseable {
   }
 
   static Report summarise(List<Sample> taken) {
+    if (taken.isEmpty()) {
+      throw new IllegalStateException("no sample of the JVM could be read");
+    }
     long peak = 0;
     double sum = 0;
     double cpuSum = 0;

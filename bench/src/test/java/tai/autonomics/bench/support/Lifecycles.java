@@ -12,12 +12,12 @@ import tai.autonomics.bench.load.Request;
 public final class Lifecycles implements Request {
   private record Slot(String tenant, int step) {}
 
-  private final NodeHarness node;
+  private final HttpTarget node;
   private final String prefix;
   private final ConcurrentLinkedQueue<Slot> free = new ConcurrentLinkedQueue<>();
   private final AtomicLong tenants = new AtomicLong();
 
-  public Lifecycles(NodeHarness node, String prefix) {
+  public Lifecycles(HttpTarget node, String prefix) {
     this.node = node;
     this.prefix = prefix;
   }
