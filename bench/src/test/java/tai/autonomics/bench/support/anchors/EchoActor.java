@@ -28,6 +28,9 @@ public final class EchoActor {
   /** From now on pings wait in the stash (bounded by {@code capacity}) until {@link Release}. */
   public record Hold(int capacity) implements Command {}
 
+  /** Answered with the number of stashed pings (0 when not holding); not stashed itself. */
+  public record Count(ActorRef<Integer> replyTo) implements Command {}
+
   /** Answers every stashed ping, in order, and echoes again. */
   public record Release() implements Command {}
 
@@ -41,12 +44,20 @@ public final class EchoActor {
         })
         .onMessage(Hold.class, hold -> Behaviors.withStash(hold.capacity(), EchoActor::holding))
         .onMessage(Release.class, release -> Behaviors.same())
+        .onMessage(Count.class, count -> {
+          count.replyTo().tell(0);
+          return Behaviors.same();
+        })
         .build();
   }
 
   private static Behavior<Command> holding(StashBuffer<Command> stash) {
     return Behaviors.receive(Command.class)
         .onMessage(Release.class, release -> stash.unstashAll(create()))
+        .onMessage(Count.class, count -> {
+          count.replyTo().tell(stash.size());
+          return Behaviors.same();
+        })
         .onMessage(Command.class, other -> {
           stash.stash(other);
           return Behaviors.same();
