@@ -19,12 +19,15 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import tai.autonomics.bench.report.Baseline;
 import tai.autonomics.bench.report.HtmlReport;
+import tai.autonomics.bench.report.MarkdownReport;
 import tai.autonomics.bench.report.Summary;
 
 /**
  * Runs benchmark suites through the JUnit Platform and reports on them, with the seed's interface:
  * {@code BenchRunner [all|http|governor|ledger|executor|stress|quick] [--report] [--verbose] [--timeout SECONDS]
- * [--profile full|quick] [--baseline FILE] [--results DIR] [--no-assert]}.
+ * [--profile full|quick] [--baseline FILE] [--results DIR] [--no-assert] [--markdown FILE]}. {@code --markdown}
+ * also writes the run as docs/PERFORMANCE_REPORT.md is kept; the target {@code report} runs nothing and writes the
+ * reports again from the results already in {@code --results}.
  *
  * <p>Exit codes: 0 every case met its targets; 1 a case failed or missed a target; 2 bad arguments; 3 timeout;
  * 4 a regression against the baseline.
@@ -42,7 +45,7 @@ public final class BenchRunner {
 
   /** The parsed command line. */
   record Options(List<String> suites, String profile, boolean report, boolean verbose, long timeoutSeconds,
-      Path baseline, Path results, boolean assertTargets) {}
+      Path baseline, Path results, boolean assertTargets, Path markdown) {}
 
   private BenchRunner() {}
 
@@ -52,8 +55,9 @@ public final class BenchRunner {
       options = parse(args);
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
-      System.err.println("usage: run.sh [all|http|governor|ledger|executor|stress|quick] [--report] [--verbose] "
-          + "[--timeout SECONDS] [--profile full|quick] [--baseline FILE] [--results DIR] [--no-assert]");
+      System.err.println("usage: run.sh [all|http|governor|ledger|executor|stress|quick|report] [--report] "
+          + "[--verbose] [--timeout SECONDS] [--profile full|quick] [--baseline FILE] [--results DIR] [--no-assert] "
+          + "[--markdown FILE]");
       System.exit(2);
       return;
     }
@@ -68,6 +72,7 @@ public final class BenchRunner {
     boolean assertTargets = true;
     long timeout = 3600;
     Path baseline = null;
+    Path markdown = null;
     Path results = Path.of("bench", "target", "bench-results");
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -79,6 +84,7 @@ public final class BenchRunner {
         case "--profile" -> profile = value(args, ++i, arg).toLowerCase(Locale.ROOT);
         case "--baseline" -> baseline = Path.of(value(args, ++i, arg));
         case "--results" -> results = Path.of(value(args, ++i, arg));
+        case "--markdown" -> markdown = Path.of(value(args, ++i, arg));
         default -> {
           if (arg.startsWith("--")) {
             throw new IllegalArgumentException("unknown option " + arg);
@@ -90,6 +96,8 @@ public final class BenchRunner {
     List<String> suites;
     if (target.equals("all") || target.equals("quick")) {
       suites = List.copyOf(SUITES.keySet());
+    } else if (target.equals("report")) {
+      suites = List.of();
     } else if (SUITES.containsKey(target)) {
       suites = List.of(target);
     } else {
@@ -104,7 +112,7 @@ public final class BenchRunner {
     if (timeout <= 0) {
       throw new IllegalArgumentException("--timeout must be positive");
     }
-    return new Options(suites, profile, report, verbose, timeout, baseline, results, assertTargets);
+    return new Options(suites, profile, report, verbose, timeout, baseline, results, assertTargets, markdown);
   }
 
   private static String value(String[] args, int i, String option) {
@@ -115,6 +123,9 @@ public final class BenchRunner {
   }
 
   static int run(Options options) {
+    if (options.suites().isEmpty()) {
+      return rewrite(options);
+    }
     System.setProperty("bench.profile", options.profile());
     System.setProperty("bench.results.dir", options.results().toString());
     System.setProperty("bench.assert", options.assertTargets() ? "all" : "integrity");
@@ -161,12 +172,7 @@ public final class BenchRunner {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    if (options.report()) {
-      Path html = HtmlReport.write(options.results().resolve("report.html"), cases, summary, regressions,
-          progress.notRun());
-      System.out.println("report: " + html.toAbsolutePath() + "  summary: "
-          + options.results().resolve("summary.json").toAbsolutePath());
-    }
+    reports(options, cases, summary, progress.notRun());
     if (runner.isAlive()) {
       return 3;
     }
@@ -174,6 +180,37 @@ public final class BenchRunner {
       return 4;
     }
     return progress.failed() > 0 ? 1 : 0;
+  }
+
+  private static void reports(Options options, List<JsonNode> cases, JsonNode summary, Map<String, String> notRun) {
+    if (options.report()) {
+      Path html = HtmlReport.write(options.results().resolve("report.html"), cases, summary,
+          options.baseline() == null ? null : Baseline.load(options.baseline()), notRun);
+      System.out.println("report: " + html.toAbsolutePath() + "  summary: "
+          + options.results().resolve("summary.json").toAbsolutePath());
+    }
+    if (options.markdown() != null) {
+      System.out.println("markdown: " + MarkdownReport.write(options.markdown(), cases, summary).toAbsolutePath());
+    }
+  }
+
+  /** The {@code report} target: the reports again from a finished run's results, nothing run. */
+  private static int rewrite(Options options) {
+    Path summaryFile = options.results().resolve("summary.json");
+    List<JsonNode> cases = Summary.readCases(options.results());
+    if (cases.isEmpty() || !Files.isRegularFile(summaryFile)) {
+      System.err.println("no results to report in " + options.results().toAbsolutePath()
+          + " (run a suite first, or pass --results DIR)");
+      return 2;
+    }
+    JsonNode summary = Baseline.load(summaryFile);
+    ResultTable.print(cases, Map.of(), summary.path("wall_s").asDouble());
+    if (!options.report() && options.markdown() == null) {
+      System.err.println("report: nothing to write; pass --report and/or --markdown FILE");
+      return 2;
+    }
+    reports(options, cases, summary, Map.of());
+    return 0;
   }
 
   private static void clearResults(Path dir) {
