@@ -61,6 +61,8 @@ public final class BenchRunner {
       System.exit(2);
       return;
     }
+    // recorded in summary.json, so the markdown report can say which command produced its figures
+    System.setProperty("bench.command", "bench/run.sh " + String.join(" ", args));
     System.exit(run(options));
   }
 
@@ -157,7 +159,9 @@ public final class BenchRunner {
           options.timeoutSeconds());
     }
     List<JsonNode> cases = Summary.readCases(options.results());
-    JsonNode summary = Summary.summary(cases, options.profile(), wall);
+    com.fasterxml.jackson.databind.node.ObjectNode summary = Summary.summary(cases, options.profile(), wall);
+    summary.put("command", System.getProperty("bench.command", "bench/run.sh " + String.join(" ", options.suites())
+        + " --profile " + options.profile()));
     ResultTable.print(cases, progress.notRun(), wall);
     List<Baseline.Regression> regressions = List.of();
     if (options.baseline() != null) {
