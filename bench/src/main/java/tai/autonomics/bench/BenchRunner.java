@@ -100,10 +100,14 @@ public final class BenchRunner {
       suites = List.copyOf(SUITES.keySet());
     } else if (target.equals("report")) {
       suites = List.of();
-    } else if (SUITES.containsKey(target)) {
-      suites = List.of(target);
     } else {
-      throw new IllegalArgumentException("unknown suite " + target);
+      // one suite, or several joined by commas (ledger,governor,executor): one run, one set of results
+      suites = List.of(target.split(","));
+      for (String suite : suites) {
+        if (!SUITES.containsKey(suite)) {
+          throw new IllegalArgumentException("unknown suite " + suite);
+        }
+      }
     }
     if (profile == null) {
       profile = target.equals("quick") ? "quick" : "full";

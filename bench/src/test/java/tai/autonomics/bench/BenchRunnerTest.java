@@ -38,6 +38,12 @@ class BenchRunnerTest {
   }
 
   @Test
+  void suitesJoinedByCommasRunTogether() {
+    assertEquals(List.of("ledger", "governor"), BenchRunner.parse(new String[] {"ledger,governor"}).suites());
+    assertThrows(IllegalArgumentException.class, () -> BenchRunner.parse(new String[] {"ledger,nope"}));
+  }
+
+  @Test
   void theReportTargetRunsNothingAndWritesMarkdown() {
     BenchRunner.Options options = BenchRunner.parse(new String[] {"report", "--markdown", "docs/P.md"});
     assertEquals(List.of(), options.suites());

@@ -23,6 +23,7 @@ import tai.autonomics.bench.load.LoadResult;
 import tai.autonomics.bench.support.BenchStores;
 import tai.autonomics.bench.support.CoreHarness;
 import tai.autonomics.bench.support.anchors.EchoActor;
+import tai.autonomics.bench.support.anchors.EchoLoads;
 import tai.autonomics.entitlement.Entitlements;
 import tai.autonomics.governor.GovernorState;
 import tai.autonomics.ledger.Receipt;
@@ -266,7 +267,7 @@ class GovernorPerfBench {
           .param("action_latency_ms", actionLatency.toMillis()).load(load)
           .metric("send_all_ms", (allSent - start) / 1e6)
           .metric("action_outcomes", harness.tap.outcomes());
-      LoadResult anchor = stashedEchoes(postponed);
+      LoadResult anchor = EchoLoads.stashedThenReleased(testKit, echo(), postponed);
       r.part(anchor).anchor("echo actor, stashed then released", "p99_ms", load.percentileMillis(99),
           anchor.percentileMillis(99));
       r.holds("action started and all signals postponed, then answered", "errors",
@@ -281,37 +282,6 @@ class GovernorPerfBench {
   }
 
   private static final List<BenchStores.Opened> dataDirStores = new ArrayList<>();
-
-  /**
-   * The postponement anchor: {@code count} asks stashed by an echo actor on hold, then released at once; each
-   * latency from the release, as the case counts from the action's completion.
-   */
-  private static LoadResult stashedEchoes(int count) {
-    var echo = echo();
-    echo.tell(new EchoActor.Hold(count));
-    List<CompletableFuture<Boolean>> replies = new ArrayList<>(count);
-    long[] answeredAt = new long[count];
-    for (int i = 0; i < count; i++) {
-      int index = i;
-      replies.add(EchoActor.ask(echo, testKit.system()).toCompletableFuture()
-          .whenComplete((ok, failure) -> answeredAt[index] = System.nanoTime()));
-    }
-    // as in the case, every ask waits in the stash before the release: the count comes back once all are stashed
-    int stashed = org.apache.pekko.actor.typed.javadsl.AskPattern.<EchoActor.Command, Integer>ask(echo,
-        EchoActor.Count::new, Duration.ofSeconds(30), testKit.system().scheduler()).toCompletableFuture().join();
-    long released = System.nanoTime();
-    echo.tell(new EchoActor.Release());
-    CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).exceptionally(failure -> null)
-        .orTimeout(60, TimeUnit.SECONDS).join();
-    LatencyRecorder recorder = new LatencyRecorder(released, 1_000_000);
-    long last = released;
-    for (int i = 0; i < count; i++) {
-      boolean ok = stashed == count && replies.get(i).isDone() && !replies.get(i).isCompletedExceptionally();
-      recorder.record(ok, answeredAt[i] - released, answeredAt[i]);
-      last = Math.max(last, answeredAt[i]);
-    }
-    return LoadResult.of("echo, stashed then released", recorder, last);
-  }
 
   private record Echo(org.apache.pekko.actor.typed.ActorRef<Boolean> replyTo) {}
 }
