@@ -7,7 +7,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +35,7 @@ import tai.autonomics.bench.load.ClosedLoad;
 import tai.autonomics.bench.load.LoadResult;
 import tai.autonomics.bench.load.SyncLoop;
 import tai.autonomics.bench.support.BenchStores;
+import tai.autonomics.bench.support.anchors.RawLedger;
 import tai.autonomics.bench.support.anchors.RawRocks;
 import tai.autonomics.ledger.ChainVerifier;
 import tai.autonomics.ledger.Ledger;
@@ -51,7 +51,8 @@ import tai.autonomics.ledger.RocksReceiptStore;
  * has it, else memory; the result names it). Writes go through the real Ledger actor (seal, hash chain, group
  * commit) unless a case measures the store call itself; reads go straight to the store, as the HTTP routes read.
  * Beside each case, its anchor: {@link RawRocks} writing the same receipts' canonical JSON under their ids (synced
- * WriteBatches of the case's batch size from its number of threads, or unsynced puts) and reading them back.
+ * WriteBatches of the case's batch size from its number of threads, or unsynced puts) and reading them back
+ * ({@link RawLedger}).
  */
 @TestMethodOrder(MethodOrderer.MethodName.class)
 class ReceiptLedgerBench {
@@ -65,39 +66,21 @@ class ReceiptLedgerBench {
 
   private static ActorTestKit testKit;
   private static final List<ReceiptStore> stores = new ArrayList<>();
-  private static final List<RawRocks> raws = new ArrayList<>();
+  private static RawLedger raw;
   private static final AtomicLong names = new AtomicLong();
 
   @BeforeAll
   static void start() {
     testKit = ActorTestKit.create("ledger-bench", ConfigFactory.parseString("pekko.loglevel = WARNING")
         .withFallback(ConfigFactory.load()));
+    raw = new RawLedger(dataDir, i -> draft("tenant-" + (i % 10), i));
   }
 
   @AfterAll
   static void stop() {
     testKit.shutdownTestKit();
     stores.forEach(ReceiptStore::close);
-    raws.forEach(RawRocks::close);
-  }
-
-  /** Raw RocksDB in a directory of its own, closed with the class. */
-  private static RawRocks raw() {
-    RawRocks raw = RawRocks.open(dataDir.resolve("raw-" + names.incrementAndGet()));
-    raws.add(raw);
-    return raw;
-  }
-
-  /** {@code count} sealed receipts as raw RocksDB would hold them: id -> canonical JSON, built before any timing. */
-  private static RawRocks.Records records(int count) {
-    byte[][] keys = new byte[count][];
-    byte[][] values = new byte[count][];
-    for (int i = 0; i < count; i++) {
-      Receipt sealed = ReceiptHasher.seal(draft("tenant-" + (i % 10), i), i + 1, Receipt.GENESIS_HASH);
-      keys[i] = sealed.id().getBytes(StandardCharsets.UTF_8);
-      values[i] = ReceiptHasher.canonicalJson(sealed).getBytes(StandardCharsets.UTF_8);
-    }
-    return new RawRocks.Records(keys, values);
+    raw.close();
   }
 
   private static final String PUT = "raw RocksDB put, unsynced";
@@ -181,11 +164,11 @@ class ReceiptLedgerBench {
         .metric("ledger_actor_p99_us", viaActor.percentileMicros(99))
         .metric("durable_p99_us", durable.percentileMicros(99))
         .metric("durable_throughput", durable.throughput());
-    RawRocks raw = raw();
-    RawRocks.Records records = records(count);
-    raw.puts("raw warm-up", 2000, false, records);
-    LoadResult rawPuts = raw.puts(PUT, count, false, records);
-    LoadResult rawSynced = raw.batches("raw RocksDB WriteBatch of 1, synced", 1, PROFILE.pick(2000, 500), 1, true,
+    RawRocks rocks = raw.open();
+    RawRocks.Records records = raw.records(count);
+    rocks.puts("raw warm-up", 2000, false, records);
+    LoadResult rawPuts = rocks.puts(PUT, count, false, records);
+    LoadResult rawSynced = rocks.batches("raw RocksDB WriteBatch of 1, synced", 1, PROFILE.pick(2000, 500), 1, true,
         records);
     r.part(rawPuts).part(rawSynced)
         .anchor(PUT, "p99_us", load.percentileMicros(99), rawPuts.percentileMicros(99))
@@ -226,8 +209,8 @@ class ReceiptLedgerBench {
     CaseResult r = result("bench_concurrent_writes", opened.store()).param("writers", writers)
         .param("appends_per_writer", each).param("durability", "off").load(load)
         .metric("stored", all.size()).metric("unique_ids", ids.size());
-    LoadResult rawPuts = raw().batches("raw RocksDB put from 10 threads, unsynced", writers, (long) writers * each, 1,
-        false, records(writers * each));
+    LoadResult rawPuts = raw.open().batches("raw RocksDB put from 10 threads, unsynced", writers, (long) writers * each, 1,
+        false, raw.records(writers * each));
     r.part(rawPuts).anchor("raw RocksDB put from 10 threads, unsynced", "throughput", load.throughput(),
         rawPuts.throughput());
     r.holds("no lost, duplicated or mis-chained receipt", "integrity", load.errors() == 0
@@ -260,22 +243,13 @@ class ReceiptLedgerBench {
         i -> store.get(written.get((int) order[(int) i]).id()).isPresent());
     CaseResult r = result("bench_read_performance", opened.store()).param("receipts", count).param("reads", count)
         .load(load);
-    LoadResult rawGets = rawGets(count, count, order);
+    LoadResult rawGets = raw.gets(GET, count, count, order);
     r.part(rawGets).anchor(GET, "p99_us", load.percentileMicros(99), rawGets.percentileMicros(99))
         .anchor(GET, "throughput", load.throughput(), rawGets.throughput());
     r.holds("every receipt found", "errors", load.errors() == 0 && load.ok() == count);
     r.below("p99 < 20 us", "p99_us", load.percentileMicros(99), 20);
     r.above("> 100k reads/s", "throughput", load.throughput(), 100_000);
     r.finish();
-  }
-
-  /** Raw gets by id in the case's order, over raw RocksDB holding the same number of receipts, warmed alike. */
-  private static LoadResult rawGets(int receipts, int reads, long[] order) {
-    RawRocks raw = raw();
-    RawRocks.Records records = records(receipts);
-    raw.batches("raw fill", 1, (receipts + 499) / 500, 500, false, records);
-    raw.gets("raw warm-up", reads, records, order);
-    return raw.gets(GET, reads, records, order);
   }
 
   @Test
@@ -301,7 +275,7 @@ class ReceiptLedgerBench {
         .param("lookups_per_index", lookups).load(byId).part(byMessage).part(byTenant)
         .metric("message_id_p99_us", byMessage.percentileMicros(99))
         .metric("tenant_page_p99_us", byTenant.percentileMicros(99));
-    LoadResult rawGets = rawGets(receipts, lookups, order);
+    LoadResult rawGets = raw.gets(GET, receipts, lookups, order);
     r.part(rawGets).anchor(GET, "p99_us", byId.percentileMicros(99), rawGets.percentileMicros(99));
     r.holds("every lookup found its receipt", "errors",
         byId.errors() + byMessage.errors() + byTenant.errors() == 0);
@@ -331,7 +305,7 @@ class ReceiptLedgerBench {
         .metric("receipts_per_s", receiptsPerSecond).metric("amortised_ms_per_receipt", amortisedMs)
         .metric("stored", opened.store().store().stats().count());
     String anchor = "raw RocksDB WriteBatch of 100, synced";
-    LoadResult rawBatches = raw().batches(anchor, 1, batches, size, true, records(batches * size));
+    LoadResult rawBatches = raw.open().batches(anchor, 1, batches, size, true, raw.records(batches * size));
     double rawPerSecond = rawBatches.throughput() * size;
     double rawAmortisedMs = rawBatches.ok() == 0 ? Double.MAX_VALUE
         : rawBatches.wallSeconds() * 1000 / (rawBatches.ok() * size);
@@ -361,9 +335,9 @@ class ReceiptLedgerBench {
         .metric("bytes_on_disk", stats.bytesOnDisk()).metric("stored", stats.count())
         .metric("directory_bytes", directory).metric("bytes_per_receipt", perReceipt)
         .metric("sst_bytes_by_family", byFamily);
-    RawRocks raw = raw();
-    raw.batches("raw fill", 1, (count + 499) / 500, 500, false, records(count));
-    double rawPerReceipt = (double) raw.settledBytes() / count;
+    RawRocks bare = raw.open();
+    bare.batches("raw fill", 1, (count + 499) / 500, 500, false, raw.records(count));
+    double rawPerReceipt = (double) bare.settledBytes() / count;
     r.metric("anchor_bytes_per_receipt", rawPerReceipt)
         .anchor("raw RocksDB, id -> canonical JSON, compacted", "bytes_per_receipt", perReceipt, rawPerReceipt);
     r.holds("every receipt stored", "stored", stats.count() == count);
