@@ -218,6 +218,11 @@ public final class BenchRunner {
       return 2;
     }
     reports(options, cases, summary, Map.of());
+    if (options.baseline() != null) {
+      List<Baseline.Regression> regressions = Baseline.compare(Baseline.load(options.baseline()), summary);
+      regressions.forEach(r -> System.out.println("  regression: " + r));
+      return regressions.isEmpty() ? 0 : 4;
+    }
     return 0;
   }
 
