@@ -57,8 +57,10 @@ public final class BarePool implements AutoCloseable {
     return done;
   }
 
+  /** Holds the worker until {@code until}, or until the pool is shut down (the worker interrupted). */
   private static void hold(long until) {
-    for (long left = until - System.nanoTime(); left > 0; left = until - System.nanoTime()) {
+    for (long left = until - System.nanoTime(); left > 0 && !Thread.currentThread().isInterrupted();
+        left = until - System.nanoTime()) {
       LockSupport.parkNanos(left);
     }
   }
