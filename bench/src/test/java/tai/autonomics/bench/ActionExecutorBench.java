@@ -278,8 +278,8 @@ class ActionExecutorBench {
     double drainFloorMs = (double) perBurst * latencyMs / workers;
     double waitFloorP99Ms = Math.floor((Math.ceil(0.99 * perBurst) - 1) / workers) * latencyMs;
     CaseResult r = result("bench_queue_latency").param("bursts", bursts).param("actions_per_burst", perBurst)
-        .param("submitted", "all at once").param("pool", "10+20").param("workers", workers).param("queue_capacity", QUEUE)
-        .param("simulated_latency_ms", latencyMs)
+        .param("submitted", "all at once").param("pool", "10+20").param("workers", workers)
+        .param("queue_capacity", QUEUE).param("simulated_latency_ms", latencyMs)
         .load(results.get(0)).metric("queue_wait_p99_ms", p99Ms)
         .metric("queue_wait_mean_ms", wait.mean(TimeUnit.MILLISECONDS))
         .metric("queue_wait_max_ms", wait.max(TimeUnit.MILLISECONDS))

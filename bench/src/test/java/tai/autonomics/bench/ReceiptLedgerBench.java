@@ -209,8 +209,8 @@ class ReceiptLedgerBench {
     CaseResult r = result("bench_concurrent_writes", opened.store()).param("writers", writers)
         .param("appends_per_writer", each).param("durability", "off").load(load)
         .metric("stored", all.size()).metric("unique_ids", ids.size());
-    LoadResult rawPuts = raw.open().batches("raw RocksDB put from 10 threads, unsynced", writers, (long) writers * each, 1,
-        false, raw.records(writers * each));
+    LoadResult rawPuts = raw.open().batches("raw RocksDB put from 10 threads, unsynced", writers,
+        (long) writers * each, 1, false, raw.records(writers * each));
     r.part(rawPuts).anchor("raw RocksDB put from 10 threads, unsynced", "throughput", load.throughput(),
         rawPuts.throughput());
     r.holds("no lost, duplicated or mis-chained receipt", "integrity", load.errors() == 0

@@ -34,7 +34,8 @@ public final class HtmlReport {
         .append(String.format("%.0f", summary.path("wall_s").asDouble())).append(" s, ")
         .append(summary.path("passed").asLong()).append(" passed, ").append(summary.path("failed").asLong())
         .append(" failed, ").append(notRun.size()).append(" not run.<br>")
-        .append(esc(env.path("jdk").asText())).append(", ").append(env.path("cores").asInt()).append(" cores, max heap ")
+        .append(esc(env.path("jdk").asText())).append(", ").append(env.path("cores").asInt())
+        .append(" cores, max heap ")
         .append(env.path("max_heap_mb").asLong()).append(" MB, GC ").append(esc(env.path("gc").asText()))
         .append(", ").append(esc(env.path("os").asText())).append(", commit <code>")
         .append(esc(env.path("commit").asText())).append("</code>, load average at start ")
@@ -87,7 +88,8 @@ public final class HtmlReport {
     StringBuilder out = new StringBuilder();
     for (JsonNode t : c.path("targets")) {
       boolean met = t.path("met").asBoolean();
-      out.append("<span class=\"").append(met ? "passed" : "missed").append("\">").append(met ? "&#10003; " : "&#10007; ")
+      out.append("<span class=\"").append(met ? "passed" : "missed").append("\">")
+          .append(met ? "&#10003; " : "&#10007; ")
           .append(esc(t.path("name").asText()));
       if (!t.path("op").asText().equals("holds")) {
         out.append(" (").append(String.format("%.4g", t.path("actual").asDouble())).append(')');

@@ -162,13 +162,14 @@ public final class MarkdownReport {
       return Optional.empty();
     }
     JsonNode p = c.path("parameters");
+    int size = p.path("actions_per_burst").asInt();
+    int workers = p.path("workers").asInt();
+    int latency = p.path("simulated_latency_ms").asInt();
     return Optional.of(String.format("%s: %d actions submitted at once onto %d workers (pool %s) at %d ms each "
-        + "need at least %.1f ms to drain (%d x %d / %d), and the action at the 99th percentile waits at least %.0f ms for a "
-        + "worker: the seed's target cannot hold with the seed's pool. Measured p99 queue wait %s ms; the bare pool, "
-        + "same bursts, %s ms.", c.path("case").asText(), p.path("actions_per_burst").asInt(),
-        p.path("workers").asInt(), p.path("pool").asText(), p.path("simulated_latency_ms").asInt(),
-        m.path("drain_floor_ms").asDouble(), p.path("actions_per_burst").asInt(), p.path("simulated_latency_ms").asInt(),
-        p.path("workers").asInt(),
+        + "need at least %.1f ms to drain (%d x %d / %d), and the action at the 99th percentile waits at least "
+        + "%.0f ms for a worker: the seed's target cannot hold with the seed's pool. Measured p99 queue wait %s ms; "
+        + "the bare pool, same bursts, %s ms.", c.path("case").asText(), size, workers, p.path("pool").asText(),
+        latency, m.path("drain_floor_ms").asDouble(), size, latency, workers,
         m.path("queue_wait_floor_p99_ms").asDouble(), fmt(m.path("queue_wait_p99_ms").asDouble()),
         fmt(m.path("anchor_queue_wait_p99_ms").asDouble())));
   }
