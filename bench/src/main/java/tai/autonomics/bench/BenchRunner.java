@@ -19,14 +19,17 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import tai.autonomics.bench.report.Baseline;
 import tai.autonomics.bench.report.HtmlReport;
+import tai.autonomics.bench.report.MarkdownReport;
 import tai.autonomics.bench.report.Summary;
 
 /**
  * Runs benchmark suites through the JUnit Platform and reports on them, with the seed's interface:
  * {@code BenchRunner [all|http|governor|ledger|executor|stress|quick] [--report] [--verbose] [--timeout SECONDS]
- * [--profile full|quick] [--baseline FILE] [--results DIR] [--no-assert] [--target URL]}. With {@code --target} the
- * http and stress suites load a node already running at URL (a release candidate, the cluster demo) instead of
- * starting one of their own.
+ * [--profile full|quick] [--baseline FILE] [--results DIR] [--no-assert] [--target URL] [--markdown FILE]}. With
+ * {@code --target} the http and stress suites load a node already running at URL (a release candidate, the cluster
+ * demo) instead of starting one of their own. {@code --markdown} also writes the run as docs/PERFORMANCE_REPORT.md
+ * is kept; the target {@code report} runs nothing and writes the reports again from the results already in
+ * {@code --results}.
  *
  * <p>Exit codes: 0 every case met its targets; 1 a case failed or missed a target; 2 bad arguments; 3 timeout;
  * 4 a regression against the baseline.
@@ -44,7 +47,7 @@ public final class BenchRunner {
 
   /** The parsed command line. */
   record Options(List<String> suites, String profile, boolean report, boolean verbose, long timeoutSeconds,
-      Path baseline, Path results, boolean assertTargets, String target) {}
+      Path baseline, Path results, boolean assertTargets, String target, Path markdown) {}
 
   private BenchRunner() {}
 
@@ -54,12 +57,14 @@ public final class BenchRunner {
       options = parse(args);
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
-      System.err.println("usage: run.sh [all|http|governor|ledger|executor|stress|quick] [--report] [--verbose] "
-          + "[--timeout SECONDS] [--profile full|quick] [--baseline FILE] [--results DIR] [--no-assert] "
-          + "[--target URL]");
+      System.err.println("usage: run.sh [all|http|governor|ledger|executor|stress|quick|report] [--report] "
+          + "[--verbose] [--timeout SECONDS] [--profile full|quick] [--baseline FILE] [--results DIR] [--no-assert] "
+          + "[--target URL] [--markdown FILE]");
       System.exit(2);
       return;
     }
+    // recorded in summary.json, so the markdown report can say which command produced its figures
+    System.setProperty("bench.command", "bench/run.sh " + String.join(" ", args));
     System.exit(run(options));
   }
 
@@ -71,6 +76,7 @@ public final class BenchRunner {
     boolean assertTargets = true;
     long timeout = 3600;
     Path baseline = null;
+    Path markdown = null;
     Path results = Path.of("bench", "target", "bench-results");
     String nodeUrl = null;
     for (int i = 0; i < args.length; i++) {
@@ -84,6 +90,7 @@ public final class BenchRunner {
         case "--baseline" -> baseline = Path.of(value(args, ++i, arg));
         case "--results" -> results = Path.of(value(args, ++i, arg));
         case "--target" -> nodeUrl = value(args, ++i, arg);
+        case "--markdown" -> markdown = Path.of(value(args, ++i, arg));
         default -> {
           if (arg.startsWith("--")) {
             throw new IllegalArgumentException("unknown option " + arg);
@@ -95,10 +102,16 @@ public final class BenchRunner {
     List<String> suites;
     if (target.equals("all") || target.equals("quick")) {
       suites = List.copyOf(SUITES.keySet());
-    } else if (SUITES.containsKey(target)) {
-      suites = List.of(target);
+    } else if (target.equals("report")) {
+      suites = List.of();
     } else {
-      throw new IllegalArgumentException("unknown suite " + target);
+      // one suite, or several joined by commas (ledger,governor,executor): one run, one set of results
+      suites = List.of(target.split(","));
+      for (String suite : suites) {
+        if (!SUITES.containsKey(suite)) {
+          throw new IllegalArgumentException("unknown suite " + suite);
+        }
+      }
     }
     if (profile == null) {
       profile = target.equals("quick") ? "quick" : "full";
@@ -117,7 +130,8 @@ public final class BenchRunner {
         throw new IllegalArgumentException("--target applies to the http and stress suites only");
       }
     }
-    return new Options(suites, profile, report, verbose, timeout, baseline, results, assertTargets, nodeUrl);
+    return new Options(suites, profile, report, verbose, timeout, baseline, results, assertTargets, nodeUrl,
+        markdown);
   }
 
   private static String value(String[] args, int i, String option) {
@@ -128,6 +142,9 @@ public final class BenchRunner {
   }
 
   static int run(Options options) {
+    if (options.suites().isEmpty()) {
+      return rewrite(options);
+    }
     System.setProperty("bench.profile", options.profile());
     System.setProperty("bench.results.dir", options.results().toString());
     System.setProperty("bench.assert", options.assertTargets() ? "all" : "integrity");
@@ -163,7 +180,9 @@ public final class BenchRunner {
           options.timeoutSeconds());
     }
     List<JsonNode> cases = Summary.readCases(options.results());
-    JsonNode summary = Summary.summary(cases, options.profile(), wall);
+    com.fasterxml.jackson.databind.node.ObjectNode summary = Summary.summary(cases, options.profile(), wall);
+    summary.put("command", System.getProperty("bench.command", "bench/run.sh " + String.join(" ", options.suites())
+        + " --profile " + options.profile()));
     ResultTable.print(cases, progress.notRun(), wall);
     List<Baseline.Regression> regressions = List.of();
     if (options.baseline() != null) {
@@ -178,12 +197,7 @@ public final class BenchRunner {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    if (options.report()) {
-      Path html = HtmlReport.write(options.results().resolve("report.html"), cases, summary, regressions,
-          progress.notRun());
-      System.out.println("report: " + html.toAbsolutePath() + "  summary: "
-          + options.results().resolve("summary.json").toAbsolutePath());
-    }
+    reports(options, cases, summary, progress.notRun());
     if (runner.isAlive()) {
       return 3;
     }
@@ -191,6 +205,42 @@ public final class BenchRunner {
       return 4;
     }
     return progress.failed() > 0 ? 1 : 0;
+  }
+
+  private static void reports(Options options, List<JsonNode> cases, JsonNode summary, Map<String, String> notRun) {
+    if (options.report()) {
+      Path html = HtmlReport.write(options.results().resolve("report.html"), cases, summary,
+          options.baseline() == null ? null : Baseline.load(options.baseline()), notRun);
+      System.out.println("report: " + html.toAbsolutePath() + "  summary: "
+          + options.results().resolve("summary.json").toAbsolutePath());
+    }
+    if (options.markdown() != null) {
+      System.out.println("markdown: " + MarkdownReport.write(options.markdown(), cases, summary).toAbsolutePath());
+    }
+  }
+
+  /** The {@code report} target: the reports again from a finished run's results, nothing run. */
+  private static int rewrite(Options options) {
+    Path summaryFile = options.results().resolve("summary.json");
+    List<JsonNode> cases = Summary.readCases(options.results());
+    if (cases.isEmpty() || !Files.isRegularFile(summaryFile)) {
+      System.err.println("no results to report in " + options.results().toAbsolutePath()
+          + " (run a suite first, or pass --results DIR)");
+      return 2;
+    }
+    JsonNode summary = Baseline.load(summaryFile);
+    ResultTable.print(cases, Map.of(), summary.path("wall_s").asDouble());
+    if (!options.report() && options.markdown() == null) {
+      System.err.println("report: nothing to write; pass --report and/or --markdown FILE");
+      return 2;
+    }
+    reports(options, cases, summary, Map.of());
+    if (options.baseline() != null) {
+      List<Baseline.Regression> regressions = Baseline.compare(Baseline.load(options.baseline()), summary);
+      regressions.forEach(r -> System.out.println("  regression: " + r));
+      return regressions.isEmpty() ? 0 : 4;
+    }
+    return 0;
   }
 
   private static void clearResults(Path dir) {

@@ -29,6 +29,11 @@ final class ResultTable {
           c.path("case").asText(), ok ? "passed" : "FAILED", c.path("count").asLong(),
           latency(l.path("p50").asDouble()), latency(l.path("p99").asDouble()), c.path("throughput").asDouble(),
           targets);
+      for (JsonNode a : c.path("anchors")) {
+        System.out.printf("%-45s   %s: measured %s / anchor %s = %.2f (%s)%n", "", a.path("metric").asText(),
+            CaseResult.fmt(a.path("measured").asDouble()), CaseResult.fmt(a.path("anchor").asDouble()),
+            a.path("ratio").asDouble(), a.path("name").asText());
+      }
     }
     notRun.forEach((name, why) -> System.out.printf("%-45s %-7s %s%n", name, "NOT RUN", why));
     System.out.printf("%n%d of %d cases met every target, %d not run; wall time %.0f s%n", passed, cases.size(),

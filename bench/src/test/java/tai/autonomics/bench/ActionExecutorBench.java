@@ -33,6 +33,8 @@ import tai.autonomics.bench.load.ClosedLoad;
 import tai.autonomics.bench.load.LoadResult;
 import tai.autonomics.bench.load.OpenLoad;
 import tai.autonomics.bench.support.BenchStores;
+import tai.autonomics.bench.support.Bursts;
+import tai.autonomics.bench.support.anchors.BarePool;
 import tai.autonomics.executor.Action;
 import tai.autonomics.executor.ActionExecutor;
 import tai.autonomics.executor.ActionOutcome;
@@ -44,7 +46,9 @@ import tai.autonomics.node.NodeSettings;
 /**
  * Cases 19-24: the real ActionExecutor (pool, overflow, bounded queue, receipts for every attempt and result)
  * running the {@code simulated} effector, whose latency stands for the remote call: scale 5 ms, rollback 10 ms,
- * throttle 2 ms. Each case builds its own executor with the pool it names, over its own ledger.
+ * throttle 2 ms. Each case builds its own executor with the pool it names, over its own ledger, and runs the same
+ * load against its anchor: a {@link BarePool} with the pool's worker count (pool + overflow), the same queue capacity
+ * and the same latencies, so the figures print as measured / anchor.
  */
 @TestMethodOrder(MethodOrderer.MethodName.class)
 class ActionExecutorBench {
@@ -127,6 +131,14 @@ class ActionExecutorBench {
     return CaseResult.of(SUITE, name).param("effector", "simulated");
   }
 
+  private static final String ANCHOR = "bare pool";
+  /** The executor's queue-capacity (reference.conf), which the bare pool's queue copies. */
+  private static final int QUEUE = 1000;
+
+  private static Duration latency(String type) {
+    return Duration.ofMillis(type.equals("remote") ? REMOTE_MS : LATENCY_MS.get(type));
+  }
+
   @Test
   void bench_action_execution() {
     int count = PROFILE.pick(1000, 300);
@@ -136,6 +148,12 @@ class ActionExecutorBench {
         () -> execute(executor, "scale"));
     CaseResult r = result("bench_action_execution").param("actions", count).param("clients", 10)
         .param("pool", "10+20").param("simulated_latency_ms", LATENCY_MS.get("scale")).load(load);
+    try (BarePool bare = new BarePool(30, QUEUE)) {
+      LoadResult anchor = ClosedLoad.run(ClosedLoad.Settings.of("bare pool 30", 10, LONG).maxRequests(count),
+          () -> bare.submit(latency("scale")));
+      r.part(anchor).anchor(ANCHOR, "p99_ms", load.percentileMillis(99), anchor.percentileMillis(99))
+          .anchor(ANCHOR, "throughput", load.throughput(), anchor.throughput());
+    }
     r.holds("every action completed", "errors", load.errors() == 0 && load.ok() == count);
     r.below("p99 < 100 ms", "p99_ms", load.percentileMillis(99), 100);
     r.above("> 50 ops/s", "throughput", load.throughput(), 50);
@@ -152,6 +170,12 @@ class ActionExecutorBench {
         () -> execute(executor, "scale"));
     CaseResult r = result("bench_poolboy_throughput").param("actions", count).param("clients", 15)
         .param("pool", "10+5").param("simulated_latency_ms", LATENCY_MS.get("scale")).load(load);
+    try (BarePool bare = new BarePool(15, QUEUE)) {
+      LoadResult anchor = ClosedLoad.run(ClosedLoad.Settings.of("bare pool 15", 15, LONG).maxRequests(count),
+          () -> bare.submit(latency("scale")));
+      r.part(anchor).anchor(ANCHOR, "p95_ms", load.percentileMillis(95), anchor.percentileMillis(95))
+          .anchor(ANCHOR, "throughput", load.throughput(), anchor.throughput());
+    }
     r.holds("every action completed", "errors", load.errors() == 0 && load.ok() == count);
     r.below("p95 < 50 ms", "p95_ms", load.percentileMillis(95), 50);
     r.finish();
@@ -166,6 +190,12 @@ class ActionExecutorBench {
         () -> execute(executor, "scale"));
     CaseResult r = result("bench_poolboy_concurrent").param("clients", clients).param("actions_per_client", each)
         .param("pool", "10+5").param("simulated_latency_ms", LATENCY_MS.get("scale")).load(load);
+    try (BarePool bare = new BarePool(15, QUEUE)) {
+      LoadResult anchor = ClosedLoad.run(ClosedLoad.Settings.of("bare pool 15", clients, LONG).perWorker(each),
+          () -> bare.submit(latency("scale")));
+      r.part(anchor).anchor(ANCHOR, "throughput", load.throughput(), anchor.throughput())
+          .anchor(ANCHOR, "p99_ms", load.percentileMillis(99), anchor.percentileMillis(99));
+    }
     r.above("> 99 % success", "success_rate", load.successRate(), 0.99);
     r.holds("every action answered", "count", load.total() == (long) clients * each);
     r.above("> 100 ops/s combined", "throughput", load.throughput(), 100);
@@ -195,6 +225,15 @@ class ActionExecutorBench {
         .param("arrival_rate_per_s", rate).param("simulated_latency_ms", REMOTE_MS).load(load)
         .metric("utilisation", utilisation).metric("busy_worker_seconds", executor.busySeconds() - busyBefore)
         .metric("busy_ms_per_action", (executor.busySeconds() - busyBefore) * 1000 / Math.max(1, load.ok()));
+    // the anchor: the same open schedule on 10 bare workers; its utilisation is the offered share plus timer slack
+    try (BarePool bare = new BarePool(poolSize, QUEUE)) {
+      LoadResult anchor = OpenLoad.run(OpenLoad.Settings.of("bare pool 10", rate, window).maxRequests(count)
+          .maxInFlight(200), () -> bare.submit(latency(type)));
+      double bareUtilisation = bare.busySeconds() / (anchor.wallSeconds() * poolSize);
+      r.part(anchor).metric("anchor_utilisation", bareUtilisation)
+          .anchor(ANCHOR, "utilisation", utilisation, bareUtilisation)
+          .anchor(ANCHOR, "p99_ms", load.percentileMillis(99), anchor.percentileMillis(99));
+    }
     r.holds("no starvation: every action served within the checkout timeout", "errors",
         load.errors() == 0 && load.ok() == count && load.latencies().getMaxValue() < 5_000_000_000L);
     r.above("utilisation >= 75 %", "utilisation", utilisation, 0.75);
@@ -204,14 +243,19 @@ class ActionExecutorBench {
 
   @Test
   void bench_queue_latency() {
-    int bursts = 5;
-    int perBurst = PROFILE.pick(1000, 300);
+    int bursts = PROFILE.pick(5, 3);
+    // the burst's size is the point of the case (and cheap), so quick keeps the seed's 1000 and runs fewer bursts
+    int perBurst = 1000;
+    int workers = 30;
+    int latencyMs = LATENCY_MS.get("scale");
+    // warm the code on an executor of its own, so the measured one's queue-wait timer holds the bursts only
+    Pool warm = executor(10, 20);
+    Bursts.fire("warm-up", 300, 60, () -> execute(warm, "scale"));
     Pool executor = executor(10, 20);
     List<LoadResult> results = new ArrayList<>();
     for (int b = 0; b < bursts; b++) {
-      // a burst: perBurst actions arriving within one second (open model), then a pause of one second
-      results.add(OpenLoad.run(OpenLoad.Settings.of("burst-" + (b + 1), perBurst, Duration.ofSeconds(1))
-          .maxInFlight(perBurst), () -> execute(executor, "scale")));
+      // a burst: all perBurst actions submitted at once, each timed from the burst's start; then a pause of 1 s
+      results.add(Bursts.fire("burst-" + (b + 1), perBurst, 60, () -> execute(executor, "scale")));
       java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
     }
     long total = results.stream().mapToLong(LoadResult::total).sum();
@@ -219,11 +263,30 @@ class ActionExecutorBench {
     // queue wait as the executor measures it: from arrival to a worker taking the action
     Timer wait = executor.queueWait();
     double p99Ms = percentileMillis(wait.takeSnapshot(), 0.99);
+    // the anchor: the same bursts into 30 bare workers with the same 5 ms and the same queue capacity
+    double anchorP99Ms;
+    try (BarePool bare = new BarePool(workers, QUEUE)) {
+      Bursts.fire("bare warm-up", 300, 60, () -> bare.submit(latency("scale")));
+      bare.resetQueueWaits();
+      for (int b = 0; b < bursts; b++) {
+        Bursts.fire("bare burst", perBurst, 60, () -> bare.submit(latency("scale")));
+      }
+      anchorP99Ms = bare.queueWaits().getValueAtPercentile(99) / 1e6;
+    }
+    // the arithmetic no pool of this size can beat: 1000 actions of 5 ms on 30 workers take >= 1000 x 5 / 30 ms to
+    // drain, and the action at the 99th percentile waits for floor((990 - 1) / 30) full rounds of 5 ms first
+    double drainFloorMs = (double) perBurst * latencyMs / workers;
+    double waitFloorP99Ms = Math.floor((Math.ceil(0.99 * perBurst) - 1) / workers) * latencyMs;
     CaseResult r = result("bench_queue_latency").param("bursts", bursts).param("actions_per_burst", perBurst)
-        .param("burst_window_s", 1).param("pool", "10+20").param("simulated_latency_ms", LATENCY_MS.get("scale"))
+        .param("submitted", "all at once").param("pool", "10+20").param("workers", workers)
+        .param("queue_capacity", QUEUE).param("simulated_latency_ms", latencyMs)
         .load(results.get(0)).metric("queue_wait_p99_ms", p99Ms)
         .metric("queue_wait_mean_ms", wait.mean(TimeUnit.MILLISECONDS))
-        .metric("queue_wait_max_ms", wait.max(TimeUnit.MILLISECONDS)).metric("queue_waits", wait.count());
+        .metric("queue_wait_max_ms", wait.max(TimeUnit.MILLISECONDS))
+        .metric("queue_waits", wait.count())
+        .metric("drain_floor_ms", drainFloorMs).metric("queue_wait_floor_p99_ms", waitFloorP99Ms)
+        .metric("anchor_queue_wait_p99_ms", anchorP99Ms)
+        .anchor(ANCHOR, "queue_wait_p99_ms", p99Ms, anchorP99Ms);
     results.subList(1, results.size()).forEach(r::part);
     r.holds("every action completed", "errors", errors == 0 && total == (long) bursts * perBurst);
     r.below("queue wait p99 < 50 ms", "queue_wait_p99_ms", p99Ms, 50);
@@ -260,6 +323,11 @@ class ActionExecutorBench {
         r.part(load);
       }
       r.metric(type + "_p99_ms", load.percentileMillis(99)).metric(type + "_throughput", load.throughput());
+      try (BarePool bare = new BarePool(30, QUEUE)) {
+        LoadResult anchor = ClosedLoad.run(ClosedLoad.Settings.of("bare pool 30, " + type, 10, LONG)
+            .maxRequests(count), () -> bare.submit(latency(type)));
+        r.part(anchor).anchor(ANCHOR, type + "_p99_ms", load.percentileMillis(99), anchor.percentileMillis(99));
+      }
       r.holds(type + ": every action completed", type + "_errors", load.errors() == 0 && load.ok() == count);
       r.below(type + " p99 < " + limits.get(type).intValue() + " ms", type + "_p99_ms", load.percentileMillis(99),
           limits.get(type));

@@ -48,10 +48,25 @@ class BenchRunnerTest {
   }
 
   @Test
+  void suitesJoinedByCommasRunTogether() {
+    assertEquals(List.of("ledger", "governor"), BenchRunner.parse(new String[] {"ledger,governor"}).suites());
+    assertThrows(IllegalArgumentException.class, () -> BenchRunner.parse(new String[] {"ledger,nope"}));
+  }
+
+  @Test
+  void theReportTargetRunsNothingAndWritesMarkdown() {
+    BenchRunner.Options options = BenchRunner.parse(new String[] {"report", "--markdown", "docs/P.md"});
+    assertEquals(List.of(), options.suites());
+    assertEquals(Path.of("docs/P.md"), options.markdown());
+    assertEquals(null, BenchRunner.parse(new String[] {"ledger"}).markdown());
+  }
+
+  @Test
   void badArgumentsAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> BenchRunner.parse(new String[] {"everything"}));
     assertThrows(IllegalArgumentException.class, () -> BenchRunner.parse(new String[] {"--profile", "huge"}));
     assertThrows(IllegalArgumentException.class, () -> BenchRunner.parse(new String[] {"--timeout"}));
     assertThrows(IllegalArgumentException.class, () -> BenchRunner.parse(new String[] {"--fast"}));
+    assertThrows(IllegalArgumentException.class, () -> BenchRunner.parse(new String[] {"--markdown"}));
   }
 }

@@ -22,6 +22,8 @@ import tai.autonomics.bench.load.LatencyRecorder;
 import tai.autonomics.bench.load.LoadResult;
 import tai.autonomics.bench.support.BenchStores;
 import tai.autonomics.bench.support.CoreHarness;
+import tai.autonomics.bench.support.anchors.EchoActor;
+import tai.autonomics.bench.support.anchors.EchoLoads;
 import tai.autonomics.entitlement.Entitlements;
 import tai.autonomics.governor.GovernorState;
 import tai.autonomics.ledger.Receipt;
@@ -30,6 +32,7 @@ import tai.autonomics.ledger.Receipt;
  * Cases 7-12: the real Governor state machine under its parent Governors, with the real Entitlements, Ledger and
  * ActionExecutor (DESIGN §5). Requests are actor asks from outside, as the HTTP edge makes them; the ledger runs
  * with durability off so the figures are the state machine's, not the disk's (the ledger suite measures the disk).
+ * Beside each case, its anchor: the same load of asks to an {@link EchoActor} at the same concurrency and counts.
  */
 @TestMethodOrder(MethodOrderer.MethodName.class)
 class GovernorPerfBench {
@@ -81,6 +84,20 @@ class GovernorPerfBench {
     return ClosedLoad.Settings.of(label, 1, LONG).maxRequests(count);
   }
 
+  private static final String ECHO = "echo actor";
+  private static final AtomicLong echoes = new AtomicLong();
+
+  private static org.apache.pekko.actor.typed.ActorRef<EchoActor.Command> echo() {
+    return testKit.spawn(EchoActor.create(), "echo-" + echoes.incrementAndGet());
+  }
+
+  /** {@code count} sequential asks to one echo actor, warmed first: the anchor of the one-worker cases. */
+  private static LoadResult echoLoad(long count) {
+    var echo = echo();
+    ClosedLoad.run(sequential("echo warm-up", 1000), () -> EchoActor.ask(echo, testKit.system()));
+    return ClosedLoad.run(sequential("echo ask", count), () -> EchoActor.ask(echo, testKit.system()));
+  }
+
   @Test
   void bench_state_transitions() {
     int count = PROFILE.pick(1000, 300);
@@ -90,7 +107,15 @@ class GovernorPerfBench {
     // each request names a governor never used before: spawn, boot (entitlement + ledger head), answer as stable
     LoadResult load = ClosedLoad.run(sequential("boot-to-stable", count),
         () -> core.state("boot-" + tenants.incrementAndGet()).thenApply(view -> view.state() == GovernorState.STABLE));
-    CaseResult r = result("bench_state_transitions").param("governors", count).param("workers", 1).load(load);
+    // the anchor: an actor that spawns a fresh echo per ask, which answers and stops
+    var spawner = testKit.spawn(EchoActor.spawning(), "echo-spawner");
+    ClosedLoad.run(sequential("warm-up", count / 5), () -> EchoActor.ask(spawner, testKit.system()));
+    LoadResult anchor = ClosedLoad.run(sequential("spawn echo per ask", count),
+        () -> EchoActor.ask(spawner, testKit.system()));
+    CaseResult r = result("bench_state_transitions").param("governors", count).param("workers", 1).load(load)
+        .part(anchor).anchor("echo actor spawned per ask", "p99_ms", load.percentileMillis(99),
+            anchor.percentileMillis(99))
+        .anchor("echo actor spawned per ask", "throughput", load.throughput(), anchor.throughput());
     r.holds("all governors reached stable", "errors", load.errors() == 0 && load.ok() == count);
     r.below("p99 < 10 ms", "p99_ms", load.percentileMillis(99), 10);
     r.above("> 100 ops/s", "throughput", load.throughput(), 100);
@@ -109,16 +134,12 @@ class GovernorPerfBench {
         () -> core.signal(tenant, "cpu", seq.incrementAndGet() % 50, null)
             .thenApply(receipt -> receipt.isSealed() && "stable".equals(receipt.stateTo())));
     // the floor under every figure of this suite: one ask to an actor that only answers, on this machine now
-    var echo = testKit.spawn(org.apache.pekko.actor.typed.javadsl.Behaviors.<Echo>receive((context, ping) -> {
-      ping.replyTo().tell(Boolean.TRUE);
-      return org.apache.pekko.actor.typed.javadsl.Behaviors.same();
-    }), "echo");
-    LoadResult floor = ClosedLoad.run(sequential("echo ask (floor)", count),
-        () -> AskAnswers.on(org.apache.pekko.actor.typed.javadsl.AskPattern.<Echo, Boolean>ask(echo, Echo::new,
-            Duration.ofSeconds(10), testKit.system().scheduler()), testKit.system().executionContext()));
+    LoadResult floor = echoLoad(count);
     CaseResult r = result("bench_signal_processing").param("signals", count).param("workers", 1).load(load)
         .part(floor).metric("echo_ask_p50_us", floor.percentileMicros(50))
-        .metric("echo_ask_p99_us", floor.percentileMicros(99));
+        .metric("echo_ask_p99_us", floor.percentileMicros(99))
+        .anchor(ECHO, "p99_us", load.percentileMicros(99), floor.percentileMicros(99))
+        .anchor(ECHO, "throughput", load.throughput(), floor.throughput());
     r.holds("every signal answered with its receipt", "errors", load.errors() == 0 && load.ok() == count);
     r.below("p99 < 1000 us", "p99_us", load.percentileMicros(99), 1000);
     r.above("> 100 ops/s", "throughput", load.throughput(), 100);
@@ -135,8 +156,17 @@ class GovernorPerfBench {
     LoadResult load = ClosedLoad.run(ClosedLoad.Settings.of("concurrent", governors, LONG).perWorker(perGovernor),
         worker -> () -> core.signal("concurrent-" + worker, "cpu", seq.incrementAndGet() % 50, null)
             .thenApply(receipt -> "stable".equals(receipt.stateTo())));
+    List<org.apache.pekko.actor.typed.ActorRef<EchoActor.Command>> echoActors = new ArrayList<>();
+    for (int i = 0; i < governors; i++) {
+      echoActors.add(echo());
+    }
+    ClosedLoad.run(ClosedLoad.Settings.of("echo warm-up", governors, LONG).perWorker(10),
+        worker -> () -> EchoActor.ask(echoActors.get(worker), testKit.system()));
+    LoadResult anchor = ClosedLoad.run(ClosedLoad.Settings.of("100 echo actors", governors, LONG)
+        .perWorker(perGovernor), worker -> () -> EchoActor.ask(echoActors.get(worker), testKit.system()));
     CaseResult r = result("bench_concurrent_governors").param("governors", governors)
-        .param("signals_per_governor", perGovernor).load(load);
+        .param("signals_per_governor", perGovernor).load(load).part(anchor)
+        .anchor("100 echo actors", "throughput", load.throughput(), anchor.throughput());
     r.holds("every signal answered", "errors", load.errors() == 0 && load.ok() == (long) governors * perGovernor);
     r.above("> 10,000 combined ops/s", "throughput", load.throughput(), 10_000);
     r.finish();
@@ -156,7 +186,9 @@ class GovernorPerfBench {
         .thenApply(Entitlements.Status::active));
     LoadResult load = ClosedLoad.run(sequential("checks", count),
         () -> core.check("entitled-" + seq.incrementAndGet() % tenants).thenApply(Entitlements.Status::active));
-    CaseResult r = result("bench_entitlement_checks").param("checks", count).param("tenants", tenants).load(load);
+    LoadResult anchor = echoLoad(count);
+    CaseResult r = result("bench_entitlement_checks").param("checks", count).param("tenants", tenants).load(load)
+        .part(anchor).anchor(ECHO, "p99_us", load.percentileMicros(99), anchor.percentileMicros(99));
     r.holds("every tenant found active", "errors", load.errors() == 0 && load.ok() == count);
     r.below("p99 < 5000 us", "p99_us", load.percentileMicros(99), 5000);
     r.finish();
@@ -178,10 +210,20 @@ class GovernorPerfBench {
     ClosedLoad.run(sequential("warm-up", 100), cycle::get);
     long actionsBefore = core.tap.outcomes();
     LoadResult load = ClosedLoad.run(sequential("act-cycles", cycles), cycle::get);
+    long actionsDone = core.tap.outcomes() - actionsBefore;
+    // the anchor: the cycle's least work, an ask, the action's 1 ms on the same kind of delayed completion as the
+    // simulated effector, and a second ask
+    var echo = echo();
+    java.util.concurrent.Executor oneMs = CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS);
+    java.util.function.Supplier<java.util.concurrent.CompletionStage<Boolean>> bare = () ->
+        EchoActor.ask(echo, testKit.system()).thenComposeAsync(first -> EchoActor.ask(echo, testKit.system()), oneMs);
+    ClosedLoad.run(sequential("echo warm-up", 100), bare::get);
+    LoadResult anchor = ClosedLoad.run(sequential("echo, 1 ms, echo", cycles), bare::get);
     CaseResult r = result("bench_action_tracking").param("cycles", cycles).param("tenants", tenants)
-        .param("simulated_latency_ms", 1).load(load).metric("actions_completed", core.tap.outcomes() - actionsBefore);
+        .param("simulated_latency_ms", 1).load(load).metric("actions_completed", actionsDone).part(anchor)
+        .anchor("echo ask, 1 ms, echo ask", "p99_ms", load.percentileMillis(99), anchor.percentileMillis(99));
     r.holds("every cycle acted, completed and returned to stable", "errors",
-        load.errors() == 0 && load.ok() == cycles && core.tap.outcomes() - actionsBefore == cycles);
+        load.errors() == 0 && load.ok() == cycles && actionsDone == cycles);
     r.below("p99 < 10 ms", "p99_ms", load.percentileMillis(99), 10);
     r.finish();
   }
@@ -225,6 +267,9 @@ class GovernorPerfBench {
           .param("action_latency_ms", actionLatency.toMillis()).load(load)
           .metric("send_all_ms", (allSent - start) / 1e6)
           .metric("action_outcomes", harness.tap.outcomes());
+      LoadResult anchor = EchoLoads.stashedThenReleased(testKit, echo(), postponed);
+      r.part(anchor).anchor("echo actor, stashed then released", "p99_ms", load.percentileMillis(99),
+          anchor.percentileMillis(99));
       r.holds("action started and all signals postponed, then answered", "errors",
           "intervening".equals(act.stateTo()) && harness.tap.outcomes() == 1 && load.errors() == 0
               && load.ok() == postponed && allSent < completedAt);

@@ -35,6 +35,8 @@ import tai.autonomics.bench.load.ClosedLoad;
 import tai.autonomics.bench.load.LoadResult;
 import tai.autonomics.bench.load.SyncLoop;
 import tai.autonomics.bench.support.BenchStores;
+import tai.autonomics.bench.support.anchors.RawLedger;
+import tai.autonomics.bench.support.anchors.RawRocks;
 import tai.autonomics.ledger.ChainVerifier;
 import tai.autonomics.ledger.Ledger;
 import tai.autonomics.ledger.LedgerSettings;
@@ -48,6 +50,9 @@ import tai.autonomics.ledger.RocksReceiptStore;
  * Cases 13-18: the receipt ledger. Each case opens its own store (RocksDB in a temporary directory when the build
  * has it, else memory; the result names it). Writes go through the real Ledger actor (seal, hash chain, group
  * commit) unless a case measures the store call itself; reads go straight to the store, as the HTTP routes read.
+ * Beside each case, its anchor: {@link RawRocks} writing the same receipts' canonical JSON under their ids (synced
+ * WriteBatches of the case's batch size from its number of threads, or unsynced puts) and reading them back
+ * ({@link RawLedger}).
  */
 @TestMethodOrder(MethodOrderer.MethodName.class)
 class ReceiptLedgerBench {
@@ -61,19 +66,25 @@ class ReceiptLedgerBench {
 
   private static ActorTestKit testKit;
   private static final List<ReceiptStore> stores = new ArrayList<>();
+  private static RawLedger raw;
   private static final AtomicLong names = new AtomicLong();
 
   @BeforeAll
   static void start() {
     testKit = ActorTestKit.create("ledger-bench", ConfigFactory.parseString("pekko.loglevel = WARNING")
         .withFallback(ConfigFactory.load()));
+    raw = new RawLedger(dataDir, i -> draft("tenant-" + (i % 10), i));
   }
 
   @AfterAll
   static void stop() {
     testKit.shutdownTestKit();
     stores.forEach(ReceiptStore::close);
+    raw.close();
   }
+
+  private static final String PUT = "raw RocksDB put, unsynced";
+  private static final String GET = "raw RocksDB get";
 
   private record Opened(BenchStores.Opened store, ActorRef<Ledger.Command> ledger) {}
 
@@ -153,6 +164,20 @@ class ReceiptLedgerBench {
         .metric("ledger_actor_p99_us", viaActor.percentileMicros(99))
         .metric("durable_p99_us", durable.percentileMicros(99))
         .metric("durable_throughput", durable.throughput());
+    RawRocks rocks = raw.open();
+    RawRocks.Records records = raw.records(count);
+    rocks.puts("raw warm-up", 2000, false, records);
+    LoadResult rawPuts = rocks.puts(PUT, count, false, records);
+    LoadResult rawSynced = rocks.batches("raw RocksDB WriteBatch of 1, synced", 1, PROFILE.pick(2000, 500), 1, true,
+        records);
+    r.part(rawPuts).part(rawSynced)
+        .anchor(PUT, "p99_us", load.percentileMicros(99), rawPuts.percentileMicros(99))
+        .anchor(PUT, "throughput", load.throughput(), rawPuts.throughput())
+        .anchor(PUT, "ledger_actor_p99_us", viaActor.percentileMicros(99), rawPuts.percentileMicros(99))
+        .anchor("raw RocksDB WriteBatch of 1, synced", "durable_p99_us", durable.percentileMicros(99),
+            rawSynced.percentileMicros(99))
+        .anchor("raw RocksDB WriteBatch of 1, synced", "durable_throughput", durable.throughput(),
+            rawSynced.throughput());
     r.holds("every append written", "errors", load.errors() == 0 && viaActor.errors() == 0 && durable.errors() == 0);
     r.below("p99 < 50 us", "p99_us", load.percentileMicros(99), 50);
     r.above("> 10k ops/s", "throughput", load.throughput(), 10_000);
@@ -184,6 +209,10 @@ class ReceiptLedgerBench {
     CaseResult r = result("bench_concurrent_writes", opened.store()).param("writers", writers)
         .param("appends_per_writer", each).param("durability", "off").load(load)
         .metric("stored", all.size()).metric("unique_ids", ids.size());
+    LoadResult rawPuts = raw.open().batches("raw RocksDB put from 10 threads, unsynced", writers,
+        (long) writers * each, 1, false, raw.records(writers * each));
+    r.part(rawPuts).anchor("raw RocksDB put from 10 threads, unsynced", "throughput", load.throughput(),
+        rawPuts.throughput());
     r.holds("no lost, duplicated or mis-chained receipt", "integrity", load.errors() == 0
         && all.size() == writers * each && ids.size() == all.size() && gapFree && chains);
     r.above("> 50k total ops/s", "throughput", load.throughput(), 50_000);
@@ -214,6 +243,9 @@ class ReceiptLedgerBench {
         i -> store.get(written.get((int) order[(int) i]).id()).isPresent());
     CaseResult r = result("bench_read_performance", opened.store()).param("receipts", count).param("reads", count)
         .load(load);
+    LoadResult rawGets = raw.gets(GET, count, count, order);
+    r.part(rawGets).anchor(GET, "p99_us", load.percentileMicros(99), rawGets.percentileMicros(99))
+        .anchor(GET, "throughput", load.throughput(), rawGets.throughput());
     r.holds("every receipt found", "errors", load.errors() == 0 && load.ok() == count);
     r.below("p99 < 20 us", "p99_us", load.percentileMicros(99), 20);
     r.above("> 100k reads/s", "throughput", load.throughput(), 100_000);
@@ -243,6 +275,8 @@ class ReceiptLedgerBench {
         .param("lookups_per_index", lookups).load(byId).part(byMessage).part(byTenant)
         .metric("message_id_p99_us", byMessage.percentileMicros(99))
         .metric("tenant_page_p99_us", byTenant.percentileMicros(99));
+    LoadResult rawGets = raw.gets(GET, receipts, lookups, order);
+    r.part(rawGets).anchor(GET, "p99_us", byId.percentileMicros(99), rawGets.percentileMicros(99));
     r.holds("every lookup found its receipt", "errors",
         byId.errors() + byMessage.errors() + byTenant.errors() == 0);
     r.below("p99 < 15 us (id)", "p99_us", byId.percentileMicros(99), 15);
@@ -270,6 +304,13 @@ class ReceiptLedgerBench {
         .param("batch_size", size).param("durability", "fsync").load(load)
         .metric("receipts_per_s", receiptsPerSecond).metric("amortised_ms_per_receipt", amortisedMs)
         .metric("stored", opened.store().store().stats().count());
+    String anchor = "raw RocksDB WriteBatch of 100, synced";
+    LoadResult rawBatches = raw.open().batches(anchor, 1, batches, size, true, raw.records(batches * size));
+    double rawPerSecond = rawBatches.throughput() * size;
+    double rawAmortisedMs = rawBatches.ok() == 0 ? Double.MAX_VALUE
+        : rawBatches.wallSeconds() * 1000 / (rawBatches.ok() * size);
+    r.part(rawBatches).anchor(anchor, "receipts_per_s", receiptsPerSecond, rawPerSecond)
+        .anchor(anchor, "amortised_ms_per_receipt", amortisedMs, rawAmortisedMs);
     r.holds("every batch written whole", "errors", load.errors() == 0 && load.ok() == batches);
     r.below("< 5 ms per receipt amortised", "amortised_ms_per_receipt", amortisedMs, 5);
     r.above("> 10k receipts/s", "receipts_per_s", receiptsPerSecond, 10_000);
@@ -294,6 +335,11 @@ class ReceiptLedgerBench {
         .metric("bytes_on_disk", stats.bytesOnDisk()).metric("stored", stats.count())
         .metric("directory_bytes", directory).metric("bytes_per_receipt", perReceipt)
         .metric("sst_bytes_by_family", byFamily);
+    RawRocks bare = raw.open();
+    bare.batches("raw fill", 1, (count + 499) / 500, 500, false, raw.records(count));
+    double rawPerReceipt = (double) bare.settledBytes() / count;
+    r.metric("anchor_bytes_per_receipt", rawPerReceipt)
+        .anchor("raw RocksDB, id -> canonical JSON, compacted", "bytes_per_receipt", perReceipt, rawPerReceipt);
     r.holds("every receipt stored", "stored", stats.count() == count);
     r.below("~200-300 bytes per receipt", "bytes_per_receipt", perReceipt, 300);
     r.finish();

@@ -45,7 +45,8 @@ import tai.autonomics.policy.Signal;
  *
  * <ul>
  *   <li>durable appends/s through the real Ledger actor (seal, hash chain, group commit, fsync / synchronous_commit)
- *       into PostgreSQL vs RocksDB, with 1 and with 32 concurrent appenders;
+ *       into PostgreSQL vs RocksDB, with 1 and with 32 concurrent appenders, each PostgreSQL figure beside its anchor,
+ *       raw INSERTs with synchronous_commit on at the same concurrency ({@link RawPostgres});
  *   <li>signals/s through one cluster node vs three cluster nodes, all in this JVM on the same cores, over the shared
  *       PostgreSQL ledger (each signal: sharding, governor decision, durable receipt, answer).
  * </ul>
@@ -147,17 +148,40 @@ class ClusterBench {
   }
 
   @Test
-  void durableAppendsPostgresVsRocksDb() throws InterruptedException {
+  void durableAppendsPostgresVsRocksDb() throws Exception {
     PostgresReceiptStore postgres = PostgresReceiptStore.open(TestPostgres.get().settings());
     toClose.add(postgres);
     RocksReceiptStore rocks = RocksReceiptStore.open(dataDir.resolve("rocks-ledger"));
     toClose.add(rocks);
-    for (int writers : new int[] {1, 32}) {
-      for (boolean withMessageIds : new boolean[] {false, true}) {
-        assertTrue(durableAppends("postgres", postgres, writers, withMessageIds) > 0);
-        assertTrue(durableAppends("rocksdb", rocks, writers, withMessageIds) > 0);
+    try (RawPostgres raw = new RawPostgres(TestPostgres.get().settings(), "raw_anchor_" + System.nanoTime())) {
+      for (int writers : new int[] {1, 32}) {
+        // the anchor at the same concurrency: each writer commits its own single-row INSERT, synchronous_commit on
+        double anchor = rawInserts(raw, writers, 1);
+        for (boolean withMessageIds : new boolean[] {false, true}) {
+          double ledger = durableAppends("postgres", postgres, writers, withMessageIds);
+          assertTrue(ledger > 0);
+          System.out.printf("cluster bench: postgres ledger / raw PostgreSQL, %2d appender(s), %s: %.2f%n", writers,
+              withMessageIds ? "with messageIds" : "no messageIds  ", ledger / anchor);
+          assertTrue(durableAppends("rocksdb", rocks, writers, withMessageIds) > 0);
+        }
       }
+      // and the ceiling group commit aims at: one writer committing multi-row INSERTs of 32 rows
+      rawInserts(raw, 1, 32);
     }
+  }
+
+  /** Rows/s of {@code writers} closed loops, each committing {@code rows}-row INSERTs with synchronous_commit on. */
+  private static double rawInserts(RawPostgres raw, int writers, int rows) throws Exception {
+    List<RawPostgres.Writer> each = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      each.add(raw.writer("raw-w" + writers + "-r" + rows + "-" + w, rows));
+    }
+    Window window = closedLoop(writers, WARM_UP, w -> n -> each.get(w).write(n));
+    double rowsPerSecond = window.perSecond() * rows;
+    System.out.printf("cluster bench: raw PostgreSQL anchor %2d writer(s), %2d-row INSERTs, synchronous_commit on: "
+        + "%8.0f rows/s (%d failed)%n", writers, rows, rowsPerSecond, window.failed());
+    assertEquals(0, window.failed(), "raw inserts failed");
+    return rowsPerSecond;
   }
 
   // ---- signals/s: one node vs three nodes ----

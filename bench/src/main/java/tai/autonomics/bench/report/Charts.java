@@ -74,24 +74,38 @@ final class Charts {
         PlotOrientation.VERTICAL, true, false, false));
   }
 
+  /**
+   * p50 and p99 per interval of the main load, and p99 per interval of each part with a time line of its own
+   * (a concurrency level, a burst, the anchor), each from its own start.
+   */
   static String latencyOverTime(JsonNode c) {
-    XYSeries p50 = new XYSeries("p50");
-    XYSeries p99 = new XYSeries("p99");
-    JsonNode intervals = c.path("intervals");
-    if (intervals.size() < 2) {
+    XYSeriesCollection data = new XYSeriesCollection();
+    String main = c.path("label").asText("main");
+    addOverTime(data, main + " p50", c.path("intervals"), "p50_us");
+    addOverTime(data, main + " p99", c.path("intervals"), "p99_us");
+    for (JsonNode part : c.path("parts")) {
+      addOverTime(data, part.path("label").asText() + " p99", part.path("intervals"), "p99_us");
+    }
+    if (data.getSeriesCount() == 0) {
       return null;
     }
-    for (JsonNode i : intervals) {
-      if (i.path("ok").asLong() > 0) {
-        p50.add(i.path("t").asDouble(), i.path("p50_us").asDouble() / 1000);
-        p99.add(i.path("t").asDouble(), i.path("p99_us").asDouble() / 1000);
-      }
-    }
-    XYSeriesCollection data = new XYSeriesCollection();
-    data.addSeries(p50);
-    data.addSeries(p99);
     return png(ChartFactory.createXYLineChart("Latency over time", "seconds", "ms", data,
         PlotOrientation.VERTICAL, true, false, false));
+  }
+
+  private static void addOverTime(XYSeriesCollection data, String name, JsonNode intervals, String field) {
+    if (intervals.size() < 2) {
+      return;
+    }
+    XYSeries series = new XYSeries(name);
+    for (JsonNode i : intervals) {
+      if (i.path("ok").asLong() > 0) {
+        series.add(i.path("t").asDouble(), i.path(field).asDouble() / 1000);
+      }
+    }
+    if (series.getItemCount() > 0 && data.getSeriesIndex(name) < 0) {
+      data.addSeries(series);
+    }
   }
 
   /** Heap (live estimate and in use) over the sampled window of a stress case. */

@@ -64,6 +64,7 @@ public final class Summary {
       out.put("cpu_average", resources.path("cpu_average").asDouble());
     }
     out.set("targets", c.path("targets"));
+    out.set("anchors", c.path("anchors"));
     return out;
   }
 
