@@ -81,12 +81,12 @@ class ActionExecutorBench {
   /** A running executor and the registry it reports its own metrics to (busy time, queue wait). */
   private record Pool(ActorRef<ActionExecutor.Command> ref, MeterRegistry metrics) {
     double busySeconds() {
-      FunctionCounter busy = metrics.find("autonomics.executor.busy").functionCounter();
+      FunctionCounter busy = metrics.find("tai.executor.busy").functionCounter();
       return busy == null ? 0 : busy.count();
     }
 
     Timer queueWait() {
-      return metrics.get("autonomics.executor.queue.wait").timer();
+      return metrics.get("tai.executor.queue.wait").timer();
     }
   }
 
