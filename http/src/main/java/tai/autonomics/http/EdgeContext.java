@@ -29,6 +29,7 @@ public final class EdgeContext {
   private final JwtVerifier pushVerifier;
   private final JwtVerifier marketplaceVerifier;
   private final byte[] readToken;
+  private final byte[] adminToken;
   private final AtomicBoolean ready = new AtomicBoolean(true);
 
   public EdgeContext(ActorSystem<?> system, NodeGateway gateway, HttpSettings settings, EdgeMetrics metrics,
@@ -42,6 +43,7 @@ public final class EdgeContext {
     this.marketplaceVerifier = settings.marketplaceAuth().enabled()
         ? new JwtVerifier(settings.marketplaceAuth(), clock) : null;
     this.readToken = settings.readToken().getBytes(StandardCharsets.UTF_8);
+    this.adminToken = settings.adminToken().getBytes(StandardCharsets.UTF_8);
   }
 
   public NodeGateway gateway() {
@@ -119,5 +121,23 @@ public final class EdgeContext {
     if (!MessageDigest.isEqual(readToken, given)) {
       throw ClientError.unauthorized("this route requires \"Authorization: Bearer <read token>\"");
     }
+  }
+
+  /**
+   * Operator routes: the request must carry the admin token (compared in constant time). With no admin token
+   * configured they are refused, so a write route is never open by omission.
+   *
+   * @return who did it, the configured {@code admin-name}, for the receipt of the operator action
+   */
+  public String checkAdminToken(Optional<String> authorization) {
+    if (adminToken.length == 0) {
+      throw new ClientError(StatusCodes.FORBIDDEN, "admin_disabled",
+          "operator routes are off: set autonomics.http.admin-token (or TAI_ADMIN_TOKEN) to enable them");
+    }
+    byte[] given = JwtVerifier.bearer(authorization).orElse("").getBytes(StandardCharsets.UTF_8);
+    if (!MessageDigest.isEqual(adminToken, given)) {
+      throw ClientError.unauthorized("this route requires \"Authorization: Bearer <admin token>\"");
+    }
+    return settings.adminName();
   }
 }
