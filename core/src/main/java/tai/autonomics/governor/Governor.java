@@ -20,6 +20,7 @@ import tai.autonomics.node.Stash;
 import tai.autonomics.policy.Decision;
 import tai.autonomics.policy.Policy;
 import tai.autonomics.policy.PolicyPacks;
+import tai.autonomics.policy.RuleBehavior;
 import tai.autonomics.policy.Signal;
 
 /**
@@ -50,11 +51,14 @@ public final class Governor {
       @JsonSubTypes.Type(value = ActionCompleted.class, name = "action-completed"),
       @JsonSubTypes.Type(value = ActionFailed.class, name = "action-failed"),
       @JsonSubTypes.Type(value = GetState.class, name = "get-state"),
-      @JsonSubTypes.Type(value = Stop.class, name = "stop")})
+      @JsonSubTypes.Type(value = Stop.class, name = "stop"),
+      @JsonSubTypes.Type(value = Pause.class, name = "pause"),
+      @JsonSubTypes.Type(value = Resume.class, name = "resume"),
+      @JsonSubTypes.Type(value = ClearQuarantine.class, name = "clear-quarantine")})
   public sealed interface Command extends CborSerializable
       permits ProcessSignal, EntitlementChanged, ActionCompleted, ActionFailed, GetState, Stop, PassivateIfIdle,
-          Timer, GovernorIntervention.ActionDeadline, GovernorBoot.EntitlementLoaded, GovernorBoot.HeadLoaded,
-          GovernorBoot.BootFailed {}
+          Timer, NoData, Pause, Resume, ClearQuarantine, GovernorIntervention.ActionDeadline,
+          GovernorBoot.EntitlementLoaded, GovernorBoot.HeadLoaded, GovernorBoot.BootFailed {}
 
   /** Decide on a signal; the reply carries its receipt once durable, or an error ({@code overloaded}). */
   public record ProcessSignal(Signal signal, ActorRef<StatusReply<Receipt>> replyTo) implements Command {}
@@ -69,6 +73,17 @@ public final class Governor {
   public record ActionFailed(String actionId, String reason) implements Command {}
 
   public record GetState(ActorRef<View> replyTo) implements Command {}
+
+  /** An operator pauses the tenant: act decisions are receipted {@code would_act} until resumed. */
+  public record Pause(String by, ActorRef<StatusReply<Receipt>> replyTo) implements Command {}
+
+  public record Resume(String by, ActorRef<StatusReply<Receipt>> replyTo) implements Command {}
+
+  /** An operator ends a quarantine early; refused {@code not_quarantined} in any other state. */
+  public record ClearQuarantine(String by, ActorRef<StatusReply<Receipt>> replyTo) implements Command {}
+
+  /** The keyed timer of a metric whose rule has a stale-after: nothing came for it that long. */
+  record NoData(String metric) implements Command {}
 
   /** Sent by the parent once it holds back new messages for this tenant: stop now. */
   public enum Stop implements Command { INSTANCE }
@@ -123,7 +138,12 @@ public final class Governor {
 
   /** From {@link GovernorBoot}: resumes where the last incarnation left off, with the signals that waited. */
   Behavior<Command> restored(Entitlements.Status status, Ledger.Head head) {
-    GovernorData data = GovernorData.booted(status, collaborators.packs());
+    long now = System.currentTimeMillis();
+    GovernorData data = GovernorData.booted(status, collaborators.packs(), GovernorRestore.memoryOf(head.last()), now);
+    if (data.coolingDown()) {
+      timers.startSingleTimer(Timer.COOLDOWN_OVER, java.time.Duration.ofMillis(data.memory().cooldownUntil() - now));
+    }
+    data.memory().metrics().keySet().forEach(metric -> watch(data, metric));
     GovernorRestore restored = GovernorRestore.from(status, head.head(), data.pack().quarantine());
     return stash.unstashAll(switch (restored.state()) {
       case REFUSING -> restored.quarantineLeft() != null
@@ -157,16 +177,28 @@ public final class Governor {
     } else if (message instanceof GetState get) {
       return reply(get, state, data, null);
     } else if (message == Timer.COOLDOWN_OVER) {
-      return state == GovernorState.WARNING ? warning(data.withCooldown(false)) : stable(data.withCooldown(false));
+      return deciding(state, data.withCooldown(false, 0));
     } else if (message == Timer.QUARANTINE_OVER) {
       return Behaviors.same();
+    } else if (message instanceof NoData silent) {
+      return onNoData(state, data, silent.metric());
+    } else if (GovernorControls.isControl(message)) {
+      return GovernorControls.onControl(receipts, state, data, message, updated -> deciding(state, updated));
     }
-    return onPassivation(message);
+    return onPassivation(message, data);
   }
 
-  /** The states without an action in flight agree to be passivated. */
-  Behavior<Command> onPassivation(Command message) {
+  /**
+   * The states without an action in flight agree to be passivated, unless a metric's silence is being watched:
+   * its timer would die with the governor, and the no_data receipt with it.
+   */
+  Behavior<Command> onPassivation(Command message, GovernorData data) {
     if (message == PassivateIfIdle.INSTANCE) {
+      for (String metric : data.memory().metrics().keySet()) {
+        if (timers.isTimerActive(new NoData(metric))) {
+          return Behaviors.same();
+        }
+      }
       collaborators.parent().tell(new Idle(tenantId, context.getSelf()));
       return Behaviors.same();
     }
@@ -174,16 +206,41 @@ public final class Governor {
   }
 
   private Behavior<Command> onSignal(GovernorState state, GovernorData data, ProcessSignal message) {
-    Decision decision = Policy.decide(data.pack(), message.signal(), data.policyView());
-    if (decision instanceof Decision.Act act) {
-      return GovernorIntervention.start(this, context, timers, stash, receipts, state, data, act, message,
-          collaborators.executor(), outcomes(), settings);
-    }
-    receipts.decided(state, decision, null, message, data);
+    long now = System.currentTimeMillis();
+    Signal signal = message.signal();
+    Policy.Evaluation evaluation = Policy.evaluate(data.pack(), signal, data.memory().metric(signal.metric()),
+        data.policyView(now));
+    Decision decision = evaluation.decision();
     if (decision instanceof Decision.Refuse) {
+      receipts.decided(state, state, decision, null, message, data);
       return deciding(state, data.countSignal(true));
     }
-    return decision instanceof Decision.Warn ? warning(data.countSignal(false)) : stable(data.countSignal(false));
+    GovernorData next = data.withMetric(signal.metric(), evaluation.after()).countSignal(false);
+    watch(next, signal.metric());
+    if (decision instanceof Decision.Act act) {
+      return GovernorIntervention.start(this, context, timers, stash, receipts, state, next.countAction(now), act,
+          message, collaborators.executor(), outcomes(), settings);
+    }
+    GovernorState to = decision instanceof Decision.Ok ? next.servingState() : GovernorState.WARNING;
+    receipts.decided(state, to, decision, null, message, next);
+    return deciding(to, next);
+  }
+
+  /** (Re)starts the silence watch of {@code metric} when its rule has one: a keyed timer, replaced per signal. */
+  void watch(GovernorData data, String metric) {
+    java.time.Duration staleAfter = data.pack().ruleFor(metric).behavior().staleAfter();
+    if (!staleAfter.isZero()) {
+      timers.startSingleTimer(new NoData(metric), staleAfter);
+    }
+  }
+
+  /** A watched metric fell silent: receipted no_data; it counts as warning unless its rule falls back to stable. */
+  private Behavior<Command> onNoData(GovernorState state, GovernorData data, String metric) {
+    boolean asWarning = !RuleBehavior.NO_DATA_STABLE.equals(data.pack().ruleFor(metric).behavior().noData());
+    GovernorData next = data.withMetric(metric, data.memory().metric(metric).silent(asWarning));
+    GovernorState to = next.servingState();
+    receipts.noData(state, to, metric, next);
+    return deciding(to, next);
   }
 
   private Behavior<Command> onEntitlementWhileDeciding(GovernorState state, GovernorData data,
@@ -191,6 +248,11 @@ public final class Governor {
     GovernorData updated = withStatus(data, status);
     if (!status.active()) {
       return refuseUnentitled(state, updated, GovernorData.refusalReasonOf(status));
+    }
+    if (updated.memory().toInputs() != null || !updated.pack().equals(data.pack())) {
+      // the entitlement's receipt is now the tenant's last: this one keeps the memory at the head for boot, and
+      // says when the tenant switched packs
+      receipts.transition(state, state, "entitlement_changed", updated);
     }
     return state == GovernorState.WARNING ? warning(updated) : stable(updated);
   }
@@ -205,6 +267,10 @@ public final class Governor {
   Behavior<Command> quarantine(GovernorData data, Duration left) {
     timers.startSingleTimer(Timer.QUARANTINE_OVER, left);
     return new GovernorRefusing(this, receipts).quarantined(data);
+  }
+
+  void cancelQuarantine() {
+    timers.cancel(Timer.QUARANTINE_OVER);
   }
 
   /** Serves again after refusing. */

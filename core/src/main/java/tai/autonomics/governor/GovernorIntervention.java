@@ -52,8 +52,9 @@ final class GovernorIntervention {
       ActorRef<ActionOutcome> outcomes, GovernorSettings settings) {
     Action action = new Action(Ids.newId(), receipts.tenantId(), act.action(),
         act.params());
-    receipts.decided(from, act, action, message, before);
-    GovernorData data = before.countSignal(false).countAction();
+    // before is what the governor knows after this decision: the signal and the action are counted in it
+    GovernorData data = before;
+    receipts.decided(from, GovernorState.INTERVENING, act, action, message, data);
     executor.tell(new ActionExecutor.Execute(action, outcomes));
     timers.startSingleTimer(new ActionDeadline(action.id()), settings.actionDeadline());
     return new GovernorIntervention(governor, context, timers, stash, receipts, action.id()).intervening(data);
@@ -71,7 +72,11 @@ final class GovernorIntervention {
             intervening(governor.withStatus(data, changed.status())))
         .onMessage(Governor.GetState.class, get -> governor.reply(get, GovernorState.INTERVENING, data, actionId))
         .onMessage(Governor.Timer.class, timer -> timer == Governor.Timer.COOLDOWN_OVER
-            ? intervening(data.withCooldown(false)) : Behaviors.same())
+            ? intervening(data.withCooldown(false, 0)) : Behaviors.same())
+        .onMessage(Governor.NoData.class, governor::stashOrRefuse)
+        .onMessage(Governor.Pause.class, control -> onControl(data, control))
+        .onMessage(Governor.Resume.class, control -> onControl(data, control))
+        .onMessage(Governor.ClearQuarantine.class, control -> onControl(data, control))
         .onMessage(Governor.PassivateIfIdle.class, passivate -> Behaviors.same())
         .onMessage(Governor.Stop.class, stop -> Behaviors.stopped())
         .build();
@@ -84,13 +89,17 @@ final class GovernorIntervention {
     }
     timers.cancel(new ActionDeadline(actionId));
     timers.startSingleTimer(Governor.Timer.COOLDOWN_OVER, data.pack().cooldown());
-    GovernorData cooling = data.withCooldown(true);
+    GovernorData cooling = data.withCooldown(true, System.currentTimeMillis() + data.pack().cooldown().toMillis());
     if (!data.entitled()) {
       return stash.unstashAll(governor.refuseUnentitled(GovernorState.INTERVENING, cooling,
           cooling.refusalReason()));
     }
-    receipts.transition(GovernorState.INTERVENING, GovernorState.STABLE, "action_completed", data);
+    receipts.transition(GovernorState.INTERVENING, GovernorState.STABLE, "action_completed", cooling);
     return stash.unstashAll(governor.stable(cooling));
+  }
+
+  private Behavior<Command> onControl(GovernorData data, Command control) {
+    return GovernorControls.onControl(receipts, GovernorState.INTERVENING, data, control, this::intervening);
   }
 
   private Behavior<Command> onActionEnded(GovernorData data, String endedId, String why) {

@@ -1,5 +1,7 @@
 package tai.autonomics.governor;
 
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 import tai.autonomics.executor.Action;
@@ -12,9 +14,16 @@ import tai.autonomics.policy.Signal;
 /**
  * Drafts one governor's receipts and hands them to the ledger. The ledger answers {@code replyTo} once the receipt
  * is durable, so the governor itself never waits for the disk and never answers a signal before its receipt is
- * written. Transitions that no caller waits for (action ended, quarantine over) go to {@code nobody}.
+ * written. Transitions that no caller waits for (action ended, quarantine over) go to {@code nobody}. Every receipt
+ * carries the governor's memory after it as {@code inputs} (absent when there is none), which boot restores.
  */
 final class GovernorReceipts {
+
+  /** The outcome of an act-level decision that started nothing: paused tenant or dry-run pack. */
+  static final String WOULD_ACT = "would_act";
+  static final String NO_DATA = "no_data";
+  static final String OPERATOR = "operator";
+  static final String WHY = "would_act_because";
 
   private final String tenantId;
   private final ActorRef<Ledger.Command> ledger;
@@ -30,48 +39,78 @@ final class GovernorReceipts {
     return tenantId;
   }
 
-  /** A decision on a signal in stable or warning; {@code action} is the one an act decision starts. */
-  void decided(GovernorState from, Decision decision, Action action, Governor.ProcessSignal message,
-      GovernorData data) {
+  /**
+   * A decision on a signal in stable or warning, moving to {@code to}; {@code action} is the one an act decision
+   * starts; {@code data} is what the governor knows after it.
+   */
+  void decided(GovernorState from, GovernorState to, Decision decision, Action action,
+      Governor.ProcessSignal message, GovernorData data) {
     if (decision instanceof Decision.Refuse refuse) {
-      append(ReceiptType.REFUSAL, from, from, refuse.reason(), message, data, null);
+      append(ReceiptType.REFUSAL, from, from, refuse.reason(), message.signal(), message, data, null, null);
     } else if (decision instanceof Decision.Ok) {
-      append(ReceiptType.TRANSITION, from, GovernorState.STABLE, "ok", message, data, null);
+      append(ReceiptType.TRANSITION, from, to, "ok", message.signal(), message, data, null, null);
     } else if (decision instanceof Decision.Warn warn) {
-      append(ReceiptType.TRANSITION, from, GovernorState.WARNING, warn.reason(), message, data, null);
+      append(ReceiptType.TRANSITION, from, to, warn.reason(), message.signal(), message, data, null, null);
+    } else if (decision instanceof Decision.WouldAct would) {
+      Receipt.Builder draft = draft(ReceiptType.TRANSITION, from, to, WOULD_ACT, message.signal(), data,
+          Map.of(WHY, would.why()));
+      draft.action(null, would.action());
+      ledger.tell(new Ledger.Append(draft.build(), message.replyTo()));
     } else {
-      append(ReceiptType.TRANSITION, from, GovernorState.INTERVENING, "act", message, data, action);
+      append(ReceiptType.TRANSITION, from, GovernorState.INTERVENING, "act", message.signal(), message, data,
+          action, null);
     }
   }
 
   /** A signal refused while refusing. */
   void refused(String reason, Governor.ProcessSignal message, GovernorData data) {
-    append(ReceiptType.REFUSAL, GovernorState.REFUSING, GovernorState.REFUSING, reason, message, data, null);
+    append(ReceiptType.REFUSAL, GovernorState.REFUSING, GovernorState.REFUSING, reason, message.signal(), message,
+        data, null, null);
   }
 
-  private void append(ReceiptType type, GovernorState from, GovernorState to, String reason,
-      Governor.ProcessSignal message, GovernorData data, Action action) {
-    Signal signal = message.signal();
-    Receipt.Builder draft = Receipt.draft(type, tenantId)
-        .states(from.wireName(), to.wireName())
-        .reason(reason)
-        .policy(data.pack().reference())
-        .signal(signal.metric(), signal.value(), signal.timestampMs())
-        .messageId(signal.messageId());
+  /** A metric fell silent for its rule's stale-after. */
+  void noData(GovernorState from, GovernorState to, String metric, GovernorData data) {
+    Receipt.Builder draft = draft(ReceiptType.TRANSITION, from, to, NO_DATA, null, data, null);
+    draft.signal(metric, null, null);
+    ledger.tell(new Ledger.Append(draft.build(), nobody));
+  }
+
+  /** An operator's control (pause, resume, quarantine cleared), naming who did it. */
+  void control(GovernorState from, GovernorState to, String reason, String by, GovernorData data,
+      ActorRef<StatusReply<Receipt>> replyTo) {
+    ledger.tell(new Ledger.Append(draft(ReceiptType.TRANSITION, from, to, reason, null, data,
+        Map.of(OPERATOR, by)).build(), replyTo));
+  }
+
+  private void append(ReceiptType type, GovernorState from, GovernorState to, String reason, Signal signal,
+      Governor.ProcessSignal message, GovernorData data, Action action, Map<String, String> extra) {
+    Receipt.Builder draft = draft(type, from, to, reason, signal, data, extra).messageId(signal.messageId());
     if (action != null) {
       draft.action(action.id(), action.type());
     }
     ledger.tell(new Ledger.Append(draft.build(), message.replyTo()));
   }
 
-  /** A transition not caused by a signal. */
-  void transition(GovernorState from, GovernorState to, String reason, GovernorData data) {
-    Receipt draft = Receipt.draft(ReceiptType.TRANSITION, tenantId)
+  private Receipt.Builder draft(ReceiptType type, GovernorState from, GovernorState to, String reason,
+      Signal signal, GovernorData data, Map<String, String> extra) {
+    Receipt.Builder draft = Receipt.draft(type, tenantId)
         .states(from.wireName(), to.wireName())
         .reason(reason)
-        .policy(data.pack().reference())
-        .build();
-    ledger.tell(new Ledger.Append(draft, nobody));
+        .policy(data.pack().reference());
+    if (signal != null) {
+      draft.signal(signal.metric(), signal.value(), signal.timestampMs()).messageId(signal.messageId());
+    }
+    Map<String, String> inputs = data.memory().toInputs();
+    if (extra != null) {
+      inputs = inputs == null ? new TreeMap<>() : new TreeMap<>(inputs);
+      inputs.putAll(extra);
+    }
+    return draft.inputs(inputs);
   }
 
+  /** A transition not caused by a signal. */
+  void transition(GovernorState from, GovernorState to, String reason, GovernorData data) {
+    ledger.tell(new Ledger.Append(draft(ReceiptType.TRANSITION, from, to, reason, null, data, null).build(),
+        nobody));
+  }
 }

@@ -2,6 +2,7 @@ package tai.autonomics.governor;
 
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import tai.autonomics.governor.Governor.ClearQuarantine;
 import tai.autonomics.governor.Governor.Command;
 import tai.autonomics.governor.Governor.EntitlementChanged;
 import tai.autonomics.governor.Governor.GetState;
@@ -38,11 +39,15 @@ final class GovernorRefusing {
     } else if (message instanceof GetState get) {
       return governor.reply(get, GovernorState.REFUSING, data, null);
     } else if (message == Timer.COOLDOWN_OVER) {
-      return quarantined(data.withCooldown(false));
+      return quarantined(data.withCooldown(false, 0));
     } else if (message == Timer.QUARANTINE_OVER) {
       return data.entitled() ? governor.resume(data, "quarantine_over") : unentitled(data);
+    } else if (message instanceof ClearQuarantine clear) {
+      return onClearQuarantine(data, clear);
+    } else if (GovernorControls.isControl(message)) {
+      return GovernorControls.onControl(receipts, GovernorState.REFUSING, data, message, this::quarantined);
     }
-    return governor.onPassivation(message);
+    return governor.onPassivation(message, data);
   }
 
   // waits for the tenant's entitlement to become active; refuses every signal meanwhile
@@ -60,11 +65,25 @@ final class GovernorRefusing {
     } else if (message instanceof GetState get) {
       return governor.reply(get, GovernorState.REFUSING, data, null);
     } else if (message == Timer.COOLDOWN_OVER) {
-      return unentitled(data.withCooldown(false));
+      return unentitled(data.withCooldown(false, 0));
     } else if (message == Timer.QUARANTINE_OVER) {
       return Behaviors.same();
+    } else if (GovernorControls.isControl(message)) {
+      return GovernorControls.onControl(receipts, GovernorState.REFUSING, data, message, this::unentitled);
     }
-    return governor.onPassivation(message);
+    return governor.onPassivation(message, data);
+  }
+
+  /**
+   * An operator ends the quarantine: the governor serves again (or keeps refusing for its entitlement), and the
+   * receipt names who did it.
+   */
+  private Behavior<Command> onClearQuarantine(GovernorData data, ClearQuarantine clear) {
+    governor.cancelQuarantine();
+    GovernorState to = data.entitled() ? GovernorState.STABLE : GovernorState.REFUSING;
+    receipts.control(GovernorState.REFUSING, to, GovernorControls.QUARANTINE_CLEARED, clear.by(), data,
+        clear.replyTo());
+    return data.entitled() ? governor.stable(data) : unentitled(data);
   }
 
   /** An invalid signal is refused as one, so that its sender learns what to fix. */

@@ -2,6 +2,7 @@ package tai.autonomics.governor;
 
 import java.time.Duration;
 import tai.autonomics.entitlement.Entitlements;
+import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptStore;
 
 /**
@@ -35,6 +36,15 @@ record GovernorRestore(GovernorState state, String because, Duration quarantineL
     }
     return new GovernorRestore(last == GovernorState.WARNING ? GovernorState.WARNING : GovernorState.STABLE, null,
         null);
+  }
+
+  /**
+   * The memory the tenant's last receipt recorded, when it is a governor's: an entitlement or action receipt after
+   * the governor's last one leaves nothing to restore, and the governor starts counting again (the cautious side).
+   */
+  static GovernorMemory memoryOf(Receipt last) {
+    return last == null || !last.type().carriesGovernorState() ? GovernorMemory.EMPTY
+        : GovernorMemory.fromInputs(last.inputs());
   }
 
   /**

@@ -69,7 +69,11 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   public record GetHead(String tenantId, ActorRef<Head> replyTo) implements Command {}
 
   /** {@code head} is null for a tenant without receipts. */
-  public record Head(String tenantId, ReceiptStore.TenantHead head) implements CborSerializable {}
+  public record Head(String tenantId, ReceiptStore.TenantHead head, Receipt last) implements CborSerializable {
+    public Head(String tenantId, ReceiptStore.TenantHead head) {
+      this(tenantId, head, null);
+    }
+  }
 
   /**
    * {@code stored}: the written receipts as the store holds them, in order (see {@link ReceiptStore#commit});
@@ -156,8 +160,18 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   }
 
   private Behavior<Command> onGetHead(GetHead get) {
-    get.replyTo().tell(new Head(get.tenantId(), chains.currentHead(get.tenantId()).orElse(null)));
+    ReceiptStore.TenantHead head = chains.currentHead(get.tenantId()).orElse(null);
+    get.replyTo().tell(new Head(get.tenantId(), head, head == null ? null : lastStored(head)));
     return this;
+  }
+
+  /**
+   * The receipt at the tenant's head when it is durable (a governor resumes from its inputs); null while it is in
+   * flight. One read per governor boot, on this actor's dispatcher, which is a blocking one over a store that waits.
+   */
+  private Receipt lastStored(ReceiptStore.TenantHead head) {
+    List<Receipt> page = store.page(head.tenantId(), head.seq() - 1, 1);
+    return page.isEmpty() || page.get(0).seq() != head.seq() ? null : page.get(0);
   }
 
   private Behavior<Command> flushIfIdle() {

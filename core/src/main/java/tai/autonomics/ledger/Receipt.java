@@ -5,7 +5,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import tai.autonomics.CborSerializable;
 
 /**
@@ -36,7 +40,8 @@ public record Receipt(
     @JsonProperty("policy") String policy,
     @JsonProperty("timestamp") long timestamp,
     @JsonProperty("prev_hash") String prevHash,
-    @JsonProperty("hash") String hash)
+    @JsonProperty("hash") String hash,
+    @JsonProperty("inputs") SortedMap<String, String> inputs)
     implements CborSerializable {
 
   public static final String GENESIS_HASH = "0".repeat(64);
@@ -44,6 +49,16 @@ public record Receipt(
   public Receipt {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(tenantId, "tenant_id");
+    inputs = inputs == null || inputs.isEmpty() ? null : Collections.unmodifiableSortedMap(new TreeMap<>(inputs));
+  }
+
+  /** A receipt without {@code inputs}, as every receipt type but governor decisions is. */
+  public Receipt(String id, Long seq, ReceiptType type, String tenantId, String stateFrom, String stateTo,
+      String reason, String actionId, String actionType, Integer attempts, String messageId, String entitlementId,
+      String sku, String customerId, String pendingSku, SignalRecord signal, String policy, long timestamp,
+      String prevHash, String hash) {
+    this(id, seq, type, tenantId, stateFrom, stateTo, reason, actionId, actionType, attempts, messageId,
+        entitlementId, sku, customerId, pendingSku, signal, policy, timestamp, prevHash, hash, null);
   }
 
   /** The signal a decision was made on, as it is kept in the receipt (value may be null for invalid signals). */
@@ -86,7 +101,7 @@ public record Receipt(
   /** The receipt with its chain fields set; the hash must be computed over the result with {@code hash == null}. */
   public Receipt sealed(String newId, long newSeq, String newPrevHash, String newHash) {
     return new Receipt(newId, newSeq, type, tenantId, stateFrom, stateTo, reason, actionId, actionType, attempts,
-        messageId, entitlementId, sku, customerId, pendingSku, signal, policy, timestamp, newPrevHash, newHash);
+        messageId, entitlementId, sku, customerId, pendingSku, signal, policy, timestamp, newPrevHash, newHash, inputs);
   }
 
   /** Collects a draft's fields; unset fields stay absent. */
@@ -107,6 +122,7 @@ public record Receipt(
     private SignalRecord signal;
     private String policy;
     private long timestamp = System.currentTimeMillis();
+    private SortedMap<String, String> inputs;
 
     private Builder(ReceiptType type, String tenantId) {
       this.type = type;
@@ -166,6 +182,15 @@ public record Receipt(
       return this;
     }
 
+    /**
+     * What a governor decided from (the rule, streaks, cooldown, rate-limit count, pause, mode) and the state it
+     * resumes from after a restart: absent for other receipts, so they hash as before the field existed.
+     */
+    public Builder inputs(Map<String, String> values) {
+      this.inputs = values == null ? null : new TreeMap<>(values);
+      return this;
+    }
+
     public Builder timestamp(long epochMillis) {
       this.timestamp = epochMillis;
       return this;
@@ -173,7 +198,7 @@ public record Receipt(
 
     public Receipt build() {
       return new Receipt(null, null, type, tenantId, stateFrom, stateTo, reason, actionId, actionType, attempts,
-          messageId, entitlementId, sku, customerId, pendingSku, signal, policy, timestamp, null, null);
+          messageId, entitlementId, sku, customerId, pendingSku, signal, policy, timestamp, null, null, inputs);
     }
   }
 }

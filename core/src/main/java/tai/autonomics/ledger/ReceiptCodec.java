@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The compact binary form a receipt is stored in (format 1). Every field of the JSON form is kept, so the canonical
@@ -30,7 +32,7 @@ final class ReceiptCodec {
   /** Bit i of the presence bits is set when field i is present. Never reorder: stored receipts depend on it. */
   private enum Bit {
     ID, STATE_FROM, STATE_TO, REASON, ACTION_ID, ACTION_TYPE, ATTEMPTS, MESSAGE_ID, ENTITLEMENT_ID, SKU, SIGNAL,
-    METRIC, VALUE, VALUE_INTEGRAL, SIGNAL_TIMESTAMP, POLICY, PREV_HASH, HASH, CUSTOMER_ID, PENDING_SKU;
+    METRIC, VALUE, VALUE_INTEGRAL, SIGNAL_TIMESTAMP, POLICY, PREV_HASH, HASH, CUSTOMER_ID, PENDING_SKU, INPUTS;
 
     final int mask = 1 << ordinal();
   }
@@ -49,7 +51,7 @@ final class ReceiptCodec {
         | bit(r.attempts(), Bit.ATTEMPTS) | bit(r.messageId(), Bit.MESSAGE_ID)
         | bit(r.entitlementId(), Bit.ENTITLEMENT_ID) | bit(r.sku(), Bit.SKU) | bit(s, Bit.SIGNAL)
         | bit(r.policy(), Bit.POLICY) | bit(r.prevHash(), Bit.PREV_HASH) | bit(r.hash(), Bit.HASH)
-        | bit(r.customerId(), Bit.CUSTOMER_ID) | bit(r.pendingSku(), Bit.PENDING_SKU);
+        | bit(r.customerId(), Bit.CUSTOMER_ID) | bit(r.pendingSku(), Bit.PENDING_SKU) | bit(r.inputs(), Bit.INPUTS);
     if (s != null) {
       flags |= bit(s.metric(), Bit.METRIC) | bit(s.value(), Bit.VALUE) | bit(s.timestampMs(), Bit.SIGNAL_TIMESTAMP)
           | (integral ? Bit.VALUE_INTEGRAL.mask : 0);
@@ -77,6 +79,11 @@ final class ReceiptCodec {
       }
     }
     strings(w, r.policy(), r.prevHash(), r.hash(), r.customerId(), r.pendingSku());
+    if (r.inputs() != null) {
+      // key order is the sorted map's, so the stored bytes of equal receipts are equal
+      varLong(w, r.inputs().size());
+      r.inputs().forEach((key, value) -> strings(w, key, value));
+    }
     return w.toByteArray();
   }
 
@@ -119,11 +126,27 @@ final class ReceiptCodec {
       String hash = stringIf(in, flags, Bit.HASH);
       String customerId = stringIf(in, flags, Bit.CUSTOMER_ID);
       String pendingSku = stringIf(in, flags, Bit.PENDING_SKU);
+      SortedMap<String, String> inputs = null;
+      if (has(flags, Bit.INPUTS)) {
+        inputs = new TreeMap<>();
+        long n = varLong(in);
+        for (long i = 0; i < n; i++) {
+          String key = string(in);
+          // an out-of-order or repeated key would decode to the same map: only the writer's order is read
+          if (!inputs.isEmpty() && key.compareTo(inputs.lastKey()) <= 0) {
+            throw new IllegalArgumentException("inputs keys out of order");
+          }
+          inputs.put(key, string(in));
+        }
+        if (inputs.isEmpty()) {
+          throw new IllegalArgumentException("empty inputs");
+        }
+      }
       if (in.hasRemaining()) {
         throw new IllegalArgumentException(in.remaining() + " bytes after the receipt");
       }
       return new Receipt(id, seq, type, tenant, stateFrom, stateTo, reason, actionId, actionType, attempts,
-          messageId, entitlementId, sku, customerId, pendingSku, signal, policy, timestamp, prevHash, hash);
+          messageId, entitlementId, sku, customerId, pendingSku, signal, policy, timestamp, prevHash, hash, inputs);
     } catch (BufferUnderflowException | IndexOutOfBoundsException | ArithmeticException e) {
       throw new IllegalArgumentException("receipt value is malformed: " + e);
     }

@@ -41,6 +41,13 @@ import tai.autonomics.policy.Signal;
  */
 public final class GovernorBenchmark {
 
+  /**
+   * Signal timestamps: recent (a policy refuses signals older than max-signal-age) and increasing per tenant across
+   * loops (an older one than the last decided is stale); each loop takes its own range, its index is the offset.
+   */
+  private static final long START = System.currentTimeMillis();
+  private static final java.util.concurrent.atomic.AtomicLong CLOCK = new java.util.concurrent.atomic.AtomicLong(START);
+
   private GovernorBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -163,7 +170,7 @@ public final class GovernorBenchmark {
     for (int round = 0; round < 3; round++) {
       long start = System.nanoTime();
       for (int i = 0; i < n; i++) {
-        Signal signal = new Signal("tenant-1", "cpu", (double) (i % 100), (long) i, null);
+        Signal signal = new Signal("tenant-1", "cpu", (double) (i % 100), START + i, null);
         sink += tai.autonomics.policy.Policy.decide(pack, signal, tai.autonomics.policy.Policy.View.NORMAL)
             .hashCode();
       }
@@ -232,13 +239,14 @@ public final class GovernorBenchmark {
       int signals, int window, Histogram histogram, CountDownLatch done) {
     return Behaviors.setup(context -> {
       long[] sentAt = new long[signals];
+      long base = CLOCK.getAndAdd(signals);
       int[] progress = new int[2]; // sent, answered
       ActorRef<StatusReply<Receipt>> self = context.getSelf();
       Runnable sendNext = () -> {
         int i = progress[0]++;
         sentAt[i] = System.nanoTime();
         governors.tell(new Governors.Deliver(tenant, new Governor.ProcessSignal(
-            new Signal(tenant, "cpu", (double) (i % 3 == 2 ? 70 : 10 + i % 50), (long) i, null), self)));
+            new Signal(tenant, "cpu", (double) (i % 3 == 2 ? 70 : 10 + i % 50), base + i, null), self)));
       };
       for (int i = 0; i < Math.min(window, signals); i++) {
         sendNext.run();
@@ -247,7 +255,7 @@ public final class GovernorBenchmark {
         if (!reply.isSuccess()) {
           throw new IllegalStateException("signal failed: " + reply.getError().getMessage());
         }
-        int index = reply.getValue().signal().timestampMs().intValue();
+        int index = (int) (reply.getValue().signal().timestampMs() - base);
         histogram.recordValue(Math.min(System.nanoTime() - sentAt[index], TimeUnit.SECONDS.toNanos(1)));
         if (++progress[1] == signals) {
           done.countDown();
