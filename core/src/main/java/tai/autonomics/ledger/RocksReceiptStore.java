@@ -205,6 +205,7 @@ public final class RocksReceiptStore implements ReceiptStore {
    * exist yet (its parent is created). Every receipt acknowledged before the call is in it; on the same file system
    * its files are hard links. {@link #open} opens it as a ledger of its own.
    */
+  @Override
   public void checkpoint(Path target) {
     db.guarded("checkpoint", () -> db.checkpoint(target));
   }
