@@ -71,6 +71,11 @@ public abstract class ForwardingReceiptStore implements ReceiptStore {
   }
 
   @Override
+  public Optional<CommitHook.Reader> attach(CommitHook hook) {
+    return delegate.attach(hook);
+  }
+
+  @Override
   public void close() {
     delegate.close();
   }

@@ -9,6 +9,7 @@ import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.DataBlockIndexType;
 import org.rocksdb.LRUCache;
+import org.rocksdb.StringAppendOperator;
 import org.rocksdb.WriteOptions;
 import tai.autonomics.ledger.RocksLayout.Family;
 
@@ -29,6 +30,7 @@ final class RocksOptions implements AutoCloseable {
   private final ColumnFamilyOptions families;
   private final ColumnFamilyOptions heads;
   private final ColumnFamilyOptions messageIds;
+  private final ColumnFamilyOptions tlog;
 
   RocksOptions() {
     // point reads (by id, messageId, head) find their key through the block's hash index, not a binary search
@@ -40,6 +42,8 @@ final class RocksOptions implements AutoCloseable {
     heads = add(familyOptions(table, true, false));
     // almost every messageId looked up (the dedupe at each append) is new: a memtable filter answers those
     messageIds = add(familyOptions(table, false, true));
+    // a tile grows by a few hashes per commit: appended as merge operands, not rewritten whole (up to 8 KiB)
+    tlog = add(familyOptions(table, false, false).setMergeOperator(add(new StringAppendOperator(""))));
     database = add(new DBOptions()
         .setCreateIfMissing(true)
         .setCreateMissingColumnFamilies(true)
@@ -53,7 +57,8 @@ final class RocksOptions implements AutoCloseable {
   }
 
   ColumnFamilyOptions of(Family family) {
-    return family == Family.TENANT_HEADS ? heads : family == Family.BY_MESSAGE_ID ? messageIds : families;
+    return family == Family.TENANT_HEADS ? heads : family == Family.BY_MESSAGE_ID ? messageIds
+        : family == Family.TLOG ? tlog : families;
   }
 
   /**

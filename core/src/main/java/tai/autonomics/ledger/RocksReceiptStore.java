@@ -24,6 +24,7 @@ public final class RocksReceiptStore implements ReceiptStore {
   /** Tenant heads as last written, so a group commit needs no lookup; only {@link #append} writes them. */
   private final Map<String, TenantHead> heads = new ConcurrentHashMap<>();
   private volatile long lastSeq;
+  private volatile CommitHook hook = (stored, side) -> {};
 
   private RocksReceiptStore(RocksLayout db) {
     this.db = db;
@@ -72,11 +73,34 @@ public final class RocksReceiptStore implements ReceiptStore {
         for (TenantHead head : written.values()) {
           write.put(db.handle(Family.TENANT_HEADS), Keys.utf8(head.tenantId()), Keys.head(head));
         }
+        hook.adding(batch, new CommitHook.Side() {
+          @Override
+          public byte[] get(byte[] key) {
+            return read(() -> db.get(Family.TLOG, key));
+          }
+
+          @Override
+          public void put(byte[] key, byte[] value) {
+            db.guarded("tlog write", () -> write.put(db.handle(Family.TLOG), key, value));
+          }
+
+          @Override
+          public void append(byte[] key, byte[] bytes) {
+            db.guarded("tlog write", () -> write.merge(db.handle(Family.TLOG), key, bytes));
+          }
+        });
         db.write(write, sync);
       }
       heads.putAll(written);
       lastSeq = expected;
     });
+  }
+
+  /** One hook at a time (the node's tlog); reads of the {@code tlog} family go straight to RocksDB. */
+  @Override
+  public Optional<CommitHook.Reader> attach(CommitHook commitHook) {
+    hook = commitHook;
+    return Optional.of(key -> read(() -> db.get(Family.TLOG, key)));
   }
 
   /** Through the seq the id names (a ledger-made id), else the id index. */
