@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import tai.autonomics.ledger.CommitHook;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptHasher;
 import tai.autonomics.ledger.ReceiptStore;
@@ -43,7 +44,8 @@ final class PostgresCommit {
 
   private PostgresCommit() {}
 
-  static List<Receipt> run(Connection connection, List<Receipt> batch, boolean sync) throws SQLException {
+  static List<Receipt> run(Connection connection, List<Receipt> batch, boolean sync, CommitHook hook)
+      throws SQLException {
     connection.setAutoCommit(false);
     try {
       try (Statement statement = connection.createStatement()) {
@@ -96,6 +98,8 @@ final class PostgresCommit {
         }
         insertReceipts(connection, linked);
         writeHeads(connection, heads);
+        // the tenants' trees, under the head locks taken above
+        hook.adding(linked, PostgresTlog.side(connection));
       }
       connection.commit();
       return List.of(result);
