@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -17,6 +18,7 @@ import tai.autonomics.node.Guardian;
 import tai.autonomics.node.NodeSettings;
 import tai.autonomics.node.Topology;
 import tai.autonomics.policy.PolicyPacks;
+import tai.autonomics.tlog.TransparencyLog;
 
 /**
  * {@code java -jar node.jar}: one node on its own, started by {@link NodeLauncher} (configuration, store, exit
@@ -52,10 +54,12 @@ public final class Main {
   public static CompletableFuture<Running> startNode(Config config, NodeSettings settings, PolicyPacks packs,
       ReceiptStore store, Topology topology) {
     HttpSettings http = HttpSettings.create(config);
+    // before anything writes: every write from now on grows the tenants' trees
+    Optional<TransparencyLog> log = LogSigning.attach(store, config);
     PrometheusMeterRegistry metrics = metricsRegistry();
     CompletableFuture<ServerBinding> bound = new CompletableFuture<>();
     ActorSystem<Void> system = ActorSystem.create(
-        Guardian.create(settings, store, packs, metrics, (sys, node) -> HttpServer.start(sys, node, http)
+        Guardian.create(settings, store, packs, metrics, (sys, node) -> HttpServer.start(sys, node, http, log)
             .whenComplete((binding, failure) -> {
               if (failure != null) {
                 bound.completeExceptionally(failure);
@@ -64,7 +68,10 @@ public final class Main {
               }
             }), topology),
         "tai-autonomics", config);
+    LogSigning signing = new LogSigning(system, log, config);
     system.getWhenTerminated().thenRun(() -> {
+      // the Ledger has written its last batch: sign the trees it grew, then close the store
+      signing.signLast();
       store.close();
       metrics.close();
     });
