@@ -71,7 +71,7 @@ public final class RocksReceiptStore implements ReceiptStore {
           written.put(receipt.tenantId(), previous == null ? TenantHead.first(receipt) : previous.advancedBy(receipt));
         }
         for (TenantHead head : written.values()) {
-          write.put(db.handle(Family.TENANT_HEADS), Keys.utf8(head.tenantId()), Keys.head(head));
+          write.put(db.handle(Family.TENANT_HEADS), Keys.utf8(head.tenantId()), ReceiptCodec.encodeHead(head));
         }
         hook.adding(batch, new CommitHook.Side() {
           @Override
@@ -194,7 +194,7 @@ public final class RocksReceiptStore implements ReceiptStore {
     if (value == null) {
       return Optional.empty();
     }
-    TenantHead stored = Keys.headOf(tenantId, value);
+    TenantHead stored = ReceiptCodec.decodeHead(tenantId, value);
     heads.putIfAbsent(tenantId, stored);
     return Optional.of(stored);
   }
