@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import tai.autonomics.ledger.ReceiptStore;
@@ -28,11 +29,17 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (LogCommands.handles(args)) {
+      System.exit(LogCommands.run(args, System.out, System.err));
+    }
     NodeLauncher.launch(NodeLauncher.SINGLE);
   }
 
-  /** A started node: its actor system (terminate it to stop the node) and its HTTP binding. */
-  public record Running(ActorSystem<Void> system, ServerBinding binding) {
+  /**
+   * A started node: its actor system (terminate it to stop the node), its HTTP binding, and what completes once the
+   * node stopped and its store is closed (a restart in the same process may reopen the store then).
+   */
+  public record Running(ActorSystem<Void> system, ServerBinding binding, CompletionStage<Void> closed) {
     public int port() {
       return binding.localAddress().getPort();
     }
@@ -69,7 +76,7 @@ public final class Main {
             }), topology),
         "tai-autonomics", config);
     LogSigning signing = new LogSigning(system, log, config);
-    system.getWhenTerminated().thenRun(() -> {
+    CompletionStage<Void> closed = system.getWhenTerminated().thenRun(() -> {
       // the Ledger has written its last batch: sign the trees it grew, then close the store
       signing.signLast();
       store.close();
@@ -77,7 +84,7 @@ public final class Main {
     });
     system.log().info("receipt store: {} at {}", settings.ledger().store(),
         settings.ledger().dataDir().toAbsolutePath());
-    return bound.thenApply(binding -> new Running(system, binding));
+    return bound.thenApply(binding -> new Running(system, binding, closed));
   }
 
   private static PrometheusMeterRegistry metricsRegistry() {
