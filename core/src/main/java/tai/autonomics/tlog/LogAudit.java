@@ -107,13 +107,13 @@ public final class LogAudit {
 
   private static String compare(TilePath path, byte[] expected, byte[] served) {
     if (served == null) {
-      return "tile " + path + ": missing from the log";
+      return path + ": missing from the log";
     }
     if (served.length != expected.length) {
-      return "tile " + path + ": " + served.length + " bytes, the receipts make " + expected.length;
+      return path + ": " + served.length + " bytes, the receipts make " + expected.length;
     }
     int at = Arrays.mismatch(served, expected);
-    return at < 0 ? null : "tile " + path + ": byte " + at + " differs from the tile the receipts make";
+    return at < 0 ? null : path + ": byte " + at + " differs from the tile the receipts make";
   }
 
   private static String checkSaved(Path state, Checkpoint head, NoteVerifier verifier, TileHashReader tiles)
