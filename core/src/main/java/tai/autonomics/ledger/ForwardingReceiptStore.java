@@ -71,8 +71,8 @@ public abstract class ForwardingReceiptStore implements ReceiptStore {
   }
 
   @Override
-  public Optional<CommitHook.Reader> attach(CommitHook hook) {
-    return delegate.attach(hook);
+  public void checkpoint(java.nio.file.Path target) {
+    delegate.checkpoint(target);
   }
 
   @Override

@@ -30,20 +30,18 @@ final class RocksOptions implements AutoCloseable {
   private final ColumnFamilyOptions families;
   private final ColumnFamilyOptions heads;
   private final ColumnFamilyOptions messageIds;
-  private final ColumnFamilyOptions tlog;
 
   RocksOptions() {
     // point reads (by id, messageId, head) find their key through the block's hash index, not a binary search
     BlockBasedTableConfig table = new BlockBasedTableConfig()
         .setBlockCache(add(new LRUCache(BLOCK_CACHE_BYTES))).setFilterPolicy(add(new BloomFilter(10)))
         .setBlockSize(8 * 1024).setDataBlockIndexType(DataBlockIndexType.kDataBlockBinaryAndHash);
-    families = add(familyOptions(table, false, false));
+    // with a merge operator for the tlog family: a tile grows by a few appended hashes, not rewritten (up to 8 KiB)
+    families = add(familyOptions(table, false, false).setMergeOperator(add(new StringAppendOperator(""))));
     // heads are overwritten with every batch: updated in place, their memtable stays one entry per tenant
     heads = add(familyOptions(table, true, false));
     // almost every messageId looked up (the dedupe at each append) is new: a memtable filter answers those
     messageIds = add(familyOptions(table, false, true));
-    // a tile grows by a few hashes per commit: appended as merge operands, not rewritten whole (up to 8 KiB)
-    tlog = add(familyOptions(table, false, false).setMergeOperator(add(new StringAppendOperator(""))));
     database = add(new DBOptions()
         .setCreateIfMissing(true)
         .setCreateMissingColumnFamilies(true)
@@ -57,8 +55,7 @@ final class RocksOptions implements AutoCloseable {
   }
 
   ColumnFamilyOptions of(Family family) {
-    return family == Family.TENANT_HEADS ? heads : family == Family.BY_MESSAGE_ID ? messageIds
-        : family == Family.TLOG ? tlog : families;
+    return family == Family.TENANT_HEADS ? heads : family == Family.BY_MESSAGE_ID ? messageIds : families;
   }
 
   /**

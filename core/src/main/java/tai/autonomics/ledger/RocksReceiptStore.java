@@ -24,10 +24,12 @@ public final class RocksReceiptStore implements ReceiptStore {
   /** Tenant heads as last written, so a group commit needs no lookup; only {@link #append} writes them. */
   private final Map<String, TenantHead> heads = new ConcurrentHashMap<>();
   private volatile long lastSeq;
-  private volatile CommitHook hook = (stored, side) -> {};
+  private volatile CommitHook hook = (stored, side) -> List.of();
+  private final CommitHook.Reader tlog;
 
   private RocksReceiptStore(RocksLayout db) {
     this.db = db;
+    this.tlog = key -> read(() -> db.get(Family.TLOG, key));
     this.lastSeq = db.lastKeySeq();
   }
 
@@ -73,22 +75,13 @@ public final class RocksReceiptStore implements ReceiptStore {
         for (TenantHead head : written.values()) {
           write.put(db.handle(Family.TENANT_HEADS), Keys.utf8(head.tenantId()), ReceiptCodec.encodeHead(head));
         }
-        hook.adding(batch, new CommitHook.Side() {
-          @Override
-          public byte[] get(byte[] key) {
-            return read(() -> db.get(Family.TLOG, key));
+        for (CommitHook.Write side : hook.adding(batch, tlog)) {
+          if (side.append()) {
+            write.merge(db.handle(Family.TLOG), side.key(), side.value());
+          } else {
+            write.put(db.handle(Family.TLOG), side.key(), side.value());
           }
-
-          @Override
-          public void put(byte[] key, byte[] value) {
-            db.guarded("tlog write", () -> write.put(db.handle(Family.TLOG), key, value));
-          }
-
-          @Override
-          public void append(byte[] key, byte[] bytes) {
-            db.guarded("tlog write", () -> write.merge(db.handle(Family.TLOG), key, bytes));
-          }
-        });
+        }
         db.write(write, sync);
       }
       heads.putAll(written);
@@ -100,7 +93,7 @@ public final class RocksReceiptStore implements ReceiptStore {
   @Override
   public Optional<CommitHook.Reader> attach(CommitHook commitHook) {
     hook = commitHook;
-    return Optional.of(key -> read(() -> db.get(Family.TLOG, key)));
+    return Optional.of(tlog);
   }
 
   /** Through the seq the id names (a ledger-made id), else the id index. */
@@ -229,6 +222,7 @@ public final class RocksReceiptStore implements ReceiptStore {
    * exist yet (its parent is created). Every receipt acknowledged before the call is in it; on the same file system
    * its files are hard links. {@link #open} opens it as a ledger of its own.
    */
+  @Override
   public void checkpoint(Path target) {
     db.guarded("checkpoint", () -> db.checkpoint(target));
   }

@@ -37,22 +37,24 @@ final class TreeHook implements CommitHook {
   }
 
   @Override
-  public void adding(List<Receipt> stored, Side side) {
+  public List<Write> adding(List<Receipt> stored, Reader side) {
     Map<String, List<Receipt>> byTenant = new LinkedHashMap<>();
     for (Receipt r : stored) {
       byTenant.computeIfAbsent(r.tenantId(), t -> new ArrayList<>()).add(r);
     }
+    List<Write> writes = new ArrayList<>();
     try {
       for (Map.Entry<String, List<Receipt>> e : byTenant.entrySet()) {
-        append(e.getKey(), e.getValue(), side);
+        append(e.getKey(), e.getValue(), side, writes);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     grown.addAll(byTenant.keySet());
+    return writes;
   }
 
-  private void append(String tenant, List<Receipt> receipts, Side side) throws IOException {
+  private void append(String tenant, List<Receipt> receipts, Reader side, List<Write> writes) throws IOException {
     TreeState state = TreeState.decode(side.get(TreeState.Keys.state(tenant)));
     List<Receipt> covered = receipts;
     if (!receipts.get(0).prevHash().equals(state.lastHash())) {
@@ -68,19 +70,19 @@ final class TreeHook implements CommitHook {
     for (Map.Entry<TilePath, byte[]> t : appended.tiles().entrySet()) {
       TilePath path = t.getKey();
       int from = appended.oldWidths().get(path) * Merkle.HASH_SIZE;
-      side.append(TreeState.Keys.tile(tenant, path.level(), path.index()),
-          Arrays.copyOfRange(t.getValue(), from, t.getValue().length));
+      writes.add(new Write(TreeState.Keys.tile(tenant, path.level(), path.index()),
+          Arrays.copyOfRange(t.getValue(), from, t.getValue().length), true));
     }
     for (int i = 0; i < covered.size(); i++) {
       long index = state.size() + i;
       if (index % TilePath.FULL_WIDTH == 0) {
-        side.put(TreeState.Keys.bundleStart(tenant, index / TilePath.FULL_WIDTH),
-            ByteBuffer.allocate(8).putLong(covered.get(i).seq()).array());
+        writes.add(new Write(TreeState.Keys.bundleStart(tenant, index / TilePath.FULL_WIDTH),
+            ByteBuffer.allocate(8).putLong(covered.get(i).seq()).array(), false));
       }
     }
     Receipt last = covered.get(covered.size() - 1);
-    side.put(TreeState.Keys.state(tenant),
-        new TreeState(appended.size(), last.seq(), entries.get(entries.size() - 1), appended.root()).encode());
+    writes.add(new Write(TreeState.Keys.state(tenant),
+        new TreeState(appended.size(), last.seq(), entries.get(entries.size() - 1), appended.root()).encode(), false));
   }
 
   // the tenant's stored receipts after the tree's last one: a ledger written before its tree existed

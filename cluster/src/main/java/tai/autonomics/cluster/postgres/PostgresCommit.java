@@ -75,7 +75,7 @@ final class PostgresCommit {
         insertReceipts(connection, linked);
         writeHeads(connection, heads, existing);
         // the tenants' trees, under the head locks taken above
-        hook.adding(linked, PostgresTlog.side(connection));
+        PostgresTlog.write(connection, hook.adding(linked, PostgresTlog.reader(connection)));
       }
       connection.commit();
       return List.of(result);

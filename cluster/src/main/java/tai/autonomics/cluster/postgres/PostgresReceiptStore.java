@@ -39,7 +39,7 @@ public final class PostgresReceiptStore implements ReceiptStore {
 
   private final HikariDataSource pool;
   private final int maxRetries;
-  private volatile CommitHook hook = (stored, side) -> {};
+  private volatile CommitHook hook = (stored, side) -> List.of();
 
   private PostgresReceiptStore(HikariDataSource pool, int maxRetries) {
     this.pool = pool;

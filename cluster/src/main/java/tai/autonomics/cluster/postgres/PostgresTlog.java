@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import javax.sql.DataSource;
 import tai.autonomics.ledger.CommitHook;
 
@@ -37,28 +38,30 @@ final class PostgresTlog {
     };
   }
 
-  /** The keyspace inside the transaction of {@code connection}. */
-  static CommitHook.Side side(Connection connection) {
-    return new CommitHook.Side() {
-      @Override
-      public byte[] get(byte[] key) {
-        try {
-          return PostgresTlog.get(connection, key);
-        } catch (SQLException e) {
-          throw new IllegalStateException("PostgreSQL tlog read failed: " + e.getMessage(), e);
-        }
-      }
-
-      @Override
-      public void put(byte[] key, byte[] value) {
-        update(connection, PUT, key, value);
-      }
-
-      @Override
-      public void append(byte[] key, byte[] bytes) {
-        update(connection, APPEND, key, bytes);
+  /** Reads inside the transaction of {@code connection}: the state before this commit's writes. */
+  static CommitHook.Reader reader(Connection connection) {
+    return key -> {
+      try {
+        return get(connection, key);
+      } catch (SQLException e) {
+        throw new IllegalStateException("PostgreSQL tlog read failed: " + e.getMessage(), e);
       }
     };
+  }
+
+  /** Writes what the hook returned, in the commit's transaction, as one JDBC batch per kind. */
+  static void write(Connection connection, List<CommitHook.Write> writes) throws SQLException {
+    try (PreparedStatement put = connection.prepareStatement(PUT);
+        PreparedStatement append = connection.prepareStatement(APPEND)) {
+      for (CommitHook.Write w : writes) {
+        PreparedStatement statement = w.append() ? append : put;
+        statement.setBytes(1, w.key());
+        statement.setBytes(2, w.value());
+        statement.addBatch();
+      }
+      put.executeBatch();
+      append.executeBatch();
+    }
   }
 
   private static byte[] get(Connection connection, byte[] key) throws SQLException {
@@ -67,16 +70,6 @@ final class PostgresTlog {
       try (ResultSet rows = select.executeQuery()) {
         return rows.next() ? rows.getBytes(1) : null;
       }
-    }
-  }
-
-  private static void update(Connection connection, String sql, byte[] key, byte[] value) {
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setBytes(1, key);
-      statement.setBytes(2, value);
-      statement.executeUpdate();
-    } catch (SQLException e) {
-      throw new IllegalStateException("PostgreSQL tlog write failed: " + e.getMessage(), e);
     }
   }
 }
