@@ -34,7 +34,7 @@ final class RocksLayout implements AutoCloseable {
    * and the id and messageId indexes lead straight to the receipt's key.
    */
   enum Family {
-    DEFAULT, RECEIPTS, BY_SEQ, BY_ID, BY_MESSAGE_ID, TENANT_HEADS, LATEST_ENTITLEMENT;
+    DEFAULT, RECEIPTS, BY_SEQ, BY_ID, BY_MESSAGE_ID, TENANT_HEADS, LATEST_ENTITLEMENT, TLOG;
 
     String cfName() {
       return name().toLowerCase(Locale.ROOT);
@@ -42,8 +42,8 @@ final class RocksLayout implements AutoCloseable {
   }
 
   private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
-  /** Layout 2: receipts keyed by tenant + seq, values in {@link ReceiptCodec}'s format. */
-  private static final byte[] FORMAT = {2};
+  /** Layout 3: receipts keyed by tenant + seq, values in {@link ReceiptCodec}'s form (CBOR). */
+  private static final byte[] FORMAT = {3};
   static {
     RocksDB.loadLibrary();
   }

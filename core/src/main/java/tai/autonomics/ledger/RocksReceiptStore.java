@@ -24,9 +24,12 @@ public final class RocksReceiptStore implements ReceiptStore {
   /** Tenant heads as last written, so a group commit needs no lookup; only {@link #append} writes them. */
   private final Map<String, TenantHead> heads = new ConcurrentHashMap<>();
   private volatile long lastSeq;
+  private volatile CommitHook hook = (stored, side) -> List.of();
+  private final CommitHook.Reader tlog;
 
   private RocksReceiptStore(RocksLayout db) {
     this.db = db;
+    this.tlog = key -> read(() -> db.get(Family.TLOG, key));
     this.lastSeq = db.lastKeySeq();
   }
 
@@ -70,13 +73,27 @@ public final class RocksReceiptStore implements ReceiptStore {
           written.put(receipt.tenantId(), previous == null ? TenantHead.first(receipt) : previous.advancedBy(receipt));
         }
         for (TenantHead head : written.values()) {
-          write.put(db.handle(Family.TENANT_HEADS), Keys.utf8(head.tenantId()), Keys.head(head));
+          write.put(db.handle(Family.TENANT_HEADS), Keys.utf8(head.tenantId()), ReceiptCodec.encodeHead(head));
+        }
+        for (CommitHook.Write side : hook.adding(batch, tlog)) {
+          if (side.append()) {
+            write.merge(db.handle(Family.TLOG), side.key(), side.value());
+          } else {
+            write.put(db.handle(Family.TLOG), side.key(), side.value());
+          }
         }
         db.write(write, sync);
       }
       heads.putAll(written);
       lastSeq = expected;
     });
+  }
+
+  /** One hook at a time (the node's tlog); reads of the {@code tlog} family go straight to RocksDB. */
+  @Override
+  public Optional<CommitHook.Reader> attach(CommitHook commitHook) {
+    hook = commitHook;
+    return Optional.of(tlog);
   }
 
   /** Through the seq the id names (a ledger-made id), else the id index. */
@@ -170,7 +187,7 @@ public final class RocksReceiptStore implements ReceiptStore {
     if (value == null) {
       return Optional.empty();
     }
-    TenantHead stored = Keys.headOf(tenantId, value);
+    TenantHead stored = ReceiptCodec.decodeHead(tenantId, value);
     heads.putIfAbsent(tenantId, stored);
     return Optional.of(stored);
   }
@@ -205,6 +222,7 @@ public final class RocksReceiptStore implements ReceiptStore {
    * exist yet (its parent is created). Every receipt acknowledged before the call is in it; on the same file system
    * its files are hard links. {@link #open} opens it as a ledger of its own.
    */
+  @Override
   public void checkpoint(Path target) {
     db.guarded("checkpoint", () -> db.checkpoint(target));
   }
