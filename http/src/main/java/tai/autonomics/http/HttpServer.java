@@ -55,6 +55,7 @@ public final class HttpServer {
         new MarketplaceRoutes(edge).routes(),
         new ReceiptRoutes(edge).routes(),
         new TenantRoutes(edge).routes(),
+        new TenantControlRoutes(edge).routes(),
         new BackupRoutes(edge).routes(),
         new MetricsRoutes(edge, registry).routes());
     // the handlers too: the inner Supplier of handleExceptions runs on every request

@@ -53,6 +53,14 @@ public final class NodeGateway {
         timeout, system.scheduler()));
   }
 
+  /** An operator's control for the tenant's governor (pause, resume, clear quarantine): its receipt once durable. */
+  public CompletionStage<Receipt> control(String tenantId,
+      java.util.function.Function<org.apache.pekko.actor.typed.ActorRef<org.apache.pekko.pattern.StatusReply<Receipt>>,
+          Governor.Command> command) {
+    return onDispatcher(AskPattern.askWithStatus(node.governors(),
+        replyTo -> new Governors.Deliver(tenantId, command.apply(replyTo)), timeout, system.scheduler()));
+  }
+
   public CompletionStage<Entitlements.Result> apply(EntitlementEvent event) {
     return onDispatcher(AskPattern.ask(node.entitlements(), replyTo -> new Entitlements.Apply(event, replyTo),
         timeout, system.scheduler()));
