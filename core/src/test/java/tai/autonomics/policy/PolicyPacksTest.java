@@ -121,4 +121,49 @@ class PolicyPacksTest {
     assertEquals(new MetricRule(10, 20, "page", Map.of()), packs.forSku("anything").defaultRule());
     assertEquals(Duration.ofSeconds(5), packs.forSku("small").cooldown());
   }
+
+  @Test
+  void everyBehaviourKeyIsValidatedWithAMessageNamingIt() {
+    String[][] cases = {
+        {"rules.cpu.act-after = 0", "autonomics.policy.packs.p.rules.cpu.act-after"},
+        {"default-rule.act-for = -1s", "autonomics.policy.packs.p.default-rule.act-for"},
+        {"default-rule.act-for = soon", "autonomics.policy.packs.p.default-rule.act-for"},
+        {"default-rule.tolerance = -1", "autonomics.policy.packs.p.default-rule.tolerance"},
+        {"default-rule { relax = scale-in }", "autonomics.policy.packs.p.default-rule.relax-below"},
+        {"default-rule { relax = scale-in, relax-below = 70 }", "autonomics.policy.packs.p.default-rule.relax-below"},
+        {"default-rule { relax-below = 20 }", "autonomics.policy.packs.p.default-rule.relax"},
+        {"default-rule.no-data = maybe", "autonomics.policy.packs.p.default-rule.no-data"},
+        {"mode = dryrun", "autonomics.policy.packs.p.mode"},
+        {"max-actions = -1", "autonomics.policy.packs.p.max-actions"},
+        {"per = 1h", "autonomics.policy.packs.p.max-actions"},
+        {"max-actions = 2, per = 0s", "autonomics.policy.packs.p.per"},
+        {"max-signal-age = 0s", "autonomics.policy.packs.p.max-signal-age"},
+        {"rules.cpu { warn-above = 90, act-above = 80 }", "autonomics.policy.packs.p.rules.cpu.warn-above"}};
+    for (String[] c : cases) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> load("autonomics.policy.packs.p { " + c[0] + " }"), c[0]);
+      assertTrue(e.getMessage().startsWith(c[1]), () -> c[0] + " -> " + e.getMessage());
+    }
+  }
+
+  @Test
+  void behaviourKeysAreReadInheritedAndChangeTheVersion() {
+    PolicyPack plain = load("autonomics.policy.packs.p { }").forSku("p");
+    PolicyPack tuned = load("""
+        autonomics.policy.packs.p {
+          mode = dry-run, max-actions = 6, per = 1h
+          default-rule { act-after = 3, tolerance = 5, relax = scale-in, relax-below = 30, relax-for = 10m }
+          rules { cpu { stale-after = 1m, no-data = stable } }
+        }
+        """).forSku("p");
+    assertEquals(3, tuned.ruleFor("cpu").behavior().actAfter(), "inherited from the default rule");
+    assertEquals("scale-in", tuned.ruleFor("cpu").behavior().relax());
+    assertEquals(Duration.ofMinutes(1), tuned.ruleFor("cpu").behavior().staleAfter());
+    assertEquals("stable", tuned.ruleFor("cpu").behavior().noData());
+    assertTrue(tuned.limits().dryRun());
+    assertEquals(6, tuned.limits().maxActions());
+    assertNotEquals(plain.version(), tuned.version());
+    assertEquals(plain.version(), load("autonomics.policy.packs.p { mode = enforce, max-signal-age = 5m, "
+        + "default-rule { act-after = 1, tolerance = 0 } }").forSku("p").version(), "defaults written out");
+  }
 }
