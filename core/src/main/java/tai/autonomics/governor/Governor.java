@@ -18,9 +18,7 @@ import tai.autonomics.ledger.Ledger;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.node.Stash;
 import tai.autonomics.policy.Decision;
-import tai.autonomics.policy.Policy;
 import tai.autonomics.policy.PolicyPacks;
-import tai.autonomics.policy.RuleBehavior;
 import tai.autonomics.policy.Signal;
 
 /**
@@ -140,10 +138,7 @@ public final class Governor {
   Behavior<Command> restored(Entitlements.Status status, Ledger.Head head) {
     long now = System.currentTimeMillis();
     GovernorData data = GovernorData.booted(status, collaborators.packs(), GovernorRestore.memoryOf(head.last()), now);
-    if (data.coolingDown()) {
-      timers.startSingleTimer(Timer.COOLDOWN_OVER, java.time.Duration.ofMillis(data.memory().cooldownUntil() - now));
-    }
-    data.memory().metrics().keySet().forEach(metric -> watch(data, metric));
+    GovernorTimers.restore(timers, data, now);
     GovernorRestore restored = GovernorRestore.from(status, head.head(), data.pack().quarantine());
     return stash.unstashAll(switch (restored.state()) {
       case REFUSING -> restored.quarantineLeft() != null
@@ -165,15 +160,15 @@ public final class Governor {
 
   // an idle governor spends its life here: one closure, not a receive builder's cases and closures, is about 300
   // bytes less per idle governor (measured with GovernorBenchmark heap), which keeps it within 2 KB
-  private Behavior<Command> deciding(GovernorState state, GovernorData data) {
+  Behavior<Command> deciding(GovernorState state, GovernorData data) {
     return Behaviors.receiveMessage(message -> onWhileDeciding(state, data, message));
   }
 
   private Behavior<Command> onWhileDeciding(GovernorState state, GovernorData data, Command message) {
     if (message instanceof ProcessSignal signal) {
-      return onSignal(state, data, signal);
+      return GovernorSignals.onSignal(this, state, data, signal);
     } else if (message instanceof EntitlementChanged changed) {
-      return onEntitlementWhileDeciding(state, data, changed.status());
+      return GovernorSignals.onEntitlement(this, state, data, changed.status());
     } else if (message instanceof GetState get) {
       return reply(get, state, data, null);
     } else if (message == Timer.COOLDOWN_OVER) {
@@ -181,7 +176,7 @@ public final class Governor {
     } else if (message == Timer.QUARANTINE_OVER) {
       return Behaviors.same();
     } else if (message instanceof NoData silent) {
-      return onNoData(state, data, silent.metric());
+      return GovernorSignals.onNoData(this, state, data, silent.metric());
     } else if (GovernorControls.isControl(message)) {
       return GovernorControls.onControl(receipts, state, data, message, updated -> deciding(state, updated));
     }
@@ -194,10 +189,8 @@ public final class Governor {
    */
   Behavior<Command> onPassivation(Command message, GovernorData data) {
     if (message == PassivateIfIdle.INSTANCE) {
-      for (String metric : data.memory().metrics().keySet()) {
-        if (timers.isTimerActive(new NoData(metric))) {
-          return Behaviors.same();
-        }
+      if (GovernorTimers.watching(timers, data)) {
+        return Behaviors.same();
       }
       collaborators.parent().tell(new Idle(tenantId, context.getSelf()));
       return Behaviors.same();
@@ -205,56 +198,18 @@ public final class Governor {
     return message == Stop.INSTANCE ? Behaviors.stopped() : Behaviors.unhandled();
   }
 
-  private Behavior<Command> onSignal(GovernorState state, GovernorData data, ProcessSignal message) {
-    long now = System.currentTimeMillis();
-    Signal signal = message.signal();
-    Policy.Evaluation evaluation = Policy.evaluate(data.pack(), signal, data.memory().metric(signal.metric()),
-        data.policyView(now));
-    Decision decision = evaluation.decision();
-    if (decision instanceof Decision.Refuse) {
-      receipts.decided(state, state, decision, null, message, data);
-      return deciding(state, data.countSignal(true));
-    }
-    GovernorData next = data.withMetric(signal.metric(), evaluation.after()).countSignal(false);
-    watch(next, signal.metric());
-    if (decision instanceof Decision.Act act) {
-      return GovernorIntervention.start(this, context, timers, stash, receipts, state, next.countAction(now), act,
-          message, collaborators.executor(), outcomes(), settings);
-    }
-    GovernorState to = decision instanceof Decision.Ok ? next.servingState() : GovernorState.WARNING;
-    receipts.decided(state, to, decision, null, message, next);
-    return deciding(to, next);
+  /** An act decision: its action starts and the governor intervenes until it ends. */
+  Behavior<Command> intervene(GovernorState from, GovernorData data, Decision.Act act, ProcessSignal message) {
+    return GovernorIntervention.start(this, context, timers, stash, receipts, from, data, act, message,
+        collaborators.executor(), outcomes(), settings);
   }
 
-  /** (Re)starts the silence watch of {@code metric} when its rule has one: a keyed timer, replaced per signal. */
-  void watch(GovernorData data, String metric) {
-    java.time.Duration staleAfter = data.pack().ruleFor(metric).behavior().staleAfter();
-    if (!staleAfter.isZero()) {
-      timers.startSingleTimer(new NoData(metric), staleAfter);
-    }
+  TimerScheduler<Command> timers() {
+    return timers;
   }
 
-  /** A watched metric fell silent: receipted no_data; it counts as warning unless its rule falls back to stable. */
-  private Behavior<Command> onNoData(GovernorState state, GovernorData data, String metric) {
-    boolean asWarning = !RuleBehavior.NO_DATA_STABLE.equals(data.pack().ruleFor(metric).behavior().noData());
-    GovernorData next = data.withMetric(metric, data.memory().metric(metric).silent(asWarning));
-    GovernorState to = next.servingState();
-    receipts.noData(state, to, metric, next);
-    return deciding(to, next);
-  }
-
-  private Behavior<Command> onEntitlementWhileDeciding(GovernorState state, GovernorData data,
-      Entitlements.Status status) {
-    GovernorData updated = withStatus(data, status);
-    if (!status.active()) {
-      return refuseUnentitled(state, updated, GovernorData.refusalReasonOf(status));
-    }
-    if (updated.memory().toInputs() != null || !updated.pack().equals(data.pack())) {
-      // the entitlement's receipt is now the tenant's last: this one keeps the memory at the head for boot, and
-      // says when the tenant switched packs
-      receipts.transition(state, state, "entitlement_changed", updated);
-    }
-    return state == GovernorState.WARNING ? warning(updated) : stable(updated);
+  GovernorReceipts receipts() {
+    return receipts;
   }
 
   /** Refuses until the entitlement is active again: the transition names the entitlement's reason. */
