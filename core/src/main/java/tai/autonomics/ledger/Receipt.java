@@ -1,5 +1,6 @@
 package tai.autonomics.ledger;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -34,6 +35,8 @@ public record Receipt(
     @JsonProperty("pending_sku") String pendingSku,
     @JsonProperty("signal") SignalRecord signal,
     @JsonProperty("policy") String policy,
+    @JsonProperty("delivery") DeliveryRecord delivery,
+    @JsonProperty("dead_letter") DeadLetterRecord deadLetter,
     @JsonProperty("timestamp") long timestamp,
     @JsonProperty("prev_hash") String prevHash,
     @JsonProperty("hash") String hash)
@@ -41,9 +44,19 @@ public record Receipt(
 
   public static final String GENESIS_HASH = "0".repeat(64);
 
+  @JsonCreator
   public Receipt {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(tenantId, "tenant_id");
+  }
+
+  /** A receipt without delivery metadata or dead letter: the form receipts had before those were kept. */
+  public Receipt(String id, Long seq, ReceiptType type, String tenantId, String stateFrom, String stateTo,
+      String reason, String actionId, String actionType, Integer attempts, String messageId, String entitlementId,
+      String sku, String customerId, String pendingSku, SignalRecord signal, String policy, long timestamp,
+      String prevHash, String hash) {
+    this(id, seq, type, tenantId, stateFrom, stateTo, reason, actionId, actionType, attempts, messageId, entitlementId,
+        sku, customerId, pendingSku, signal, policy, null, null, timestamp, prevHash, hash);
   }
 
   /** The signal a decision was made on, as it is kept in the receipt (value may be null for invalid signals). */
@@ -53,6 +66,33 @@ public record Receipt(
       @JsonProperty("metric") String metric,
       @JsonProperty("value") Double value,
       @JsonProperty("timestamp_ms") Long timestampMs)
+      implements CborSerializable {}
+
+  /**
+   * How Pub/Sub delivered the message a receipt answers, as far as the push said (docs/API.md): absent for receipts
+   * written before it was kept, so their hashes are unchanged.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder(alphabetic = true)
+  public record DeliveryRecord(
+      @JsonProperty("subscription") String subscription,
+      @JsonProperty("delivery_attempt") Integer deliveryAttempt,
+      @JsonProperty("publish_time") String publishTime,
+      @JsonProperty("ordering_key") String orderingKey)
+      implements CborSerializable {}
+
+  /**
+   * What a {@code dead_letter} receipt keeps of a push no tenant could be named for: why, its message id, and its
+   * body (the first bytes, base64) with the full length and SHA-256, so it can be inspected and replayed.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder(alphabetic = true)
+  public record DeadLetterRecord(
+      @JsonProperty("detail") String detail,
+      @JsonProperty("message_id") String messageId,
+      @JsonProperty("body_base64") String bodyBase64,
+      @JsonProperty("body_bytes") Long bodyBytes,
+      @JsonProperty("body_sha256") String bodySha256)
       implements CborSerializable {}
 
   public static Builder draft(ReceiptType type, String tenantId) {
@@ -86,7 +126,8 @@ public record Receipt(
   /** The receipt with its chain fields set; the hash must be computed over the result with {@code hash == null}. */
   public Receipt sealed(String newId, long newSeq, String newPrevHash, String newHash) {
     return new Receipt(newId, newSeq, type, tenantId, stateFrom, stateTo, reason, actionId, actionType, attempts,
-        messageId, entitlementId, sku, customerId, pendingSku, signal, policy, timestamp, newPrevHash, newHash);
+        messageId, entitlementId, sku, customerId, pendingSku, signal, policy, delivery, deadLetter, timestamp,
+        newPrevHash, newHash);
   }
 
   /** Collects a draft's fields; unset fields stay absent. */
@@ -106,6 +147,8 @@ public record Receipt(
     private String pendingSku;
     private SignalRecord signal;
     private String policy;
+    private DeliveryRecord delivery;
+    private DeadLetterRecord deadLetter;
     private long timestamp = System.currentTimeMillis();
 
     private Builder(ReceiptType type, String tenantId) {
@@ -166,6 +209,17 @@ public record Receipt(
       return this;
     }
 
+    /** Null, or a record without any field, leaves the receipt without delivery metadata. */
+    public Builder delivery(DeliveryRecord value) {
+      this.delivery = value == null || value.equals(new DeliveryRecord(null, null, null, null)) ? null : value;
+      return this;
+    }
+
+    public Builder deadLetter(DeadLetterRecord value) {
+      this.deadLetter = value;
+      return this;
+    }
+
     public Builder timestamp(long epochMillis) {
       this.timestamp = epochMillis;
       return this;
@@ -173,7 +227,8 @@ public record Receipt(
 
     public Receipt build() {
       return new Receipt(null, null, type, tenantId, stateFrom, stateTo, reason, actionId, actionType, attempts,
-          messageId, entitlementId, sku, customerId, pendingSku, signal, policy, timestamp, null, null);
+          messageId, entitlementId, sku, customerId, pendingSku, signal, policy, delivery, deadLetter, timestamp, null,
+          null);
     }
   }
 }

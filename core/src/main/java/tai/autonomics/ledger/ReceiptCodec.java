@@ -21,7 +21,7 @@ final class ReceiptCodec {
   static final byte FORMAT = 1;
   /** Codes of the stored type byte: fixed here, so reordering the enum cannot change stored receipts. */
   private static final ReceiptType[] TYPES = {ReceiptType.TRANSITION, ReceiptType.REFUSAL, ReceiptType.ENTITLEMENT,
-      ReceiptType.ACTION_ATTEMPT, ReceiptType.ACTION_RESULT};
+      ReceiptType.ACTION_ATTEMPT, ReceiptType.ACTION_RESULT, ReceiptType.DEAD_LETTER};
   private static final HexFormat HEX = HexFormat.of();
   private static final int UTF8_KIND = 0;
   private static final int HEX_KIND = 1;
@@ -30,7 +30,8 @@ final class ReceiptCodec {
   /** Bit i of the presence bits is set when field i is present. Never reorder: stored receipts depend on it. */
   private enum Bit {
     ID, STATE_FROM, STATE_TO, REASON, ACTION_ID, ACTION_TYPE, ATTEMPTS, MESSAGE_ID, ENTITLEMENT_ID, SKU, SIGNAL,
-    METRIC, VALUE, VALUE_INTEGRAL, SIGNAL_TIMESTAMP, POLICY, PREV_HASH, HASH, CUSTOMER_ID, PENDING_SKU;
+    METRIC, VALUE, VALUE_INTEGRAL, SIGNAL_TIMESTAMP, POLICY, PREV_HASH, HASH, CUSTOMER_ID, PENDING_SKU, DELIVERY,
+    DEAD_LETTER;
 
     final int mask = 1 << ordinal();
   }
@@ -49,7 +50,8 @@ final class ReceiptCodec {
         | bit(r.attempts(), Bit.ATTEMPTS) | bit(r.messageId(), Bit.MESSAGE_ID)
         | bit(r.entitlementId(), Bit.ENTITLEMENT_ID) | bit(r.sku(), Bit.SKU) | bit(s, Bit.SIGNAL)
         | bit(r.policy(), Bit.POLICY) | bit(r.prevHash(), Bit.PREV_HASH) | bit(r.hash(), Bit.HASH)
-        | bit(r.customerId(), Bit.CUSTOMER_ID) | bit(r.pendingSku(), Bit.PENDING_SKU);
+        | bit(r.customerId(), Bit.CUSTOMER_ID) | bit(r.pendingSku(), Bit.PENDING_SKU)
+        | bit(r.delivery(), Bit.DELIVERY) | bit(r.deadLetter(), Bit.DEAD_LETTER);
     if (s != null) {
       flags |= bit(s.metric(), Bit.METRIC) | bit(s.value(), Bit.VALUE) | bit(s.timestampMs(), Bit.SIGNAL_TIMESTAMP)
           | (integral ? Bit.VALUE_INTEGRAL.mask : 0);
@@ -77,6 +79,24 @@ final class ReceiptCodec {
       }
     }
     strings(w, r.policy(), r.prevHash(), r.hash(), r.customerId(), r.pendingSku());
+    Receipt.DeliveryRecord d = r.delivery();
+    if (d != null) {
+      varLong(w, presence(d.subscription(), d.deliveryAttempt(), d.publishTime(), d.orderingKey()));
+      strings(w, d.subscription());
+      if (d.deliveryAttempt() != null) {
+        varLong(w, zigzag(d.deliveryAttempt()));
+      }
+      strings(w, d.publishTime(), d.orderingKey());
+    }
+    Receipt.DeadLetterRecord dl = r.deadLetter();
+    if (dl != null) {
+      varLong(w, presence(dl.detail(), dl.messageId(), dl.bodyBase64(), dl.bodyBytes(), dl.bodySha256()));
+      strings(w, dl.detail(), dl.messageId(), dl.bodyBase64());
+      if (dl.bodyBytes() != null) {
+        varLong(w, zigzag(exact(dl.bodyBytes())));
+      }
+      strings(w, dl.bodySha256());
+    }
     return w.toByteArray();
   }
 
@@ -119,14 +139,53 @@ final class ReceiptCodec {
       String hash = stringIf(in, flags, Bit.HASH);
       String customerId = stringIf(in, flags, Bit.CUSTOMER_ID);
       String pendingSku = stringIf(in, flags, Bit.PENDING_SKU);
+      Receipt.DeliveryRecord delivery = has(flags, Bit.DELIVERY) ? delivery(in) : null;
+      Receipt.DeadLetterRecord deadLetter = has(flags, Bit.DEAD_LETTER) ? deadLetter(in) : null;
       if (in.hasRemaining()) {
         throw new IllegalArgumentException(in.remaining() + " bytes after the receipt");
       }
       return new Receipt(id, seq, type, tenant, stateFrom, stateTo, reason, actionId, actionType, attempts,
-          messageId, entitlementId, sku, customerId, pendingSku, signal, policy, timestamp, prevHash, hash);
+          messageId, entitlementId, sku, customerId, pendingSku, signal, policy, delivery, deadLetter, timestamp,
+          prevHash, hash);
     } catch (BufferUnderflowException | IndexOutOfBoundsException | ArithmeticException e) {
       throw new IllegalArgumentException("receipt value is malformed: " + e);
     }
+  }
+
+  /** A nested record's fields: presence bits (bit i for its field i), then the present ones in order. */
+  private static Receipt.DeliveryRecord delivery(ByteBuffer in) {
+    long present = nestedPresence(in, 4);
+    String subscription = (present & 1) != 0 ? string(in) : null;
+    Integer attempt = (present & 2) != 0 ? Math.toIntExact(unzigzag(varLong(in))) : null;
+    String publishTime = (present & 4) != 0 ? string(in) : null;
+    String orderingKey = (present & 8) != 0 ? string(in) : null;
+    return new Receipt.DeliveryRecord(subscription, attempt, publishTime, orderingKey);
+  }
+
+  private static Receipt.DeadLetterRecord deadLetter(ByteBuffer in) {
+    long present = nestedPresence(in, 5);
+    String detail = (present & 1) != 0 ? string(in) : null;
+    String messageId = (present & 2) != 0 ? string(in) : null;
+    String body = (present & 4) != 0 ? string(in) : null;
+    Long bytes = (present & 8) != 0 ? exact(unzigzag(varLong(in))) : null;
+    String sha256 = (present & 16) != 0 ? string(in) : null;
+    return new Receipt.DeadLetterRecord(detail, messageId, body, bytes, sha256);
+  }
+
+  private static long nestedPresence(ByteBuffer in, int fields) {
+    long present = varLong(in);
+    if ((present & ~((1L << fields) - 1)) != 0) {
+      throw new IllegalArgumentException("unknown presence bits " + Long.toHexString(present) + " in a nested record");
+    }
+    return present;
+  }
+
+  private static long presence(Object... values) {
+    long present = 0;
+    for (int i = 0; i < values.length; i++) {
+      present |= values[i] == null ? 0 : 1L << i;
+    }
+    return present;
   }
 
   /** Whole values (most metrics) are stored as varints; -0.0 and huge values keep their 8 bytes. */

@@ -22,7 +22,7 @@ class CanonicalReceiptTest {
   static String libraryCanonicalJson(Receipt r) {
     Receipt unhashed = new Receipt(r.id(), r.seq(), r.type(), r.tenantId(), r.stateFrom(), r.stateTo(), r.reason(),
         r.actionId(), r.actionType(), r.attempts(), r.messageId(), r.entitlementId(), r.sku(), r.customerId(),
-        r.pendingSku(), r.signal(), r.policy(), r.timestamp(), r.prevHash(), null);
+        r.pendingSku(), r.signal(), r.policy(), r.delivery(), r.deadLetter(), r.timestamp(), r.prevHash(), null);
     try {
       return new JsonCanonicalizer(Json.MAPPER.writeValueAsString(unhashed)).getEncodedString();
     } catch (IOException e) {
@@ -139,8 +139,8 @@ class CanonicalReceiptTest {
       Receipt receipt = new Receipt(unsealed.id(), unsealed.seq(), unsealed.type(), unsealed.tenantId(),
           unsealed.stateFrom(), unsealed.stateTo(), unsealed.reason(), unsealed.actionId(), unsealed.actionType(),
           unsealed.attempts(), unsealed.messageId(), unsealed.entitlementId(), unsealed.sku(), unsealed.customerId(),
-          unsealed.pendingSku(), unsealed.signal(), unsealed.policy(), unsealed.timestamp(), unsealed.prevHash(),
-          ReceiptHasher.hash(unsealed));
+          unsealed.pendingSku(), unsealed.signal(), unsealed.policy(), unsealed.delivery(), unsealed.deadLetter(),
+          unsealed.timestamp(), unsealed.prevHash(), ReceiptHasher.hash(unsealed));
       String expected = new JsonCanonicalizer(Json.MAPPER.writeValueAsString(receipt))
           .getEncodedString();
       assertEquals(expected, receipt.toCanonicalJson(), () -> "receipt " + receipt);

@@ -16,7 +16,8 @@ class ReceiptCodecTest {
     return new Receipt(receipt.id(), seq, receipt.type(), receipt.tenantId(), receipt.stateFrom(), receipt.stateTo(),
         receipt.reason(), receipt.actionId(), receipt.actionType(), receipt.attempts(), receipt.messageId(),
         receipt.entitlementId(), receipt.sku(), receipt.customerId(), receipt.pendingSku(), receipt.signal(),
-        receipt.policy(), receipt.timestamp(), receipt.prevHash(), receipt.hash());
+        receipt.policy(), receipt.delivery(), receipt.deadLetter(), receipt.timestamp(), receipt.prevHash(),
+        receipt.hash());
   }
 
   @Test
