@@ -44,6 +44,7 @@ public final class HttpServer {
         new MarketplaceRoutes(edge).routes(),
         new ReceiptRoutes(edge).routes(),
         new TenantRoutes(edge).routes(),
+        new DeadLetterRoutes(edge).routes(),
         new MetricsRoutes(edge, registry).routes());
     // the handlers too: the inner Supplier of handleExceptions runs on every request
     RejectionHandler rejections = EdgeErrors.rejectionHandler();
