@@ -10,29 +10,42 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
+import java.nio.file.Path;
 import tai.autonomics.ledger.MemoryReceiptStore;
+import tai.autonomics.ledger.ReceiptStore;
+import tai.autonomics.ledger.ReceiptStores;
 import tai.autonomics.node.NodeSettings;
 import tai.autonomics.policy.PolicyPacks;
 
-/** A real node on 127.0.0.1, port 0, over a memory store, and a real HTTP client for it. */
+/** A real node on 127.0.0.1, port 0, over a memory store (or RocksDB in a directory), and a real HTTP client. */
 final class TestNode implements AutoCloseable {
   final Main.Running running;
-  final MemoryReceiptStore store;
+  final ReceiptStore store;
   final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private TestNode(Main.Running running, MemoryReceiptStore store) {
+  private TestNode(Main.Running running, ReceiptStore store) {
     this.running = running;
     this.store = store;
   }
 
   static TestNode start(String overrides) {
+    return start(overrides, null);
+  }
+
+  /** A node over RocksDB in {@code dataDir} (closed with the node), or over memory when it is null. */
+  static TestNode start(String overrides, Path dataDir) {
     Config config = ConfigFactory.parseString(overrides + """
 
         autonomics.http.interface = "127.0.0.1"
         autonomics.http.port = 0
         autonomics.executor.simulated.latency = 1ms
         """).withFallback(ConfigFactory.load()).resolve();
-    MemoryReceiptStore store = new MemoryReceiptStore();
+    if (dataDir != null) {
+      config = ConfigFactory.parseMap(java.util.Map.of("autonomics.ledger.store", "rocksdb",
+          "autonomics.ledger.data-dir", dataDir.toString())).withFallback(config);
+    }
+    ReceiptStore store = dataDir == null ? new MemoryReceiptStore()
+        : ReceiptStores.open(NodeSettings.create(config).ledger());
     try {
       Main.Running running = Main.startNode(config, NodeSettings.create(config), PolicyPacks.create(config), store)
           .get(30, TimeUnit.SECONDS);
@@ -97,6 +110,9 @@ final class TestNode implements AutoCloseable {
     running.system().terminate();
     try {
       running.system().getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      // the node closes its store when its system has terminated, maybe after this wait: closing is idempotent, and
+      // a node restarted on the same directory finds it unlocked
+      store.close();
     } catch (Exception e) {
       throw new IllegalStateException("node did not stop", e);
     }
