@@ -45,6 +45,7 @@ public final class HttpServer {
         new ReceiptRoutes(edge).routes(),
         new TenantRoutes(edge).routes(),
         new DeadLetterRoutes(edge).routes(),
+        new BackupRoutes(edge).routes(),
         new MetricsRoutes(edge, registry).routes());
     // the handlers too: the inner Supplier of handleExceptions runs on every request
     RejectionHandler rejections = EdgeErrors.rejectionHandler();
@@ -94,6 +95,7 @@ public final class HttpServer {
     }
     return switch (parts[1]) {
       case "health", "pubsub", "marketplace", "metrics" -> parts.length == 2 ? "/" + parts[1] : "other";
+      case "admin" -> parts.length == 3 && parts[2].equals("backup") ? "/admin/backup" : "other";
       case "receipts" -> parts.length == 3 ? "/receipts/{id}" : "other";
       case "tenants" -> parts.length == 3 ? "/tenants/{id}"
           : parts.length == 4 && (parts[3].equals("receipts") || parts[3].equals("verify"))

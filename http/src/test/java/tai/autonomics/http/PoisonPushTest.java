@@ -47,8 +47,8 @@ class PoisonPushTest {
 
   @BeforeAll
   static void start() {
-    node = TestNode.start(CONFIG, dir.resolve("acknowledge"));
-    rejecting = TestNode.start(CONFIG + "autonomics.http.pubsub.poison = reject\n", dir.resolve("reject"));
+    node = TestNode.startRocks(CONFIG, dir.resolve("acknowledge"));
+    rejecting = TestNode.startRocks(CONFIG + "autonomics.http.pubsub.poison = reject\n", dir.resolve("reject"));
   }
 
   @AfterAll
@@ -118,8 +118,8 @@ class PoisonPushTest {
     }
     // what the push said is kept where it could be read
     JsonNode attempt = json(node.post("/pubsub", "{\"message\":{\"data\":\"%%%\",\"messageId\":\"m-77\","
-        + "\"publishTime\":\"2026-12-02T10:00:00Z\",\"orderingKey\":\"k\"},\"subscription\":\"projects/p/subscriptions/s\","
-        + "\"deliveryAttempt\":5}"));
+        + "\"publishTime\":\"2026-12-02T10:00:00Z\",\"orderingKey\":\"k\"},"
+        + "\"subscription\":\"projects/p/subscriptions/s\",\"deliveryAttempt\":5}"));
     assertEquals("m-77", attempt.path("dead_letter").path("message_id").asText());
     assertEquals("projects/p/subscriptions/s", attempt.path("delivery").path("subscription").asText());
     assertEquals(5, attempt.path("delivery").path("delivery_attempt").asInt());
@@ -197,7 +197,7 @@ class PoisonPushTest {
     assertEquals(paged.size(), verified.path("count").asInt());
     assertTrue(paged.size() >= 5);
     node.close();
-    node = TestNode.start(CONFIG, dir.resolve("acknowledge"));
+    node = TestNode.startRocks(CONFIG, dir.resolve("acknowledge"));
     JsonNode again = json(node.get("/dead-letters/verify", READ));
     assertTrue(again.path("valid").asBoolean(), again::toString);
     assertTrue(again.path("count").asInt() >= paged.size());

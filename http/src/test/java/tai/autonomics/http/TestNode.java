@@ -10,14 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
-import java.nio.file.Path;
 import tai.autonomics.ledger.MemoryReceiptStore;
 import tai.autonomics.ledger.ReceiptStore;
-import tai.autonomics.ledger.ReceiptStores;
+import tai.autonomics.ledger.RocksReceiptStore;
 import tai.autonomics.node.NodeSettings;
 import tai.autonomics.policy.PolicyPacks;
 
-/** A real node on 127.0.0.1, port 0, over a memory store (or RocksDB in a directory), and a real HTTP client. */
+/** A real node on 127.0.0.1, port 0, over a memory store, and a real HTTP client for it. */
 final class TestNode implements AutoCloseable {
   final Main.Running running;
   final ReceiptStore store;
@@ -29,23 +28,21 @@ final class TestNode implements AutoCloseable {
   }
 
   static TestNode start(String overrides) {
-    return start(overrides, null);
+    return start(overrides, new MemoryReceiptStore());
   }
 
-  /** A node over RocksDB in {@code dataDir} (closed with the node), or over memory when it is null. */
-  static TestNode start(String overrides, Path dataDir) {
+  /** A node over a RocksDB ledger in {@code ledgerDir}, closed with the node. */
+  static TestNode startRocks(String overrides, java.nio.file.Path ledgerDir) {
+    return start(overrides, RocksReceiptStore.open(ledgerDir));
+  }
+
+  private static TestNode start(String overrides, ReceiptStore store) {
     Config config = ConfigFactory.parseString(overrides + """
 
         autonomics.http.interface = "127.0.0.1"
         autonomics.http.port = 0
         autonomics.executor.simulated.latency = 1ms
         """).withFallback(ConfigFactory.load()).resolve();
-    if (dataDir != null) {
-      config = ConfigFactory.parseMap(java.util.Map.of("autonomics.ledger.store", "rocksdb",
-          "autonomics.ledger.data-dir", dataDir.toString())).withFallback(config);
-    }
-    ReceiptStore store = dataDir == null ? new MemoryReceiptStore()
-        : ReceiptStores.open(NodeSettings.create(config).ledger());
     try {
       Main.Running running = Main.startNode(config, NodeSettings.create(config), PolicyPacks.create(config), store)
           .get(30, TimeUnit.SECONDS);
@@ -110,11 +107,9 @@ final class TestNode implements AutoCloseable {
     running.system().terminate();
     try {
       running.system().getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      // the node closes its store when its system has terminated, maybe after this wait: closing is idempotent, and
-      // a node restarted on the same directory finds it unlocked
-      store.close();
     } catch (Exception e) {
       throw new IllegalStateException("node did not stop", e);
     }
+    store.close();
   }
 }
