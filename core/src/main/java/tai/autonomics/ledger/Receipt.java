@@ -1,6 +1,5 @@
 package tai.autonomics.ledger;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -44,19 +43,9 @@ public record Receipt(
 
   public static final String GENESIS_HASH = "0".repeat(64);
 
-  @JsonCreator
   public Receipt {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(tenantId, "tenant_id");
-  }
-
-  /** A receipt without delivery metadata or dead letter: the form receipts had before those were kept. */
-  public Receipt(String id, Long seq, ReceiptType type, String tenantId, String stateFrom, String stateTo,
-      String reason, String actionId, String actionType, Integer attempts, String messageId, String entitlementId,
-      String sku, String customerId, String pendingSku, SignalRecord signal, String policy, long timestamp,
-      String prevHash, String hash) {
-    this(id, seq, type, tenantId, stateFrom, stateTo, reason, actionId, actionType, attempts, messageId, entitlementId,
-        sku, customerId, pendingSku, signal, policy, null, null, timestamp, prevHash, hash);
   }
 
   /** The signal a decision was made on, as it is kept in the receipt (value may be null for invalid signals). */
@@ -68,10 +57,7 @@ public record Receipt(
       @JsonProperty("timestamp_ms") Long timestampMs)
       implements CborSerializable {}
 
-  /**
-   * How Pub/Sub delivered the message a receipt answers, as far as the push said (docs/API.md): absent for receipts
-   * written before it was kept, so their hashes are unchanged.
-   */
+  /** How Pub/Sub delivered the message a receipt answers, as far as the push said (absent in older receipts). */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonPropertyOrder(alphabetic = true)
   public record DeliveryRecord(
@@ -81,10 +67,7 @@ public record Receipt(
       @JsonProperty("ordering_key") String orderingKey)
       implements CborSerializable {}
 
-  /**
-   * What a {@code dead_letter} receipt keeps of a push no tenant could be named for: why, its message id, and its
-   * body (the first bytes, base64) with the full length and SHA-256, so it can be inspected and replayed.
-   */
+  /** A {@code dead_letter}'s push: why, its message id, its body's first bytes (base64), length and SHA-256. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonPropertyOrder(alphabetic = true)
   public record DeadLetterRecord(
@@ -209,9 +192,9 @@ public record Receipt(
       return this;
     }
 
-    /** Null, or a record without any field, leaves the receipt without delivery metadata. */
+    /** Null leaves the receipt without delivery metadata. */
     public Builder delivery(DeliveryRecord value) {
-      this.delivery = value == null || value.equals(new DeliveryRecord(null, null, null, null)) ? null : value;
+      this.delivery = value;
       return this;
     }
 
