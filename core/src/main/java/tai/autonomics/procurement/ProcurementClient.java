@@ -35,6 +35,8 @@ import tai.autonomics.Json;
 public final class ProcurementClient implements AutoCloseable {
   /** Ids that are safe as one path segment; anything else is refused before a call is made. */
   static final String ID_PATTERN = "[A-Za-z0-9._~-]{1,200}";
+  /** What an account id (a sign-up JWT's {@code sub}) must look like to be sent to Google. */
+  public static final String ACCOUNT_ID_PATTERN = ID_PATTERN;
   /** The OAuth scope the reference names for every method. */
   public static final String SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 
