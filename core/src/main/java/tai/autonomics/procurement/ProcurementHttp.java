@@ -12,6 +12,7 @@ import java.net.http.HttpTimeoutException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import tai.autonomics.Json;
@@ -84,7 +85,15 @@ final class ProcurementHttp {
             result.complete(new ProcurementResult.Exhausted<>(n, outcome.error()));
           } else {
             long delay = backoff.delayMillis(n, outcome.retryAfterMillis());
-            CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, httpExecutor)
+            // a retry that finds the executor full (or shut down) ends the call instead of being lost
+            Executor retryOnHttp = task -> {
+              try {
+                httpExecutor.execute(task);
+              } catch (RejectedExecutionException e) {
+                result.complete(new ProcurementResult.Exhausted<>(n, outcome.error() + "; no thread for a retry"));
+              }
+            };
+            CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, retryOnHttp)
                 .execute(() -> attempt(n + 1, outcome.refreshToken(), method, uri, body, result));
           }
         });

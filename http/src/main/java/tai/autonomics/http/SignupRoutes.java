@@ -49,10 +49,7 @@ public final class SignupRoutes {
   private final ActorSystem<?> system;
 
   public SignupRoutes(EdgeContext edge, ActorSystem<?> system) {
-    this(edge, system, Clock.systemUTC());
-  }
-
-  SignupRoutes(EdgeContext edge, ActorSystem<?> system, Clock clock) {
+    Clock clock = Clock.systemUTC();
     this.edge = edge;
     this.system = system;
     this.settings = SignupSettings.create(system.settings().config());
