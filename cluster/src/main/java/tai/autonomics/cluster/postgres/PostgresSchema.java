@@ -54,6 +54,8 @@ final class PostgresSchema {
             id   INT    PRIMARY KEY CHECK (id = 1),
             last BIGINT NOT NULL)""");
       statement.execute("INSERT INTO ledger_seq (id, last) VALUES (1, 0) ON CONFLICT (id) DO NOTHING");
+      // the tenants' Merkle tiles and tree states (PostgresTlog)
+      PostgresTlog.createTable(statement);
       connection.commit();
     } catch (SQLException e) {
       connection.rollback();
