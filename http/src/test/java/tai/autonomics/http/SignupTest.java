@@ -15,19 +15,15 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.typesafe.config.ConfigFactory;
-import java.io.InputStream;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.cert.Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Date;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,11 +51,10 @@ class SignupTest {
   static void start() throws Exception {
     google = new ProcurementStandIn(PROVIDER);
     Path credentials = google.writeCredentials(dir);
-    googleKey = keyPair("google");
-    otherKey = keyPair("other");
-    Certificate certificate = keyStore("google").getCertificate("google");
-    String pem = "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'})
-        .encodeToString(certificate.getEncoded()) + "\n-----END CERTIFICATE-----\n";
+    TestKeys.Key google1 = TestKeys.generate(dir, "google");
+    googleKey = google1.privateKey();
+    otherKey = TestKeys.generate(dir, "other").privateKey();
+    String pem = google1.certificatePem();
     Path certs = Files.writeString(dir.resolve("certs.json"),
         Json.MAPPER.writeValueAsString(Json.MAPPER.createObjectNode().put("k1", pem)));
     node = TestNode.start("autonomics.procurement { enabled = on, provider-id = " + PROVIDER + ", base-url = \""
@@ -195,25 +190,5 @@ class SignupTest {
         .build(), claims);
     jwt.sign(new RSASSASigner(key));
     return jwt.serialize();
-  }
-
-  /** A fresh RSA key with a self-signed x509 certificate, made by the JDK's keytool (the JDK has no API for it). */
-  private static PrivateKey keyPair(String alias) throws Exception {
-    Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-    Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", alias, "-keyalg", "RSA",
-        "-keysize", "2048", "-validity", "2", "-dname", "CN=" + alias, "-storetype", "PKCS12",
-        "-keystore", dir.resolve(alias + ".p12").toString(), "-storepass", "changeit", "-noprompt")
-        .redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, process.waitFor(), output);
-    return (PrivateKey) keyStore(alias).getKey(alias, "changeit".toCharArray());
-  }
-
-  private static KeyStore keyStore(String alias) throws Exception {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(dir.resolve(alias + ".p12"))) {
-      store.load(in, "changeit".toCharArray());
-    }
-    return store;
   }
 }
