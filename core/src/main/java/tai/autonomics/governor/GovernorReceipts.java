@@ -84,7 +84,7 @@ final class GovernorReceipts {
 
   private void append(ReceiptType type, GovernorState from, GovernorState to, String reason, Signal signal,
       Governor.ProcessSignal message, GovernorData data, Action action, Map<String, String> extra) {
-    Receipt.Builder draft = draft(type, from, to, reason, signal, data, extra).messageId(signal.messageId());
+    Receipt.Builder draft = draft(type, from, to, reason, signal, data, extra);
     if (action != null) {
       draft.action(action.id(), action.type());
     }
@@ -98,7 +98,8 @@ final class GovernorReceipts {
         .reason(reason)
         .policy(data.pack().reference());
     if (signal != null) {
-      draft.signal(signal.metric(), signal.value(), signal.timestampMs()).messageId(signal.messageId());
+      draft.signal(signal.metric(), signal.value(), signal.timestampMs()).messageId(signal.messageId())
+          .delivery(signal.delivery());
     }
     Map<String, String> inputs = data.memory().toInputs();
     if (extra != null) {

@@ -38,6 +38,8 @@ public record Receipt(
     @JsonProperty("pending_sku") String pendingSku,
     @JsonProperty("signal") SignalRecord signal,
     @JsonProperty("policy") String policy,
+    @JsonProperty("delivery") DeliveryRecord delivery,
+    @JsonProperty("dead_letter") DeadLetterRecord deadLetter,
     @JsonProperty("timestamp") long timestamp,
     @JsonProperty("prev_hash") String prevHash,
     @JsonProperty("hash") String hash,
@@ -52,13 +54,14 @@ public record Receipt(
     inputs = inputs == null || inputs.isEmpty() ? null : Collections.unmodifiableSortedMap(new TreeMap<>(inputs));
   }
 
-  /** A receipt without {@code inputs}, as every receipt type but governor decisions is. */
+  /** A receipt without {@code inputs}, as every receipt but a governor's with something to remember is. */
   public Receipt(String id, Long seq, ReceiptType type, String tenantId, String stateFrom, String stateTo,
       String reason, String actionId, String actionType, Integer attempts, String messageId, String entitlementId,
-      String sku, String customerId, String pendingSku, SignalRecord signal, String policy, long timestamp,
-      String prevHash, String hash) {
+      String sku, String customerId, String pendingSku, SignalRecord signal, String policy, DeliveryRecord delivery,
+      DeadLetterRecord deadLetter, long timestamp, String prevHash, String hash) {
     this(id, seq, type, tenantId, stateFrom, stateTo, reason, actionId, actionType, attempts, messageId,
-        entitlementId, sku, customerId, pendingSku, signal, policy, timestamp, prevHash, hash, null);
+        entitlementId, sku, customerId, pendingSku, signal, policy, delivery, deadLetter, timestamp, prevHash, hash,
+        null);
   }
 
   /** The signal a decision was made on, as it is kept in the receipt (value may be null for invalid signals). */
@@ -68,6 +71,27 @@ public record Receipt(
       @JsonProperty("metric") String metric,
       @JsonProperty("value") Double value,
       @JsonProperty("timestamp_ms") Long timestampMs)
+      implements CborSerializable {}
+
+  /** How Pub/Sub delivered the message a receipt answers, as far as the push said (absent in older receipts). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder(alphabetic = true)
+  public record DeliveryRecord(
+      @JsonProperty("subscription") String subscription,
+      @JsonProperty("delivery_attempt") Integer deliveryAttempt,
+      @JsonProperty("publish_time") String publishTime,
+      @JsonProperty("ordering_key") String orderingKey)
+      implements CborSerializable {}
+
+  /** A {@code dead_letter}'s push: why, its message id, its body's first bytes (base64), length and SHA-256. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder(alphabetic = true)
+  public record DeadLetterRecord(
+      @JsonProperty("detail") String detail,
+      @JsonProperty("message_id") String messageId,
+      @JsonProperty("body_base64") String bodyBase64,
+      @JsonProperty("body_bytes") Long bodyBytes,
+      @JsonProperty("body_sha256") String bodySha256)
       implements CborSerializable {}
 
   public static Builder draft(ReceiptType type, String tenantId) {
@@ -101,7 +125,8 @@ public record Receipt(
   /** The receipt with its chain fields set; the hash must be computed over the result with {@code hash == null}. */
   public Receipt sealed(String newId, long newSeq, String newPrevHash, String newHash) {
     return new Receipt(newId, newSeq, type, tenantId, stateFrom, stateTo, reason, actionId, actionType, attempts,
-        messageId, entitlementId, sku, customerId, pendingSku, signal, policy, timestamp, newPrevHash, newHash, inputs);
+        messageId, entitlementId, sku, customerId, pendingSku, signal, policy, delivery, deadLetter, timestamp,
+        newPrevHash, newHash, inputs);
   }
 
   /** Collects a draft's fields; unset fields stay absent. */
@@ -121,6 +146,8 @@ public record Receipt(
     private String pendingSku;
     private SignalRecord signal;
     private String policy;
+    private DeliveryRecord delivery;
+    private DeadLetterRecord deadLetter;
     private long timestamp = System.currentTimeMillis();
     private SortedMap<String, String> inputs;
 
@@ -183,11 +210,23 @@ public record Receipt(
     }
 
     /**
-     * What a governor decided from (the rule, streaks, cooldown, rate-limit count, pause, mode) and the state it
-     * resumes from after a restart: absent for other receipts, so they hash as before the field existed.
+     * What a governor knows after the receipt (per-metric streaks and timestamps, cooldown end, recent actions,
+     * pause, operator): the next decision's inputs, restored at boot. Absent elsewhere, so other receipts hash as
+     * before the field existed.
      */
     public Builder inputs(Map<String, String> values) {
       this.inputs = values == null ? null : new TreeMap<>(values);
+      return this;
+    }
+
+    /** Null leaves the receipt without delivery metadata. */
+    public Builder delivery(DeliveryRecord value) {
+      this.delivery = value;
+      return this;
+    }
+
+    public Builder deadLetter(DeadLetterRecord value) {
+      this.deadLetter = value;
       return this;
     }
 
@@ -198,7 +237,8 @@ public record Receipt(
 
     public Receipt build() {
       return new Receipt(null, null, type, tenantId, stateFrom, stateTo, reason, actionId, actionType, attempts,
-          messageId, entitlementId, sku, customerId, pendingSku, signal, policy, timestamp, null, null, inputs);
+          messageId, entitlementId, sku, customerId, pendingSku, signal, policy, delivery, deadLetter, timestamp, null,
+          null, inputs);
     }
   }
 }
