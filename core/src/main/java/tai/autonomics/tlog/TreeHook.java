@@ -66,7 +66,7 @@ final class TreeHook implements CommitHook {
       entries.add(entry(r));
     }
     TileStore tiles = (level, index) -> side.get(TreeState.Keys.tile(tenant, level, index));
-    TileAppender.Appended appended = TileAppender.append(tiles, state.size(), entries);
+    TileAppender.Appended appended = TileAppender.grow(tiles, state.size(), entries);
     for (Map.Entry<TilePath, byte[]> t : appended.tiles().entrySet()) {
       TilePath path = t.getKey();
       int from = appended.oldWidths().get(path) * Merkle.HASH_SIZE;
@@ -82,7 +82,7 @@ final class TreeHook implements CommitHook {
     }
     Receipt last = covered.get(covered.size() - 1);
     writes.add(new Write(TreeState.Keys.state(tenant),
-        new TreeState(appended.size(), last.seq(), entries.get(entries.size() - 1), appended.root()).encode(), false));
+        new TreeState(appended.size(), last.seq(), entries.get(entries.size() - 1)).encode(), false));
   }
 
   // the tenant's stored receipts after the tree's last one: a ledger written before its tree existed
