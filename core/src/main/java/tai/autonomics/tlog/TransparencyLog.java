@@ -100,15 +100,35 @@ public final class TransparencyLog {
     return state.size() == 0 ? Optional.empty() : Optional.of(sign(tenant, state.size()));
   }
 
-  /** Signs the tree of every tenant that grew since the last call; returns how many were signed. */
+  /**
+   * Signs the tree of every tenant that grew since the last call; returns how many were signed. A tenant the
+   * Checkpointer refuses (or whose tiles cannot be read) does not hold up the others: they are all tried, and the
+   * first failure is thrown afterwards with the others suppressed.
+   */
   public int signGrown() throws IOException, CheckpointRefusedException {
     int signed = 0;
+    Exception failed = null;
     for (String tenant : hook.drainGrown()) {
-      TreeState state = state(tenant);
-      if (state.size() > 0) {
-        sign(tenant, state.size());
-        signed++;
+      try {
+        TreeState state = state(tenant);
+        if (state.size() > 0) {
+          sign(tenant, state.size());
+          signed++;
+        }
+      } catch (IOException | CheckpointRefusedException | RuntimeException e) {
+        if (failed == null) {
+          failed = e;
+        } else {
+          failed.addSuppressed(e);
+        }
       }
+    }
+    if (failed instanceof IOException e) {
+      throw e;
+    } else if (failed instanceof CheckpointRefusedException e) {
+      throw e;
+    } else if (failed instanceof RuntimeException e) {
+      throw e;
     }
     return signed;
   }
