@@ -57,7 +57,8 @@ final class GovernorReceipts {
         .reason(reason)
         .policy(data.pack().reference())
         .signal(signal.metric(), signal.value(), signal.timestampMs())
-        .messageId(signal.messageId());
+        .messageId(signal.messageId())
+        .delivery(signal.delivery());
     if (action != null) {
       draft.action(action.id(), action.type());
     }

@@ -34,6 +34,8 @@ public record Receipt(
     @JsonProperty("pending_sku") String pendingSku,
     @JsonProperty("signal") SignalRecord signal,
     @JsonProperty("policy") String policy,
+    @JsonProperty("delivery") DeliveryRecord delivery,
+    @JsonProperty("dead_letter") DeadLetterRecord deadLetter,
     @JsonProperty("timestamp") long timestamp,
     @JsonProperty("prev_hash") String prevHash,
     @JsonProperty("hash") String hash)
@@ -53,6 +55,27 @@ public record Receipt(
       @JsonProperty("metric") String metric,
       @JsonProperty("value") Double value,
       @JsonProperty("timestamp_ms") Long timestampMs)
+      implements CborSerializable {}
+
+  /** How Pub/Sub delivered the message a receipt answers, as far as the push said (absent in older receipts). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder(alphabetic = true)
+  public record DeliveryRecord(
+      @JsonProperty("subscription") String subscription,
+      @JsonProperty("delivery_attempt") Integer deliveryAttempt,
+      @JsonProperty("publish_time") String publishTime,
+      @JsonProperty("ordering_key") String orderingKey)
+      implements CborSerializable {}
+
+  /** A {@code dead_letter}'s push: why, its message id, its body's first bytes (base64), length and SHA-256. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder(alphabetic = true)
+  public record DeadLetterRecord(
+      @JsonProperty("detail") String detail,
+      @JsonProperty("message_id") String messageId,
+      @JsonProperty("body_base64") String bodyBase64,
+      @JsonProperty("body_bytes") Long bodyBytes,
+      @JsonProperty("body_sha256") String bodySha256)
       implements CborSerializable {}
 
   public static Builder draft(ReceiptType type, String tenantId) {
@@ -86,7 +109,8 @@ public record Receipt(
   /** The receipt with its chain fields set; the hash must be computed over the result with {@code hash == null}. */
   public Receipt sealed(String newId, long newSeq, String newPrevHash, String newHash) {
     return new Receipt(newId, newSeq, type, tenantId, stateFrom, stateTo, reason, actionId, actionType, attempts,
-        messageId, entitlementId, sku, customerId, pendingSku, signal, policy, timestamp, newPrevHash, newHash);
+        messageId, entitlementId, sku, customerId, pendingSku, signal, policy, delivery, deadLetter, timestamp,
+        newPrevHash, newHash);
   }
 
   /** Collects a draft's fields; unset fields stay absent. */
@@ -106,6 +130,8 @@ public record Receipt(
     private String pendingSku;
     private SignalRecord signal;
     private String policy;
+    private DeliveryRecord delivery;
+    private DeadLetterRecord deadLetter;
     private long timestamp = System.currentTimeMillis();
 
     private Builder(ReceiptType type, String tenantId) {
@@ -166,6 +192,17 @@ public record Receipt(
       return this;
     }
 
+    /** Null leaves the receipt without delivery metadata. */
+    public Builder delivery(DeliveryRecord value) {
+      this.delivery = value;
+      return this;
+    }
+
+    public Builder deadLetter(DeadLetterRecord value) {
+      this.deadLetter = value;
+      return this;
+    }
+
     public Builder timestamp(long epochMillis) {
       this.timestamp = epochMillis;
       return this;
@@ -173,7 +210,8 @@ public record Receipt(
 
     public Receipt build() {
       return new Receipt(null, null, type, tenantId, stateFrom, stateTo, reason, actionId, actionType, attempts,
-          messageId, entitlementId, sku, customerId, pendingSku, signal, policy, timestamp, null, null);
+          messageId, entitlementId, sku, customerId, pendingSku, signal, policy, delivery, deadLetter, timestamp, null,
+          null);
     }
   }
 }

@@ -55,7 +55,9 @@ public final class HttpServer {
         new MarketplaceRoutes(edge).routes(),
         new ReceiptRoutes(edge).routes(),
         new TenantRoutes(edge).routes(),
+        new DeadLetterRoutes(edge).routes(),
         new BackupRoutes(edge).routes(),
+        new SignupRoutes(edge, system).routes(),
         new MetricsRoutes(edge, registry).routes());
     // the handlers too: the inner Supplier of handleExceptions runs on every request
     RejectionHandler rejections = EdgeErrors.rejectionHandler();
@@ -104,7 +106,7 @@ public final class HttpServer {
       return "other";
     }
     return switch (parts[1]) {
-      case "health", "pubsub", "marketplace", "metrics" -> parts.length == 2 ? "/" + parts[1] : "other";
+      case "health", "pubsub", "marketplace", "metrics", "signup" -> parts.length == 2 ? "/" + parts[1] : "other";
       case "admin" -> parts.length == 3 && parts[2].equals("backup") ? "/admin/backup" : "other";
       case "receipts" -> parts.length == 3 ? "/receipts/{id}" : "other";
       case "log" -> parts.length == 3 && parts[2].equals("vkey") ? "/log/vkey" : "other";
