@@ -20,7 +20,7 @@ public final class TileAppender {
    * The tree after an append.
    *
    * @param size the new tree size
-   * @param root the new root
+   * @param root the new root (null from {@link #grow})
    * @param tiles every hash tile whose content changed, at its new width, to write (a store keeps one per level and
    *     index, the widest)
    * @param oldWidths for each of {@code tiles}, how many of its leading hashes the store already held (0 for a new
@@ -40,6 +40,20 @@ public final class TileAppender {
    * Throws {@link java.util.NoSuchElementException} when the store lacks a tile the tree of that size has.
    */
   public static Appended append(TileStore store, long size, List<byte[]> entries) throws IOException {
+    return append(store, size, entries, true);
+  }
+
+  /**
+   * As {@link #append} without the new root (null in the result): what a store's write needs. The root costs up to
+   * ~250 SHA-256 (hashes between tile levels are recomputed), more than the append itself; it is computed when a
+   * checkpoint is signed instead.
+   */
+  public static Appended grow(TileStore store, long size, List<byte[]> entries) throws IOException {
+    return append(store, size, entries, false);
+  }
+
+  private static Appended append(TileStore store, long size, List<byte[]> entries, boolean withRoot)
+      throws IOException {
     TileHashReader stored = new TileHashReader(store, size);
     Map<Coord, byte[]> added = new HashMap<>();
     HashReader reader = (level, index) -> {
@@ -59,7 +73,7 @@ public final class TileAppender {
     }
     Map<TilePath, Integer> oldWidths = new LinkedHashMap<>();
     Map<TilePath, byte[]> tiles = changedTiles(store, size, n, added, oldWidths);
-    return new Appended(n, MerkleProofs.treeHash(n, reader), tiles, oldWidths);
+    return new Appended(n, withRoot ? MerkleProofs.treeHash(n, reader) : null, tiles, oldWidths);
   }
 
   private static Map<TilePath, byte[]> changedTiles(TileStore store, long oldSize, long newSize,

@@ -28,6 +28,23 @@ public final class TransparencyLog {
   private final Checkpointer checkpointer;
   /** The last note signed per tenant: one per tenant that has receipts, a few hundred bytes each. */
   private final Map<String, String> notes = new ConcurrentHashMap<>();
+  /**
+   * Hashes of complete subtrees of 16 leaves and more, by tenant, level and index. A tile stores every 8th level;
+   * a hash between is recomputed from up to 255 hashes of its tile, and a proof needs about 20 of them: with these
+   * cached, a proof at a million receipts costs ~20 tile reads instead of ~800 SHA-256 (measured in
+   * {@code TlogBenchmark}). A complete subtree's hash never changes, so an entry is never stale. Bounded (LRU).
+   */
+  private final Map<CachedHash, byte[]> subtrees = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<CachedHash, byte[]> eldest) {
+          return size() > CACHED_SUBTREES;
+        }
+      });
+  private static final int CACHED_SUBTREES = 1 << 17;
+  private static final int CACHED_FROM_LEVEL = 4;
+
+  private record CachedHash(String tenant, int level, long index) {}
 
   private TransparencyLog(ReceiptStore store, CommitHook.Reader side, TreeHook hook, String logName, NoteSigner key,
       SignedHeads heads) {
@@ -80,18 +97,38 @@ public final class TransparencyLog {
       return Optional.of(note);
     }
     TreeState state = state(tenant);
-    return state.size() == 0 ? Optional.empty() : Optional.of(sign(tenant, state.size(), state.root()));
+    return state.size() == 0 ? Optional.empty() : Optional.of(sign(tenant, state.size()));
   }
 
-  /** Signs the tree of every tenant that grew since the last call; returns how many were signed. */
+  /**
+   * Signs the tree of every tenant that grew since the last call; returns how many were signed. A tenant the
+   * Checkpointer refuses (or whose tiles cannot be read) does not hold up the others: they are all tried, and the
+   * first failure is thrown afterwards with the others suppressed.
+   */
   public int signGrown() throws IOException, CheckpointRefusedException {
     int signed = 0;
+    Exception failed = null;
     for (String tenant : hook.drainGrown()) {
-      TreeState state = state(tenant);
-      if (state.size() > 0) {
-        sign(tenant, state.size(), state.root());
-        signed++;
+      try {
+        TreeState state = state(tenant);
+        if (state.size() > 0) {
+          sign(tenant, state.size());
+          signed++;
+        }
+      } catch (IOException | CheckpointRefusedException | RuntimeException e) {
+        if (failed == null) {
+          failed = e;
+        } else {
+          failed.addSuppressed(e);
+        }
       }
+    }
+    if (failed instanceof IOException e) {
+      throw e;
+    } else if (failed instanceof CheckpointRefusedException e) {
+      throw e;
+    } else if (failed instanceof RuntimeException e) {
+      throw e;
     }
     return signed;
   }
@@ -109,7 +146,7 @@ public final class TransparencyLog {
     if (size < latestSize) {
       return Optional.empty();
     }
-    return Optional.of(sign(tenant, size, MerkleProofs.treeHash(size, reader(tenant, size))));
+    return Optional.of(sign(tenant, size));
   }
 
   /** The inclusion proof of entry {@code index} against {@code signedCheckpoint} (one of this tenant's). */
@@ -168,8 +205,10 @@ public final class TransparencyLog {
     return OptionalLong.empty();
   }
 
-  private String sign(String tenant, long size, byte[] root) throws IOException, CheckpointRefusedException {
-    String note = checkpointer.sign(origin(tenant), size, root, reader(tenant, size));
+  /** Signs the tree of {@code size} leaves; its root comes from the tiles (the Checkpointer checks them whole). */
+  private String sign(String tenant, long size) throws IOException, CheckpointRefusedException {
+    HashReader reader = reader(tenant, size);
+    String note = checkpointer.sign(origin(tenant), size, MerkleProofs.treeHash(size, reader), reader);
     notes.merge(tenant, note, (old, now) -> sizeOf(now) >= sizeOf(old) ? now : old);
     return note;
   }
@@ -182,8 +221,20 @@ public final class TransparencyLog {
     return (level, index) -> side.get(TreeState.Keys.tile(tenant, level, index));
   }
 
-  private TileHashReader reader(String tenant, long size) {
-    return new TileHashReader(tiles(tenant), size);
+  private HashReader reader(String tenant, long size) {
+    TileHashReader tiles = new TileHashReader(tiles(tenant), size);
+    return (level, index) -> {
+      if (level < CACHED_FROM_LEVEL || level % TilePath.HEIGHT == 0 || index < 0 || index >= (size >>> level)) {
+        return tiles.readHash(level, index); // stored as is in a tile, or not in the tree (it throws)
+      }
+      CachedHash key = new CachedHash(tenant, level, index);
+      byte[] hash = subtrees.get(key);
+      if (hash == null) {
+        hash = tiles.readHash(level, index);
+        subtrees.put(key, hash);
+      }
+      return hash;
+    };
   }
 
   private long bundleStart(String tenant, long bundle) throws IOException {

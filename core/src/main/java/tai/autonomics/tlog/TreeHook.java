@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,13 +66,18 @@ final class TreeHook implements CommitHook {
     for (Receipt r : covered) {
       entries.add(entry(r));
     }
-    TileStore tiles = (level, index) -> side.get(TreeState.Keys.tile(tenant, level, index));
-    TileAppender.Appended appended = TileAppender.append(tiles, state.size(), entries);
+    // an append reads a tile for its hashes and again to extend it: one store read each, kept for this append
+    Map<Long, byte[]> read = new HashMap<>();
+    TileStore tiles = (level, index) -> read.computeIfAbsent(((long) level << 56) | index,
+        k -> side.get(TreeState.Keys.tile(tenant, level, index)));
+    TileAppender.Appended appended = TileAppender.grow(tiles, state.size(), entries);
     for (Map.Entry<TilePath, byte[]> t : appended.tiles().entrySet()) {
       TilePath path = t.getKey();
       int from = appended.oldWidths().get(path) * Merkle.HASH_SIZE;
+      // a new tile is put, a wider one appended to: a read then stops at the put instead of searching every level
+      // for a base value under its merge operands (that search made the tlog's reads cost as much as the write)
       writes.add(new Write(TreeState.Keys.tile(tenant, path.level(), path.index()),
-          Arrays.copyOfRange(t.getValue(), from, t.getValue().length), true));
+          Arrays.copyOfRange(t.getValue(), from, t.getValue().length), from > 0));
     }
     for (int i = 0; i < covered.size(); i++) {
       long index = state.size() + i;
@@ -82,7 +88,7 @@ final class TreeHook implements CommitHook {
     }
     Receipt last = covered.get(covered.size() - 1);
     writes.add(new Write(TreeState.Keys.state(tenant),
-        new TreeState(appended.size(), last.seq(), entries.get(entries.size() - 1), appended.root()).encode(), false));
+        new TreeState(appended.size(), last.seq(), entries.get(entries.size() - 1)).encode(), false));
   }
 
   // the tenant's stored receipts after the tree's last one: a ledger written before its tree existed

@@ -6,21 +6,23 @@ import java.util.HexFormat;
 import tai.autonomics.ledger.Receipt;
 
 /**
- * Where a tenant's tree stands, stored beside its tiles in the same write: its size, the seq and hash (the entry) of
- * the last receipt it covers, and its root. The last entry is what tells the next append whether the tree and the
+ * Where a tenant's tree stands, stored beside its tiles in the same write: its size and the seq and hash (the entry)
+ * of the last receipt it covers. The root is not kept: it is computed from the tiles when a checkpoint is signed,
+ * once a second, rather than in every write (up to ~250 SHA-256 per tenant and commit, which tripled the ledger's
+ * CPU per receipt in LedgerBenchmark). The last entry is what tells the next append whether the tree and the
  * chain still meet: a receipt whose {@code prev_hash} is not it follows receipts the tree does not cover yet (a ledger
  * written before the tree existed), which the append then covers first.
  */
-record TreeState(long size, long lastSeq, byte[] lastEntry, byte[] root) {
-  static final TreeState EMPTY = new TreeState(0, 0, HexFormat.of().parseHex(Receipt.GENESIS_HASH), Merkle.emptyRoot());
-  private static final int LENGTH = 16 + 2 * Merkle.HASH_SIZE;
+record TreeState(long size, long lastSeq, byte[] lastEntry) {
+  static final TreeState EMPTY = new TreeState(0, 0, HexFormat.of().parseHex(Receipt.GENESIS_HASH));
+  private static final int LENGTH = 16 + Merkle.HASH_SIZE;
 
   String lastHash() {
     return HexFormat.of().formatHex(lastEntry);
   }
 
   byte[] encode() {
-    return ByteBuffer.allocate(LENGTH).putLong(size).putLong(lastSeq).put(lastEntry).put(root).array();
+    return ByteBuffer.allocate(LENGTH).putLong(size).putLong(lastSeq).put(lastEntry).array();
   }
 
   static TreeState decode(byte[] value) {
@@ -34,9 +36,8 @@ record TreeState(long size, long lastSeq, byte[] lastEntry, byte[] root) {
     long size = in.getLong();
     long lastSeq = in.getLong();
     byte[] last = new byte[Merkle.HASH_SIZE];
-    byte[] root = new byte[Merkle.HASH_SIZE];
-    in.get(last).get(root);
-    return new TreeState(size, lastSeq, last, root);
+    in.get(last);
+    return new TreeState(size, lastSeq, last);
   }
 
   /** The keys of a tenant's tree in the side keyspace: its state, its tiles, and the seq each entry bundle starts at. */

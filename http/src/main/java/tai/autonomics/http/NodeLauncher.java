@@ -81,6 +81,10 @@ public final class NodeLauncher {
     } catch (CompletionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       exit(NOT_STARTED, "node did not start: " + cause.getMessage());
+    } catch (IllegalStateException e) {
+      // the log's signing key could not be loaded or created (a file others can read, a directory not writable)
+      store.close();
+      exit(NOT_STARTED, "node did not start: " + e.getMessage());
     }
   }
 

@@ -25,6 +25,7 @@ import tai.autonomics.tlog.MerkleVerifier;
 import tai.autonomics.tlog.NoteKeyFile;
 import tai.autonomics.tlog.NoteSigner;
 import tai.autonomics.tlog.NoteVerifier;
+import tai.autonomics.tlog.TilePath;
 
 /**
  * {@code audit} finds and names every kind of tampering in an export (a receipt changed, deleted or moved, a tile
@@ -90,17 +91,20 @@ class LogAuditTest {
     Files.write(truncated.resolve("receipts.jsonl"), lines.subList(0, (int) size - 1));
     assertFailed(truncated, vkey, "checkpoint: it covers " + size, "receipts missing");
 
-    Path tile = copy(export, "tile");
-    byte[] bytes = Files.readAllBytes(tile.resolve("tile/0/000"));
+    // the export's checkpoint may be one signed mid-load: its first tiles are full or partial
+    String first = TilePath.hashes(0, 0, TilePath.widthIn(0, 0, size)).path();
+    Path tile = copy(export, "tampered-tile");
+    byte[] bytes = Files.readAllBytes(tile.resolve(first));
     bytes[100] ^= 1;
-    Files.write(tile.resolve("tile/0/000"), bytes);
-    assertFailed(tile, vkey, "tile/0/000: byte 100 differs", "");
+    Files.write(tile.resolve(first), bytes);
+    assertFailed(tile, vkey, first + ": byte 100 differs", "");
 
-    Path bundle = copy(export, "bundle");
-    bytes = Files.readAllBytes(bundle.resolve("tile/entries/000"));
+    String firstBundle = TilePath.entries(0, TilePath.widthIn(0, 0, size)).path();
+    Path bundle = copy(export, "tampered-bundle");
+    bytes = Files.readAllBytes(bundle.resolve(firstBundle));
     bytes[40] ^= 1;
-    Files.write(bundle.resolve("tile/entries/000"), bytes);
-    assertFailed(bundle, vkey, "tile/entries/000: byte 40 differs", "");
+    Files.write(bundle.resolve(firstBundle), bytes);
+    assertFailed(bundle, vkey, firstBundle + ": byte 40 differs", "");
 
     // a checkpoint signed with the log's own key over another root: the signature holds, the root does not
     Path root = copy(export, "root");
