@@ -19,6 +19,7 @@ import tai.autonomics.governor.Governor;
 import tai.autonomics.governor.Governors;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ForwardingReceiptStore;
+import tai.autonomics.ledger.MessageKey;
 import tai.autonomics.ledger.ReceiptStoreException;
 import tai.autonomics.ledger.ReceiptType;
 import tai.autonomics.policy.Signal;
@@ -47,8 +48,8 @@ class ClusterEntitlementsRestartTest {
     }
 
     @Override
-    public boolean mayContainMessageId(String messageId) {
-      if (messageId.startsWith(CRASH)) {
+    public boolean mayContainMessageId(MessageKey messageId) {
+      if (messageId.messageId().startsWith(CRASH)) {
         crashes.incrementAndGet();
         throw new ReceiptStoreException("read failed (injected)");
       }

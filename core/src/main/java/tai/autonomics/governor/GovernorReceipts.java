@@ -57,7 +57,7 @@ final class GovernorReceipts {
         .reason(reason)
         .policy(data.pack().reference())
         .signal(signal.metric(), signal.value(), signal.timestampMs())
-        .messageId(signal.messageId());
+        .message(signal.messageId(), signal.subscription(), null);
     if (action != null) {
       draft.action(action.id(), action.type());
     }

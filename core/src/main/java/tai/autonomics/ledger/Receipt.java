@@ -28,6 +28,8 @@ public record Receipt(
     @JsonProperty("action_type") String actionType,
     @JsonProperty("attempts") Integer attempts,
     @JsonProperty("message_id") String messageId,
+    @JsonProperty("subscription") String subscription,
+    @JsonProperty("provider_id") String providerId,
     @JsonProperty("entitlement_id") String entitlementId,
     @JsonProperty("sku") String sku,
     @JsonProperty("customer_id") String customerId,
@@ -86,7 +88,8 @@ public record Receipt(
   /** The receipt with its chain fields set; the hash must be computed over the result with {@code hash == null}. */
   public Receipt sealed(String newId, long newSeq, String newPrevHash, String newHash) {
     return new Receipt(newId, newSeq, type, tenantId, stateFrom, stateTo, reason, actionId, actionType, attempts,
-        messageId, entitlementId, sku, customerId, pendingSku, signal, policy, timestamp, newPrevHash, newHash);
+        messageId, subscription, providerId, entitlementId, sku, customerId, pendingSku, signal, policy, timestamp,
+        newPrevHash, newHash);
   }
 
   /** Collects a draft's fields; unset fields stay absent. */
@@ -100,6 +103,8 @@ public record Receipt(
     private String actionType;
     private Integer attempts;
     private String messageId;
+    private String subscription;
+    private String providerId;
     private String entitlementId;
     private String sku;
     private String customerId;
@@ -135,8 +140,18 @@ public record Receipt(
       return this;
     }
 
+    /**
+     * The id a redelivery repeats, and where it is unique: a Pub/Sub messageId within its {@code subscription}'s
+     * topic, a Procurement eventId within its {@code provider} (see {@link MessageKey}). Null parts stay absent.
+     */
     public Builder messageId(String value) {
-      this.messageId = value;
+      return message(value, subscription, providerId);
+    }
+
+    public Builder message(String id, String subscriptionName, String provider) {
+      this.messageId = id;
+      this.subscription = subscriptionName;
+      this.providerId = provider;
       return this;
     }
 
@@ -173,7 +188,8 @@ public record Receipt(
 
     public Receipt build() {
       return new Receipt(null, null, type, tenantId, stateFrom, stateTo, reason, actionId, actionType, attempts,
-          messageId, entitlementId, sku, customerId, pendingSku, signal, policy, timestamp, null, null);
+          messageId, subscription, providerId, entitlementId, sku, customerId, pendingSku, signal, policy, timestamp,
+          null, null);
     }
   }
 }

@@ -30,7 +30,8 @@ final class ReceiptCodec {
   /** Bit i of the presence bits is set when field i is present. Never reorder: stored receipts depend on it. */
   private enum Bit {
     ID, STATE_FROM, STATE_TO, REASON, ACTION_ID, ACTION_TYPE, ATTEMPTS, MESSAGE_ID, ENTITLEMENT_ID, SKU, SIGNAL,
-    METRIC, VALUE, VALUE_INTEGRAL, SIGNAL_TIMESTAMP, POLICY, PREV_HASH, HASH, CUSTOMER_ID, PENDING_SKU;
+    METRIC, VALUE, VALUE_INTEGRAL, SIGNAL_TIMESTAMP, POLICY, PREV_HASH, HASH, CUSTOMER_ID, PENDING_SKU, SUBSCRIPTION,
+    PROVIDER_ID;
 
     final int mask = 1 << ordinal();
   }
@@ -49,7 +50,8 @@ final class ReceiptCodec {
         | bit(r.attempts(), Bit.ATTEMPTS) | bit(r.messageId(), Bit.MESSAGE_ID)
         | bit(r.entitlementId(), Bit.ENTITLEMENT_ID) | bit(r.sku(), Bit.SKU) | bit(s, Bit.SIGNAL)
         | bit(r.policy(), Bit.POLICY) | bit(r.prevHash(), Bit.PREV_HASH) | bit(r.hash(), Bit.HASH)
-        | bit(r.customerId(), Bit.CUSTOMER_ID) | bit(r.pendingSku(), Bit.PENDING_SKU);
+        | bit(r.customerId(), Bit.CUSTOMER_ID) | bit(r.pendingSku(), Bit.PENDING_SKU)
+        | bit(r.subscription(), Bit.SUBSCRIPTION) | bit(r.providerId(), Bit.PROVIDER_ID);
     if (s != null) {
       flags |= bit(s.metric(), Bit.METRIC) | bit(s.value(), Bit.VALUE) | bit(s.timestampMs(), Bit.SIGNAL_TIMESTAMP)
           | (integral ? Bit.VALUE_INTEGRAL.mask : 0);
@@ -76,7 +78,7 @@ final class ReceiptCodec {
         varLong(w, zigzag(exact(s.timestampMs())));
       }
     }
-    strings(w, r.policy(), r.prevHash(), r.hash(), r.customerId(), r.pendingSku());
+    strings(w, r.policy(), r.prevHash(), r.hash(), r.customerId(), r.pendingSku(), r.subscription(), r.providerId());
     return w.toByteArray();
   }
 
@@ -119,11 +121,14 @@ final class ReceiptCodec {
       String hash = stringIf(in, flags, Bit.HASH);
       String customerId = stringIf(in, flags, Bit.CUSTOMER_ID);
       String pendingSku = stringIf(in, flags, Bit.PENDING_SKU);
+      String subscription = stringIf(in, flags, Bit.SUBSCRIPTION);
+      String providerId = stringIf(in, flags, Bit.PROVIDER_ID);
       if (in.hasRemaining()) {
         throw new IllegalArgumentException(in.remaining() + " bytes after the receipt");
       }
       return new Receipt(id, seq, type, tenant, stateFrom, stateTo, reason, actionId, actionType, attempts,
-          messageId, entitlementId, sku, customerId, pendingSku, signal, policy, timestamp, prevHash, hash);
+          messageId, subscription, providerId, entitlementId, sku, customerId, pendingSku, signal, policy, timestamp,
+          prevHash, hash);
     } catch (BufferUnderflowException | IndexOutOfBoundsException | ArithmeticException e) {
       throw new IllegalArgumentException("receipt value is malformed: " + e);
     }

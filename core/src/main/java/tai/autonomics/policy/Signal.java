@@ -8,17 +8,23 @@ import tai.autonomics.CborSerializable;
  * message carried no usable number: such a signal is refused as {@code invalid_signal}, not dropped.
  *
  * @param messageId the Pub/Sub messageId, used to answer a redelivery with the original receipt; may be null
+ * @param subscription the push subscription it came through: a messageId is unique only within its topic
  */
 public record Signal(
     @JsonProperty("tenant_id") String tenantId,
     @JsonProperty("metric") String metric,
     @JsonProperty("value") Double value,
     @JsonProperty("timestamp_ms") Long timestampMs,
-    @JsonProperty("message_id") String messageId)
+    @JsonProperty("message_id") String messageId,
+    @JsonProperty("subscription") String subscription)
     implements CborSerializable {
 
+  public Signal(String tenantId, String metric, Double value, Long timestampMs, String messageId) {
+    this(tenantId, metric, value, timestampMs, messageId, null);
+  }
+
   public static Signal of(String tenantId, String metric, double value) {
-    return new Signal(tenantId, metric, value, null, null);
+    return new Signal(tenantId, metric, value, null, null, null);
   }
 
   /** Why this signal cannot be evaluated, or null when it can. */

@@ -15,6 +15,7 @@ class ReceiptCodecTest {
   private static Receipt withSeq(Receipt receipt, long seq) {
     return new Receipt(receipt.id(), seq, receipt.type(), receipt.tenantId(), receipt.stateFrom(), receipt.stateTo(),
         receipt.reason(), receipt.actionId(), receipt.actionType(), receipt.attempts(), receipt.messageId(),
+        receipt.subscription(), receipt.providerId(),
         receipt.entitlementId(), receipt.sku(), receipt.customerId(), receipt.pendingSku(), receipt.signal(),
         receipt.policy(), receipt.timestamp(), receipt.prevHash(), receipt.hash());
   }

@@ -14,12 +14,14 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.util.ByteString;
+import tai.autonomics.ledger.MessageKey;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.policy.Signal;
 
 /**
  * {@code POST /pubsub}: a Pub/Sub push carrying one signal. The token is checked before the body is read; a
- * messageId seen before is answered with its original receipt without asking the governor; otherwise the tenant's
+ * message seen before (same tenant, subscription and messageId) is answered with its original receipt without
+ * asking the governor; otherwise the tenant's
  * governor decides (it is started on first use) and the answer is the receipt, once durable. 200 for every decision,
  * business refusals included (Pub/Sub must not redeliver them); 400 malformed, 401, 413, 503 (Pub/Sub retries).
  */
@@ -60,7 +62,8 @@ public final class PubSubRoutes {
     if (signal.messageId() == null) {
       return decide(signal, started);
     }
-    return edge.gateway().receiptForMessage(signal.messageId()).thenCompose(original -> original.isPresent()
+    MessageKey key = new MessageKey(signal.tenantId(), signal.subscription(), signal.messageId());
+    return edge.gateway().receiptForMessage(key).thenCompose(original -> original.isPresent()
         ? CompletableFuture.completedFuture(EdgeErrors.json(StatusCodes.OK, original.get()))
         : decide(signal, started));
   }

@@ -43,7 +43,7 @@ public final class SignalDecoder {
     JsonNode timestamp = data.get("timestamp_ms");
     Long timestampMs = timestamp != null && timestamp.isIntegralNumber() && timestamp.canConvertToLong()
         ? timestamp.longValue() : null;
-    return new Signal(tenantId, metric, number, timestampMs, envelope.messageId());
+    return new Signal(tenantId, metric, number, timestampMs, envelope.messageId(), envelope.subscription());
   }
 
   private static String name(JsonNode data, String field) {

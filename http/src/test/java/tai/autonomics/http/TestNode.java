@@ -11,28 +11,33 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import tai.autonomics.ledger.MemoryReceiptStore;
+import tai.autonomics.ledger.ReceiptStore;
 import tai.autonomics.node.NodeSettings;
 import tai.autonomics.policy.PolicyPacks;
 
-/** A real node on 127.0.0.1, port 0, over a memory store, and a real HTTP client for it. */
+/** A real node on 127.0.0.1, port 0, over a memory store (or one given), and a real HTTP client for it. */
 final class TestNode implements AutoCloseable {
   final Main.Running running;
-  final MemoryReceiptStore store;
+  final ReceiptStore store;
   final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private TestNode(Main.Running running, MemoryReceiptStore store) {
+  private TestNode(Main.Running running, ReceiptStore store) {
     this.running = running;
     this.store = store;
   }
 
   static TestNode start(String overrides) {
+    return start(overrides, new MemoryReceiptStore());
+  }
+
+  /** A node over {@code store}, which it closes when it stops. */
+  static TestNode start(String overrides, ReceiptStore store) {
     Config config = ConfigFactory.parseString(overrides + """
 
         autonomics.http.interface = "127.0.0.1"
         autonomics.http.port = 0
         autonomics.executor.simulated.latency = 1ms
         """).withFallback(ConfigFactory.load()).resolve();
-    MemoryReceiptStore store = new MemoryReceiptStore();
     try {
       Main.Running running = Main.startNode(config, NodeSettings.create(config), PolicyPacks.create(config), store)
           .get(30, TimeUnit.SECONDS);
@@ -100,5 +105,8 @@ final class TestNode implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("node did not stop", e);
     }
+    // the node closes its store once terminated, on another thread: closed here too (twice is harmless), so a
+    // restarted node can open the same RocksDB directory at once
+    store.close();
   }
 }

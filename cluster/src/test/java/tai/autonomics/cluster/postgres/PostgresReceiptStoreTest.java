@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tai.autonomics.cluster.TestPostgres;
 import tai.autonomics.ledger.ChainVerifier;
+import tai.autonomics.ledger.MessageKey;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptHasher;
 import tai.autonomics.ledger.ReceiptStore;
@@ -72,8 +73,8 @@ class PostgresReceiptStoreTest {
     assertEquals(batch.subList(1, 3), store.page("t1", 1, 10));
     assertEquals(batch.subList(0, 2), store.page("t1", 0, 2));
     assertTrue(store.page("nobody", 0, 10).isEmpty());
-    assertEquals(batch.get(0), store.findByMessageId("m1").orElseThrow());
-    assertTrue(store.findByMessageId("m9").isEmpty());
+    assertEquals(batch.get(0), store.findByMessageId(MessageKey.of(batch.get(0))).orElseThrow());
+    assertTrue(store.findByMessageId(new MessageKey("t1", null, "m9")).isEmpty());
 
     ReceiptStore.TenantHead head = store.head("t1").orElseThrow();
     assertEquals(3, head.seq());
@@ -210,7 +211,7 @@ class PostgresReceiptStoreTest {
     List<Receipt> batch = sealChain(0, Receipt.GENESIS_HASH, transition("t6", "stable", "keep"));
     store.commit(batch, true);
     try (PostgresReceiptStore again = PostgresReceiptStore.open(settings)) {
-      assertEquals(batch.get(0), again.findByMessageId("keep").orElseThrow());
+      assertEquals(batch.get(0), again.findByMessageId(MessageKey.of(batch.get(0))).orElseThrow());
       assertEquals(1, again.lastSeq());
     }
     assertThrows(IllegalArgumentException.class, () -> store.commit(List.of(transition("t6", "x", null)), true));
