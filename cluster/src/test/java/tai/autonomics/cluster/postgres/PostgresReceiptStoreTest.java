@@ -206,6 +206,50 @@ class PostgresReceiptStoreTest {
     }
   }
 
+  /** A draft for a message: a signal's (subscription) or a Procurement event's (provider). */
+  private static Receipt message(String tenant, String id, String subscription, String provider) {
+    return Receipt.draft(ReceiptType.TRANSITION, tenant).states("stable", "stable").reason("ok")
+        .signal("cpu", 10.0, null).message(id, subscription, provider).policy("base@1").build();
+  }
+
+  private Receipt commitOne(Receipt draft) {
+    return store.commit(sealChain(store.lastSeq(), Receipt.GENESIS_HASH, draft), true).get(0);
+  }
+
+  @Test
+  void aMessageIdIsARepeatOnlyForTheSameTenantAndScopeAlsoAfterReopening() {
+    Receipt alpha = commitOne(message("alpha", "same-id-1", "sub-a", null));
+    Receipt beta = commitOne(message("beta", "same-id-1", "sub-a", null));
+    Receipt betaOtherSubscription = commitOne(message("beta", "same-id-1", "sub-b", null));
+    Receipt providerOne = commitOne(message("alpha", "ev-1", null, "p1"));
+    Receipt providerTwo = commitOne(message("alpha", "ev-1", null, "p2"));
+    List<Receipt> written = List.of(alpha, beta, betaOtherSubscription, providerOne, providerTwo);
+    assertEquals(5, written.stream().map(Receipt::id).distinct().count(), "five messages, five receipts");
+    assertEquals("beta", beta.tenantId());
+    // a repeat, in a later commit, is answered with the original and not written
+    assertEquals(beta, commitOne(message("beta", "same-id-1", "sub-a", null)));
+    assertEquals(providerTwo, commitOne(message("alpha", "ev-1", "some-subscription", "p2")),
+        "a Procurement event is keyed by its provider, whatever subscription carried it");
+    assertEquals(5, store.lastSeq());
+    try (PostgresReceiptStore again = PostgresReceiptStore.open(settings)) {
+      for (Receipt receipt : written) {
+        assertEquals(receipt, again.findByMessageId(MessageKey.of(receipt)).orElseThrow());
+      }
+      assertTrue(again.findByMessageId(new MessageKey("gamma", "sub-a", "same-id-1")).isEmpty());
+    }
+  }
+
+  @Test
+  void theLatestReceiptOfEachEntitlementOfATenantIsRead() {
+    Receipt a = commitOne(Receipt.draft(ReceiptType.ENTITLEMENT, "acct").states(null, "active")
+        .entitlement("ent-a", "base").build());
+    commitOne(Receipt.draft(ReceiptType.ENTITLEMENT, "acct").states(null, "pending")
+        .entitlement("ent-b", "enterprise").build());
+    Receipt b = commitOne(Receipt.draft(ReceiptType.ENTITLEMENT, "acct").states("pending", "active")
+        .entitlement("ent-b", "enterprise").build());
+    assertEquals(java.util.Set.of(a, b), java.util.Set.copyOf(store.latestEntitlements()));
+  }
+
   @Test
   void reopeningKeepsEverythingAndUnsealedReceiptsAreRejected() {
     List<Receipt> batch = sealChain(0, Receipt.GENESIS_HASH, transition("t6", "stable", "keep"));
