@@ -30,7 +30,8 @@ import tai.autonomics.policy.PolicyPacks;
  * Readiness during cluster start-up (issue 15, point 8), over real HTTP on three cluster nodes sharing PostgreSQL:
  * while the cluster forms, {@code /health/ready} answers 503 and work is refused at once with 503 not_ready (never
  * accepted, applied, then timed out); once a node is ready, every request it is sent succeeds, the first ones too,
- * and a retried grant is answered with the receipt that made it so.
+ * a retried grant is answered with the receipt that made it so, and two tenants' pushes with one messageId are two
+ * messages on every node.
  */
 class ClusterReadinessTest {
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -83,6 +84,12 @@ class ClusterReadinessTest {
         assertEquals(tenant, json(signal).path("tenant_id").asText());
       }
     }
+    // the shared ledger keys a push by tenant, subscription and messageId: two tenants' same-id-1 are two messages
+    HttpResponse<String> alpha = post(http[0], "/pubsub", push("r-0-0", "same-id-1"));
+    HttpResponse<String> beta = post(http[1], "/pubsub", push("r-1-0", "same-id-1"));
+    assertEquals("r-1-0", json(beta).path("tenant_id").asText(), beta::body);
+    assertEquals(json(alpha).path("id"), json(post(http[2], "/pubsub", push("r-0-0", "same-id-1"))).path("id"));
+    assertEquals(json(beta).path("id"), json(post(http[2], "/pubsub", push("r-1-0", "same-id-1"))).path("id"));
   }
 
   private static CompletableFuture<Main.Running> start(int remotePort, int seedPort, int httpPort,
