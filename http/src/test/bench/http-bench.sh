@@ -7,7 +7,7 @@
 # Usage (from a checkout, after `mvn -B -q -DskipTests package`; nothing needs to be installed in ~/.m2):
 #   bash http/src/test/bench/http-bench.sh [seconds per measured run, default 10] [rounds, default 5]
 #                                          [warm-up seconds, default 30]
-# NODE_JAVA_OPTS adds JVM options to the node (e.g. -Dautonomics.ledger.commit-interval=0ms to compare settings);
+# NODE_JAVA_OPTS adds JVM options to the node (e.g. -Dautonomics.ledger.max-batch=256 to compare settings);
 # NODE_PORT and HELLO_PORT (default 28192, 28191) move the servers; MAVEN_ARGS is passed to mvn (e.g. -o).
 # It prints req/s, latency percentiles and the server's CPU per request (from /proc, so a busy machine shows up as
 # lower req/s but similar CPU per request), and each node figure as a ratio to the bare server's. Run it on a

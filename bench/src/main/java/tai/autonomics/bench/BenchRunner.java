@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.platform.launcher.Launcher;
@@ -45,16 +44,12 @@ public final class BenchRunner {
     SUITES.put("stress", "tai.autonomics.bench.SystemStressBench");
   }
 
-  /** The parsed command line. */
-  record Options(List<String> suites, String profile, boolean report, boolean verbose, long timeoutSeconds,
-      Path baseline, Path results, boolean assertTargets, String target, Path markdown) {}
-
   private BenchRunner() {}
 
   public static void main(String[] args) {
-    Options options;
+    BenchOptions options;
     try {
-      options = parse(args);
+      options = BenchOptions.parse(args);
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.err.println("usage: run.sh [all|http|governor|ledger|executor|stress|quick|report] [--report] "
@@ -68,80 +63,7 @@ public final class BenchRunner {
     System.exit(run(options));
   }
 
-  static Options parse(String[] args) {
-    String target = "all";
-    String profile = null;
-    boolean report = false;
-    boolean verbose = false;
-    boolean assertTargets = true;
-    long timeout = 3600;
-    Path baseline = null;
-    Path markdown = null;
-    Path results = Path.of("bench", "target", "bench-results");
-    String nodeUrl = null;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      switch (arg) {
-        case "--report" -> report = true;
-        case "--verbose" -> verbose = true;
-        case "--no-assert" -> assertTargets = false;
-        case "--timeout" -> timeout = Long.parseLong(value(args, ++i, arg));
-        case "--profile" -> profile = value(args, ++i, arg).toLowerCase(Locale.ROOT);
-        case "--baseline" -> baseline = Path.of(value(args, ++i, arg));
-        case "--results" -> results = Path.of(value(args, ++i, arg));
-        case "--target" -> nodeUrl = value(args, ++i, arg);
-        case "--markdown" -> markdown = Path.of(value(args, ++i, arg));
-        default -> {
-          if (arg.startsWith("--")) {
-            throw new IllegalArgumentException("unknown option " + arg);
-          }
-          target = arg;
-        }
-      }
-    }
-    List<String> suites;
-    if (target.equals("all") || target.equals("quick")) {
-      suites = List.copyOf(SUITES.keySet());
-    } else if (target.equals("report")) {
-      suites = List.of();
-    } else {
-      // one suite, or several joined by commas (ledger,governor,executor): one run, one set of results
-      suites = List.of(target.split(","));
-      for (String suite : suites) {
-        if (!SUITES.containsKey(suite)) {
-          throw new IllegalArgumentException("unknown suite " + suite);
-        }
-      }
-    }
-    if (profile == null) {
-      profile = target.equals("quick") ? "quick" : "full";
-    }
-    if (!profile.equals("quick") && !profile.equals("full")) {
-      throw new IllegalArgumentException("--profile must be quick or full");
-    }
-    if (timeout <= 0) {
-      throw new IllegalArgumentException("--timeout must be positive");
-    }
-    if (nodeUrl != null) {
-      if (!nodeUrl.matches("http://[^/\\s]+(:\\d+)?/?")) {
-        throw new IllegalArgumentException("--target must be http://host:port, not " + nodeUrl);
-      }
-      if (!List.of("http", "stress").containsAll(suites)) {
-        throw new IllegalArgumentException("--target applies to the http and stress suites only");
-      }
-    }
-    return new Options(suites, profile, report, verbose, timeout, baseline, results, assertTargets, nodeUrl,
-        markdown);
-  }
-
-  private static String value(String[] args, int i, String option) {
-    if (i >= args.length) {
-      throw new IllegalArgumentException(option + " needs a value");
-    }
-    return args[i];
-  }
-
-  static int run(Options options) {
+  static int run(BenchOptions options) {
     if (options.suites().isEmpty()) {
       return rewrite(options);
     }
@@ -207,7 +129,7 @@ public final class BenchRunner {
     return progress.failed() > 0 ? 1 : 0;
   }
 
-  private static void reports(Options options, List<JsonNode> cases, JsonNode summary, Map<String, String> notRun) {
+  private static void reports(BenchOptions options, List<JsonNode> cases, JsonNode summary, Map<String, String> notRun) {
     if (options.report()) {
       Path html = HtmlReport.write(options.results().resolve("report.html"), cases, summary,
           options.baseline() == null ? null : Baseline.load(options.baseline()), notRun);
@@ -220,7 +142,7 @@ public final class BenchRunner {
   }
 
   /** The {@code report} target: the reports again from a finished run's results, nothing run. */
-  private static int rewrite(Options options) {
+  private static int rewrite(BenchOptions options) {
     Path summaryFile = options.results().resolve("summary.json");
     List<JsonNode> cases = Summary.readCases(options.results());
     if (cases.isEmpty() || !Files.isRegularFile(summaryFile)) {

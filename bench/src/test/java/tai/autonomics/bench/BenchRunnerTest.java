@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class BenchRunnerTest {
   @Test
   void defaultsToAllSuitesInTheFullProfile() {
-    BenchRunner.Options options = BenchRunner.parse(new String[] {});
+    BenchOptions options = BenchOptions.parse(new String[] {});
     assertEquals(List.of("http", "governor", "ledger", "executor", "stress"), options.suites());
     assertEquals("full", options.profile());
     assertEquals(3600, options.timeoutSeconds());
@@ -20,7 +20,7 @@ class BenchRunnerTest {
 
   @Test
   void quickRunsEverySuiteScaledDown() {
-    BenchRunner.Options options = BenchRunner.parse(new String[] {"quick", "--report", "--verbose"});
+    BenchOptions options = BenchOptions.parse(new String[] {"quick", "--report", "--verbose"});
     assertEquals(5, options.suites().size());
     assertEquals("quick", options.profile());
     assertTrue(options.report() && options.verbose());
@@ -28,7 +28,7 @@ class BenchRunnerTest {
 
   @Test
   void oneSuiteWithOptions() {
-    BenchRunner.Options options = BenchRunner.parse(new String[] {"ledger", "--profile", "quick", "--timeout", "90",
+    BenchOptions options = BenchOptions.parse(new String[] {"ledger", "--profile", "quick", "--timeout", "90",
         "--baseline", "base.json", "--results", "out", "--no-assert"});
     assertEquals(List.of("ledger"), options.suites());
     assertEquals(90, options.timeoutSeconds());
@@ -39,34 +39,34 @@ class BenchRunnerTest {
 
   @Test
   void aTargetIsForTheHttpAndStressSuites() {
-    assertEquals("http://127.0.0.1:8080", BenchRunner.parse(new String[] {"http", "--target", "http://127.0.0.1:8080"})
+    assertEquals("http://127.0.0.1:8080", BenchOptions.parse(new String[] {"http", "--target", "http://127.0.0.1:8080"})
         .target());
     assertThrows(IllegalArgumentException.class,
-        () -> BenchRunner.parse(new String[] {"ledger", "--target", "http://127.0.0.1:8080"}));
+        () -> BenchOptions.parse(new String[] {"ledger", "--target", "http://127.0.0.1:8080"}));
     assertThrows(IllegalArgumentException.class,
-        () -> BenchRunner.parse(new String[] {"http", "--target", "127.0.0.1:8080"}));
+        () -> BenchOptions.parse(new String[] {"http", "--target", "127.0.0.1:8080"}));
   }
 
   @Test
   void suitesJoinedByCommasRunTogether() {
-    assertEquals(List.of("ledger", "governor"), BenchRunner.parse(new String[] {"ledger,governor"}).suites());
-    assertThrows(IllegalArgumentException.class, () -> BenchRunner.parse(new String[] {"ledger,nope"}));
+    assertEquals(List.of("ledger", "governor"), BenchOptions.parse(new String[] {"ledger,governor"}).suites());
+    assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse(new String[] {"ledger,nope"}));
   }
 
   @Test
   void theReportTargetRunsNothingAndWritesMarkdown() {
-    BenchRunner.Options options = BenchRunner.parse(new String[] {"report", "--markdown", "docs/P.md"});
+    BenchOptions options = BenchOptions.parse(new String[] {"report", "--markdown", "docs/P.md"});
     assertEquals(List.of(), options.suites());
     assertEquals(Path.of("docs/P.md"), options.markdown());
-    assertEquals(null, BenchRunner.parse(new String[] {"ledger"}).markdown());
+    assertEquals(null, BenchOptions.parse(new String[] {"ledger"}).markdown());
   }
 
   @Test
   void badArgumentsAreRefused() {
-    assertThrows(IllegalArgumentException.class, () -> BenchRunner.parse(new String[] {"everything"}));
-    assertThrows(IllegalArgumentException.class, () -> BenchRunner.parse(new String[] {"--profile", "huge"}));
-    assertThrows(IllegalArgumentException.class, () -> BenchRunner.parse(new String[] {"--timeout"}));
-    assertThrows(IllegalArgumentException.class, () -> BenchRunner.parse(new String[] {"--fast"}));
-    assertThrows(IllegalArgumentException.class, () -> BenchRunner.parse(new String[] {"--markdown"}));
+    assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse(new String[] {"everything"}));
+    assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse(new String[] {"--profile", "huge"}));
+    assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse(new String[] {"--timeout"}));
+    assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse(new String[] {"--fast"}));
+    assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse(new String[] {"--markdown"}));
   }
 }

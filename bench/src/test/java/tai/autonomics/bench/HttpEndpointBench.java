@@ -19,6 +19,7 @@ import tai.autonomics.bench.load.HttpLoadClient;
 import tai.autonomics.bench.load.LoadResult;
 import tai.autonomics.bench.load.OpenLoad;
 import tai.autonomics.bench.load.Request;
+import tai.autonomics.bench.load.WarmUp;
 import tai.autonomics.bench.support.Anchored;
 import tai.autonomics.bench.support.BareServer;
 import tai.autonomics.bench.support.BenchNode;
@@ -109,9 +110,11 @@ class HttpEndpointBench {
     Request hello = bare.get("/hello", HttpEndpointBench::is2xx);
     Request health = node.http().get("/health", HttpEndpointBench::is2xx);
     // the first case of the suite: the client's, the bare server's and the node's code paths are still cold
-    Duration warm = seconds(5, 3);
-    ClosedLoad.run(ClosedLoad.Settings.of("warm-up", connections, warm), hello);
-    ClosedLoad.run(ClosedLoad.Settings.of("warm-up", connections, warm), health);
+    // until steady, not for a fixed time: on a busy machine the JIT needs far longer (see WarmUp)
+    Duration window = Duration.ofSeconds(2);
+    Duration most = seconds(30, 20);
+    int warmBare = WarmUp.untilSteady(hello, connections, window, most, 0.1);
+    int warmHealth = WarmUp.untilSteady(health, connections, window, most, 0.1);
     Optional<Path> wrk = Wrk.find();
     wrk.ifPresent(w -> Wrk.run(w, bare.base() + "/hello", connections, Duration.ofSeconds(1)));
     LoadResult clientBare = ClosedLoad.run(ClosedLoad.Settings.of("client on bare GET /hello", connections, duration),
@@ -120,6 +123,7 @@ class HttpEndpointBench {
         health);
     CaseResult r = result(CalibrationFirst.CASE, connections, duration).param("connections", connections)
         .param("client", "Netty, " + Integer.getInteger("bench.client.event-loops", 1) + " event loop(s)").load(clientBare).part(clientHealth)
+        .param("warm_up_windows_2s", warmBare + " bare, " + warmHealth + " node")
         .metric("client_rps_bare", clientBare.throughput())
         .metric("health_p50_us_client", clientHealth.percentileMicros(50));
     if (wrk.isEmpty()) {

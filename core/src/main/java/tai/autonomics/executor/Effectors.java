@@ -2,12 +2,16 @@ package tai.autonomics.executor;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 
 /** The effector of each action type, built once from {@code autonomics.executor.effectors}. */
 public final class Effectors {
+  /** The kinds {@code autonomics.executor.effectors} may name: each is built in {@link #create}. */
+  public static final Set<String> KINDS = Set.of("simulated", "webhook", "log");
+
   private final Map<String, Effector> byType;
   private final Effector fallback;
 

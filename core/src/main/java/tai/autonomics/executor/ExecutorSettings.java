@@ -7,7 +7,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code autonomics.executor}, read once at start; a bad value fails the node at start-up with the key's name.
@@ -43,7 +42,6 @@ public record ExecutorSettings(
     Simulated simulated,
     Webhook webhook) {
 
-  public static final Set<String> EFFECTOR_KINDS = Set.of("simulated", "webhook", "log");
 
   public ExecutorSettings {
     effectorByType = Map.copyOf(effectorByType);
@@ -54,9 +52,9 @@ public record ExecutorSettings(
     require(backoffJitter >= 0 && backoffJitter <= 1, "retry.jitter", "must be between 0 and 1");
     require(!backoffMax.minus(backoffMin).isNegative(), "retry.backoff-max", "must not be below backoff-min");
     require(!utilisationWindow.isZero() && !utilisationWindow.isNegative(), "utilisation-window", "must be positive");
-    require(EFFECTOR_KINDS.contains(defaultEffector), "effectors.default", "must be one of " + EFFECTOR_KINDS);
+    require(Effectors.KINDS.contains(defaultEffector), "effectors.default", "must be one of " + Effectors.KINDS);
     effectorByType.forEach((type, kind) ->
-        require(EFFECTOR_KINDS.contains(kind), "effectors." + type, "must be one of " + EFFECTOR_KINDS));
+        require(Effectors.KINDS.contains(kind), "effectors." + type, "must be one of " + Effectors.KINDS));
     boolean webhookUsed = defaultEffector.equals("webhook") || effectorByType.containsValue("webhook");
     require(!webhookUsed || webhook.url() != null, "webhook.url", "is required when an action type uses webhook");
     require(!webhookUsed || !webhook.secret().isEmpty(), "webhook.secret", "is required to sign webhook calls");

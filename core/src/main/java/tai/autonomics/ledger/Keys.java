@@ -5,16 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Key and small-value encodings of the RocksDB store. Seqs are 8 bytes big-endian so byte order is seq order; a
+ * Key encodings of the RocksDB store. Seqs are 8 bytes big-endian so byte order is seq order; a
  * receipt key is the tenant prefix (the tenant's UTF-8 length in 2 bytes, then its bytes) followed by the seq, so one
  * tenant's receipts are contiguous and in chain order.
  */
 final class Keys {
-  /** Marks the governor entry of a tenant head. */
-  private static final byte GOVERNOR = 2;
-  private static final int HAS_REASON = 1;
-  private static final int HAS_SINCE = 2;
-
   private Keys() {}
 
   static byte[] seq(long seq) {
@@ -72,56 +67,5 @@ final class Keys {
 
   static boolean startsWith(byte[] key, byte[] prefix) {
     return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
-  }
-
-  /**
-   * A tenant head: seq, the hash as UTF-8 with its length, then, if the tenant has a governor state, marker 2, the
-   * state with its length, a byte saying which of reason and since follow, since (8 bytes) and the reason to the end.
-   */
-  static byte[] head(ReceiptStore.TenantHead head) {
-    byte[] hash = utf8(head.hash());
-    byte[] state = head.governorState() == null ? null : utf8(head.governorState());
-    byte[] reason = head.governorReason() == null ? null : utf8(head.governorReason());
-    Long since = head.governorSince();
-    int size = 8 + 2 + hash.length;
-    if (state != null) {
-      size += 1 + 2 + state.length + 1 + (since == null ? 0 : 8) + (reason == null ? 0 : reason.length);
-    }
-    ByteBuffer out = ByteBuffer.allocate(size);
-    out.putLong(head.seq()).putShort((short) hash.length).put(hash);
-    if (state != null) {
-      out.put(GOVERNOR).putShort((short) state.length).put(state);
-      out.put((byte) ((reason == null ? 0 : HAS_REASON) | (since == null ? 0 : HAS_SINCE)));
-      if (since != null) {
-        out.putLong(since);
-      }
-      if (reason != null) {
-        out.put(reason);
-      }
-    }
-    return out.array();
-  }
-
-  static ReceiptStore.TenantHead headOf(String tenantId, byte[] value) {
-    ByteBuffer in = ByteBuffer.wrap(value);
-    long seq = in.getLong();
-    String hash = text(in, Short.toUnsignedInt(in.getShort()));
-    if (!in.hasRemaining()) {
-      return new ReceiptStore.TenantHead(tenantId, seq, hash, null);
-    }
-    if (in.get() != GOVERNOR) {
-      throw new IllegalArgumentException("unknown tenant head format");
-    }
-    String state = text(in, Short.toUnsignedInt(in.getShort()));
-    int present = in.get();
-    Long since = (present & HAS_SINCE) == 0 ? null : in.getLong();
-    String reason = (present & HAS_REASON) == 0 ? null : text(in, in.remaining());
-    return new ReceiptStore.TenantHead(tenantId, seq, hash, state, reason, since);
-  }
-
-  private static String text(ByteBuffer in, int length) {
-    byte[] bytes = new byte[length];
-    in.get(bytes);
-    return new String(bytes, StandardCharsets.UTF_8);
   }
 }

@@ -1,5 +1,6 @@
 package tai.autonomics.ledger;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -70,6 +71,16 @@ public interface ReceiptStore extends AutoCloseable {
 
   @Override
   void close();
+
+  /**
+   * A consistent copy of the whole store in {@code target}, which must not exist yet, that opens as a store of its
+   * own: an online backup. Only a store kept in files has one.
+   *
+   * @throws UnsupportedOperationException when this store has no such copy (memory; PostgreSQL has pg_dump)
+   */
+  default void checkpoint(Path target) {
+    throw new UnsupportedOperationException("the " + getClass().getSimpleName() + " has no checkpoint");
+  }
 
   /**
    * End of a tenant's chain: the last receipt's hash and seq, and the last governor state written for the tenant

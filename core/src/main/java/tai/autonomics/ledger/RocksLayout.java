@@ -42,8 +42,8 @@ final class RocksLayout implements AutoCloseable {
   }
 
   private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
-  /** Layout 2: receipts keyed by tenant + seq, values in {@link ReceiptCodec}'s format. */
-  private static final byte[] FORMAT = {2};
+  /** Layout 3: receipts keyed by tenant + seq, values in {@link ReceiptCodec}'s form (CBOR). */
+  private static final byte[] FORMAT = {3};
   static {
     RocksDB.loadLibrary();
   }

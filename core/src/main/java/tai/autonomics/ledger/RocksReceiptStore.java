@@ -70,7 +70,7 @@ public final class RocksReceiptStore implements ReceiptStore {
           written.put(receipt.tenantId(), previous == null ? TenantHead.first(receipt) : previous.advancedBy(receipt));
         }
         for (TenantHead head : written.values()) {
-          write.put(db.handle(Family.TENANT_HEADS), Keys.utf8(head.tenantId()), Keys.head(head));
+          write.put(db.handle(Family.TENANT_HEADS), Keys.utf8(head.tenantId()), ReceiptCodec.encodeHead(head));
         }
         db.write(write, sync);
       }
@@ -171,7 +171,7 @@ public final class RocksReceiptStore implements ReceiptStore {
     if (value == null) {
       return Optional.empty();
     }
-    TenantHead stored = Keys.headOf(tenantId, value);
+    TenantHead stored = ReceiptCodec.decodeHead(tenantId, value);
     heads.putIfAbsent(tenantId, stored);
     return Optional.of(stored);
   }
@@ -206,6 +206,7 @@ public final class RocksReceiptStore implements ReceiptStore {
    * exist yet (its parent is created). Every receipt acknowledged before the call is in it; on the same file system
    * its files are hard links. {@link #open} opens it as a ledger of its own.
    */
+  @Override
   public void checkpoint(Path target) {
     db.guarded("checkpoint", () -> db.checkpoint(target));
   }

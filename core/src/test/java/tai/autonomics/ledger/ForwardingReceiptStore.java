@@ -71,6 +71,11 @@ public abstract class ForwardingReceiptStore implements ReceiptStore {
   }
 
   @Override
+  public void checkpoint(java.nio.file.Path target) {
+    delegate.checkpoint(target);
+  }
+
+  @Override
   public void close() {
     delegate.close();
   }

@@ -1,9 +1,8 @@
 package tai.autonomics.ledger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -50,11 +49,10 @@ class TenantHeadTest {
         new ReceiptStore.TenantHead("t", 7, "c".repeat(64), "stable", null, 42L),
         new ReceiptStore.TenantHead("t", 8, "d".repeat(64), "warning", "cpu above 60", null),
         new ReceiptStore.TenantHead("t", 9, "e".repeat(64), "stable", "", -1L))) {
-      assertEquals(head, Keys.headOf("t", Keys.head(head)));
+      assertEquals(head, ReceiptCodec.decodeHead("t", ReceiptCodec.encodeHead(head)));
     }
-    byte[] hash = "f".repeat(64).getBytes(StandardCharsets.US_ASCII);
-    byte[] withoutState = ByteBuffer.allocate(8 + 2 + hash.length).putLong(12).putShort((short) hash.length)
-        .put(hash).array();
-    assertEquals(new ReceiptStore.TenantHead("t", 12, "f".repeat(64), null), Keys.headOf("t", withoutState));
+    byte[] stored = ReceiptCodec.encodeHead(new ReceiptStore.TenantHead("t", 5, "a".repeat(64), null));
+    assertThrows(IllegalArgumentException.class, () -> ReceiptCodec.decodeHead("u", stored),
+        "a head stored under another tenant's key");
   }
 }

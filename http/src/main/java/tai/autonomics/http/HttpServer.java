@@ -45,6 +45,7 @@ public final class HttpServer {
         new MarketplaceRoutes(edge).routes(),
         new ReceiptRoutes(edge).routes(),
         new TenantRoutes(edge).routes(),
+        new BackupRoutes(edge).routes(),
         new MetricsRoutes(edge, registry).routes());
     // the handlers too: the inner Supplier of handleExceptions runs on every request
     RejectionHandler rejections = EdgeErrors.rejectionHandler();
@@ -98,6 +99,7 @@ public final class HttpServer {
       case "health" -> parts.length == 2 ? "/health"
           : parts.length == 3 && (parts[2].equals("ready") || parts[2].equals("live")) ? "/health/" + parts[2]
               : "other";
+      case "admin" -> parts.length == 3 && parts[2].equals("backup") ? "/admin/backup" : "other";
       case "receipts" -> parts.length == 3 ? "/receipts/{id}" : "other";
       case "tenants" -> parts.length == 3 ? "/tenants/{id}"
           : parts.length == 4 && (parts[3].equals("receipts") || parts[3].equals("verify"))

@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import tai.autonomics.ledger.MemoryReceiptStore;
 import tai.autonomics.ledger.ReceiptStore;
+import tai.autonomics.ledger.RocksReceiptStore;
 import tai.autonomics.node.NodeSettings;
 import tai.autonomics.policy.PolicyPacks;
 
@@ -28,6 +29,11 @@ final class TestNode implements AutoCloseable {
 
   static TestNode start(String overrides) {
     return start(overrides, new MemoryReceiptStore());
+  }
+
+  /** A node over a RocksDB ledger in {@code ledgerDir}, closed with the node. */
+  static TestNode startRocks(String overrides, java.nio.file.Path ledgerDir) {
+    return start(overrides, RocksReceiptStore.open(ledgerDir));
   }
 
   /** A node over {@code store}, which it closes when it stops. */

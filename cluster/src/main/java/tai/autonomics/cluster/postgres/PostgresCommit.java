@@ -11,36 +11,18 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import tai.autonomics.ledger.MessageKey;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptHasher;
-import tai.autonomics.ledger.ReceiptStore;
+import tai.autonomics.ledger.ReceiptStore.TenantHead;
 
 /**
  * One group commit of {@link PostgresReceiptStore} as one transaction; see there for why each step is needed. The
  * order of the steps is the lock order of every writer: tenant heads (sorted), then the seq counter.
  */
 final class PostgresCommit {
-
-  /** A tenant's chain end while the batch is linked; {@code stored} is false for a tenant new to the ledger. */
-  private static final class Head {
-    final boolean stored;
-    long seq;
-    String hash;
-    String governorState;
-    String governorReason;
-    Long governorSince;
-
-    Head(boolean stored, long seq, String hash, String governorState, String governorReason, Long governorSince) {
-      this.stored = stored;
-      this.seq = seq;
-      this.hash = hash;
-      this.governorState = governorState;
-      this.governorReason = governorReason;
-      this.governorSince = governorSince;
-    }
-  }
 
   private PostgresCommit() {}
 
@@ -68,22 +50,16 @@ final class PostgresCommit {
         }
       }
       if (!toWrite.isEmpty()) {
-        Map<String, Head> heads = lockHeads(connection, batch, toWrite);
+        Map<String, TenantHead> heads = lockHeads(connection, batch, toWrite);
+        Set<String> existing = Set.copyOf(heads.keySet());
         long seq = reserveSeq(connection, toWrite.size());
         List<Receipt> linked = new ArrayList<>(toWrite.size());
         Map<String, Receipt> linkedByOldId = new HashMap<>();
         for (int i : toWrite) {
           Receipt receipt = batch.get(i);
-          Head head = heads.get(receipt.tenantId());
-          Receipt stored = linkTo(receipt, ++seq, head.hash);
-          head.seq = stored.seq();
-          head.hash = stored.hash();
-          if (stored.type().carriesGovernorState()
-              && ReceiptStore.TenantHead.entersGovernorState(head.governorState, stored)) {
-            head.governorState = stored.stateTo();
-            head.governorReason = stored.reason();
-            head.governorSince = stored.timestamp();
-          }
+          TenantHead head = heads.get(receipt.tenantId());
+          Receipt stored = linkTo(receipt, ++seq, head == null ? Receipt.GENESIS_HASH : head.hash());
+          heads.put(receipt.tenantId(), head == null ? TenantHead.first(stored) : head.advancedBy(stored));
           result[i] = stored;
           linked.add(stored);
           linkedByOldId.put(receipt.id(), stored);
@@ -96,7 +72,7 @@ final class PostgresCommit {
           }
         }
         insertReceipts(connection, linked);
-        writeHeads(connection, heads);
+        writeHeads(connection, heads, existing);
       }
       connection.commit();
       return List.of(result);
@@ -143,13 +119,14 @@ final class PostgresCommit {
     return stored;
   }
 
-  private static Map<String, Head> lockHeads(Connection connection, List<Receipt> batch, List<Integer> toWrite)
-      throws SQLException {
+  /** The stored heads of the batch's tenants, locked; a tenant new to the ledger has none. */
+  private static Map<String, TenantHead> lockHeads(Connection connection, List<Receipt> batch,
+      List<Integer> toWrite) throws SQLException {
     TreeSet<String> tenants = new TreeSet<>();
     for (int i : toWrite) {
       tenants.add(batch.get(i).tenantId());
     }
-    Map<String, Head> heads = new LinkedHashMap<>();
+    Map<String, TenantHead> heads = new LinkedHashMap<>();
     try (PreparedStatement select = connection.prepareStatement(
         "SELECT tenant_id, seq, hash, governor_state, governor_reason, governor_since FROM tenant_heads "
             + "WHERE tenant_id = ANY (?) "
@@ -157,13 +134,10 @@ final class PostgresCommit {
       select.setArray(1, connection.createArrayOf("text", tenants.toArray()));
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          heads.put(rows.getString(1), new Head(true, rows.getLong(2), rows.getString(3), rows.getString(4),
-              rows.getString(5), rows.getObject(6, Long.class)));
+          heads.put(rows.getString(1), new TenantHead(rows.getString(1), rows.getLong(2), rows.getString(3),
+              rows.getString(4), rows.getString(5), rows.getObject(6, Long.class)));
         }
       }
-    }
-    for (String tenant : tenants) {
-      heads.computeIfAbsent(tenant, t -> new Head(false, 0, Receipt.GENESIS_HASH, null, null, null));
     }
     return heads;
   }
@@ -218,10 +192,11 @@ final class PostgresCommit {
    * Existing heads (locked above) are updated; new tenants are inserted without ON CONFLICT, so two nodes starting
    * the same tenant's chain at once cannot both win: the loser gets a unique violation and retries.
    */
-  private static void writeHeads(Connection connection, Map<String, Head> heads) throws SQLException {
+  private static void writeHeads(Connection connection, Map<String, TenantHead> heads, Set<String> existing)
+      throws SQLException {
     List<String> updated = new ArrayList<>();
     List<String> inserted = new ArrayList<>();
-    heads.forEach((tenant, head) -> (head.stored ? updated : inserted).add(tenant));
+    heads.keySet().forEach(tenant -> (existing.contains(tenant) ? updated : inserted).add(tenant));
     if (!updated.isEmpty()) {
       execute(connection, "UPDATE tenant_heads h SET seq = u.seq, hash = u.hash, governor_state = u.state, "
           + "governor_reason = u.reason, governor_since = u.since "
@@ -235,8 +210,8 @@ final class PostgresCommit {
     }
   }
 
-  private static void execute(Connection connection, String sql, Map<String, Head> heads, List<String> tenants)
-      throws SQLException {
+  private static void execute(Connection connection, String sql, Map<String, TenantHead> heads,
+      List<String> tenants) throws SQLException {
     int n = tenants.size();
     Long[] seqs = new Long[n];
     String[] hashes = new String[n];
@@ -244,12 +219,12 @@ final class PostgresCommit {
     String[] reasons = new String[n];
     Long[] sinces = new Long[n];
     for (int i = 0; i < n; i++) {
-      Head head = heads.get(tenants.get(i));
-      seqs[i] = head.seq;
-      hashes[i] = head.hash;
-      states[i] = head.governorState;
-      reasons[i] = head.governorReason;
-      sinces[i] = head.governorSince;
+      TenantHead head = heads.get(tenants.get(i));
+      seqs[i] = head.seq();
+      hashes[i] = head.hash();
+      states[i] = head.governorState();
+      reasons[i] = head.governorReason();
+      sinces[i] = head.governorSince();
     }
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       Array tenantArray = connection.createArrayOf("text", tenants.toArray());
