@@ -1,5 +1,6 @@
 package tai.autonomics.policy;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import tai.autonomics.CborSerializable;
 
@@ -18,6 +19,10 @@ public record Signal(
     @JsonProperty("message_id") String messageId,
     @JsonProperty("subscription") String subscription)
     implements CborSerializable {
+
+  /** The one constructor Jackson uses (the record has two). */
+  @JsonCreator
+  public Signal {}
 
   public Signal(String tenantId, String metric, Double value, Long timestampMs, String messageId) {
     this(tenantId, metric, value, timestampMs, messageId, null);
