@@ -107,7 +107,8 @@ final class EntitlementBook {
         .states(current == null ? null : current.state().wireName(), next == null ? null : next.state().wireName())
         .reason(event instanceof EntitlementEvent.Flat flat && flat.reason() != null
             ? label + ": " + flat.reason() : label)
-        .message(event.eventId(), null, providerOf(event))
+        .messageId(event.eventId())
+        .providerId(providerOf(event))
         .entitlement(next == null ? entitlementId : next.entitlementId(), next == null ? null : next.sku())
         .entitlementDetails(next == null ? null : next.customerId(), next == null ? null : next.pendingSku())
         .build();

@@ -28,6 +28,7 @@ public record EntitlementSettings(boolean refuseUnknownTenants, List<Entitlement
   public static EntitlementSettings create(Config config) {
     Config entitlements = config.getConfig("autonomics.entitlements");
     List<Entitlement> seeds = entitlements.getConfigList("seed").stream()
+        .peek(EntitlementSettings::checkTenant)
         .map(seed -> new Entitlement(
             seed.getString("tenant-id"),
             seed.hasPath("entitlement-id") ? seed.getString("entitlement-id") : "seed-" + seed.getString("tenant-id"),
@@ -39,5 +40,12 @@ public record EntitlementSettings(boolean refuseUnknownTenants, List<Entitlement
     return new EntitlementSettings(
         entitlements.getBoolean("refuse-unknown-tenants"), seeds, entitlements.getInt("stash-capacity"),
         entitlements.getStringList("tiers"));
+  }
+
+  /** A blank tenant id is no tenant's: the empty one names the node's own chain of dead letters. */
+  private static void checkTenant(Config seed) {
+    if (seed.getString("tenant-id").isBlank()) {
+      throw new IllegalArgumentException("autonomics.entitlements.seed: tenant-id must not be blank");
+    }
   }
 }

@@ -57,7 +57,8 @@ final class GovernorReceipts {
         .reason(reason)
         .policy(data.pack().reference())
         .signal(signal.metric(), signal.value(), signal.timestampMs())
-        .message(signal.messageId(), signal.subscription(), null);
+        .messageId(signal.messageId())
+        .delivery(signal.delivery());
     if (action != null) {
       draft.action(action.id(), action.type());
     }

@@ -15,7 +15,8 @@ public record MessageKey(String tenantId, String scope, String messageId) {
 
   /** The key of a receipt or draft, or null when it answers no message. */
   public static MessageKey of(Receipt r) {
+    String subscription = r.delivery() == null ? null : r.delivery().subscription();
     return r.messageId() == null ? null
-        : new MessageKey(r.tenantId(), r.providerId() != null ? r.providerId() : r.subscription(), r.messageId());
+        : new MessageKey(r.tenantId(), r.providerId() != null ? r.providerId() : subscription, r.messageId());
   }
 }

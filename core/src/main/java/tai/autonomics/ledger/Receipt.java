@@ -28,7 +28,6 @@ public record Receipt(
     @JsonProperty("action_type") String actionType,
     @JsonProperty("attempts") Integer attempts,
     @JsonProperty("message_id") String messageId,
-    @JsonProperty("subscription") String subscription,
     @JsonProperty("provider_id") String providerId,
     @JsonProperty("entitlement_id") String entitlementId,
     @JsonProperty("sku") String sku,
@@ -36,6 +35,8 @@ public record Receipt(
     @JsonProperty("pending_sku") String pendingSku,
     @JsonProperty("signal") SignalRecord signal,
     @JsonProperty("policy") String policy,
+    @JsonProperty("delivery") DeliveryRecord delivery,
+    @JsonProperty("dead_letter") DeadLetterRecord deadLetter,
     @JsonProperty("timestamp") long timestamp,
     @JsonProperty("prev_hash") String prevHash,
     @JsonProperty("hash") String hash)
@@ -55,6 +56,27 @@ public record Receipt(
       @JsonProperty("metric") String metric,
       @JsonProperty("value") Double value,
       @JsonProperty("timestamp_ms") Long timestampMs)
+      implements CborSerializable {}
+
+  /** How Pub/Sub delivered the message a receipt answers, as far as the push said (absent in older receipts). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder(alphabetic = true)
+  public record DeliveryRecord(
+      @JsonProperty("subscription") String subscription,
+      @JsonProperty("delivery_attempt") Integer deliveryAttempt,
+      @JsonProperty("publish_time") String publishTime,
+      @JsonProperty("ordering_key") String orderingKey)
+      implements CborSerializable {}
+
+  /** A {@code dead_letter}'s push: why, its message id, its body's first bytes (base64), length and SHA-256. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder(alphabetic = true)
+  public record DeadLetterRecord(
+      @JsonProperty("detail") String detail,
+      @JsonProperty("message_id") String messageId,
+      @JsonProperty("body_base64") String bodyBase64,
+      @JsonProperty("body_bytes") Long bodyBytes,
+      @JsonProperty("body_sha256") String bodySha256)
       implements CborSerializable {}
 
   public static Builder draft(ReceiptType type, String tenantId) {
@@ -88,8 +110,8 @@ public record Receipt(
   /** The receipt with its chain fields set; the hash must be computed over the result with {@code hash == null}. */
   public Receipt sealed(String newId, long newSeq, String newPrevHash, String newHash) {
     return new Receipt(newId, newSeq, type, tenantId, stateFrom, stateTo, reason, actionId, actionType, attempts,
-        messageId, subscription, providerId, entitlementId, sku, customerId, pendingSku, signal, policy, timestamp,
-        newPrevHash, newHash);
+        messageId, providerId, entitlementId, sku, customerId, pendingSku, signal, policy, delivery, deadLetter,
+        timestamp, newPrevHash, newHash);
   }
 
   /** Collects a draft's fields; unset fields stay absent. */
@@ -103,7 +125,6 @@ public record Receipt(
     private String actionType;
     private Integer attempts;
     private String messageId;
-    private String subscription;
     private String providerId;
     private String entitlementId;
     private String sku;
@@ -111,6 +132,8 @@ public record Receipt(
     private String pendingSku;
     private SignalRecord signal;
     private String policy;
+    private DeliveryRecord delivery;
+    private DeadLetterRecord deadLetter;
     private long timestamp = System.currentTimeMillis();
 
     private Builder(ReceiptType type, String tenantId) {
@@ -140,18 +163,14 @@ public record Receipt(
       return this;
     }
 
-    /**
-     * The id a redelivery repeats, and where it is unique: a Pub/Sub messageId within its {@code subscription}'s
-     * topic, a Procurement eventId within its {@code provider} (see {@link MessageKey}). Null parts stay absent.
-     */
     public Builder messageId(String value) {
-      return message(value, subscription, providerId);
+      this.messageId = value;
+      return this;
     }
 
-    public Builder message(String id, String subscriptionName, String provider) {
-      this.messageId = id;
-      this.subscription = subscriptionName;
-      this.providerId = provider;
+    /** The Marketplace provider a Procurement eventId is unique within (see {@link MessageKey}). */
+    public Builder providerId(String value) {
+      this.providerId = value;
       return this;
     }
 
@@ -181,6 +200,17 @@ public record Receipt(
       return this;
     }
 
+    /** Null leaves the receipt without delivery metadata. */
+    public Builder delivery(DeliveryRecord value) {
+      this.delivery = value;
+      return this;
+    }
+
+    public Builder deadLetter(DeadLetterRecord value) {
+      this.deadLetter = value;
+      return this;
+    }
+
     public Builder timestamp(long epochMillis) {
       this.timestamp = epochMillis;
       return this;
@@ -188,8 +218,8 @@ public record Receipt(
 
     public Receipt build() {
       return new Receipt(null, null, type, tenantId, stateFrom, stateTo, reason, actionId, actionType, attempts,
-          messageId, subscription, providerId, entitlementId, sku, customerId, pendingSku, signal, policy, timestamp,
-          null, null);
+          messageId, providerId, entitlementId, sku, customerId, pendingSku, signal, policy, delivery, deadLetter,
+          timestamp, null, null);
     }
   }
 }

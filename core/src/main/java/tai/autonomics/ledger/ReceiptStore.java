@@ -55,6 +55,11 @@ public interface ReceiptStore extends AutoCloseable {
     return true;
   }
 
+  /** Adds {@code hook} to every later write; the side keyspace it writes, or empty when this store has none. */
+  default Optional<CommitHook.Reader> attach(CommitHook hook) {
+    return Optional.empty();
+  }
+
   /** Where a tenant's chain ends, or empty for a tenant without receipts. */
   Optional<TenantHead> head(String tenantId);
 

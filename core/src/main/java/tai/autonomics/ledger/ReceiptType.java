@@ -8,7 +8,9 @@ public enum ReceiptType {
   REFUSAL,
   ENTITLEMENT,
   ACTION_ATTEMPT,
-  ACTION_RESULT;
+  ACTION_RESULT,
+  /** A push the edge acknowledged without deciding it: kept in the node's own chain (docs/API.md, dead letters). */
+  DEAD_LETTER;
 
   @JsonValue
   public String wireName() {

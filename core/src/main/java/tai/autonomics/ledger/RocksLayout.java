@@ -34,7 +34,7 @@ final class RocksLayout implements AutoCloseable {
    * and the id and messageId indexes lead straight to the receipt's key.
    */
   enum Family {
-    DEFAULT, RECEIPTS, BY_SEQ, BY_ID, BY_MESSAGE_ID, TENANT_HEADS, LATEST_ENTITLEMENT;
+    DEFAULT, RECEIPTS, BY_SEQ, BY_ID, BY_MESSAGE_ID, TENANT_HEADS, LATEST_ENTITLEMENT, TLOG;
 
     String cfName() {
       return name().toLowerCase(Locale.ROOT);

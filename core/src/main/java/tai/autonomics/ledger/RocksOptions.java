@@ -9,6 +9,7 @@ import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.DataBlockIndexType;
 import org.rocksdb.LRUCache;
+import org.rocksdb.StringAppendOperator;
 import org.rocksdb.WriteOptions;
 import tai.autonomics.ledger.RocksLayout.Family;
 
@@ -35,7 +36,8 @@ final class RocksOptions implements AutoCloseable {
     BlockBasedTableConfig table = new BlockBasedTableConfig()
         .setBlockCache(add(new LRUCache(BLOCK_CACHE_BYTES))).setFilterPolicy(add(new BloomFilter(10)))
         .setBlockSize(8 * 1024).setDataBlockIndexType(DataBlockIndexType.kDataBlockBinaryAndHash);
-    families = add(familyOptions(table, false, false));
+    // with a merge operator for the tlog family: a tile grows by a few appended hashes, not rewritten (up to 8 KiB)
+    families = add(familyOptions(table, false, false).setMergeOperator(add(new StringAppendOperator(""))));
     // heads are overwritten with every batch: updated in place, their memtable stays one entry per tenant
     heads = add(familyOptions(table, true, false));
     // almost every messageId looked up (the dedupe at each append) is new: a memtable filter answers those

@@ -24,9 +24,12 @@ public final class RocksReceiptStore implements ReceiptStore {
   /** Tenant heads as last written, so a group commit needs no lookup; only {@link #append} writes them. */
   private final Map<String, TenantHead> heads = new ConcurrentHashMap<>();
   private volatile long lastSeq;
+  private volatile CommitHook hook = (stored, side) -> List.of();
+  private final CommitHook.Reader tlog;
 
   private RocksReceiptStore(RocksLayout db) {
     this.db = db;
+    this.tlog = key -> read(() -> db.get(Family.TLOG, key));
     this.lastSeq = db.lastKeySeq();
   }
 
@@ -72,11 +75,25 @@ public final class RocksReceiptStore implements ReceiptStore {
         for (TenantHead head : written.values()) {
           write.put(db.handle(Family.TENANT_HEADS), Keys.utf8(head.tenantId()), ReceiptCodec.encodeHead(head));
         }
+        for (CommitHook.Write side : hook.adding(batch, tlog)) {
+          if (side.append()) {
+            write.merge(db.handle(Family.TLOG), side.key(), side.value());
+          } else {
+            write.put(db.handle(Family.TLOG), side.key(), side.value());
+          }
+        }
         db.write(write, sync);
       }
       heads.putAll(written);
       lastSeq = expected;
     });
+  }
+
+  /** One hook at a time (the node's tlog); reads of the {@code tlog} family go straight to RocksDB. */
+  @Override
+  public Optional<CommitHook.Reader> attach(CommitHook commitHook) {
+    hook = commitHook;
+    return Optional.of(tlog);
   }
 
   /** Through the seq the id names (a ledger-made id), else the id index. */

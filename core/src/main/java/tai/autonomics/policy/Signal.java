@@ -3,13 +3,15 @@ package tai.autonomics.policy;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import tai.autonomics.CborSerializable;
+import tai.autonomics.ledger.Receipt;
 
 /**
  * A usage or health measurement for one tenant, as decoded from a Pub/Sub message. {@code value} is null when the
  * message carried no usable number: such a signal is refused as {@code invalid_signal}, not dropped.
  *
  * @param messageId the Pub/Sub messageId, used to answer a redelivery with the original receipt; may be null
- * @param subscription the push subscription it came through: a messageId is unique only within its topic
+ * @param delivery how Pub/Sub delivered it (subscription, attempt, publish time, ordering key), kept in the
+ *     receipt; null when the signal did not come from a push that said (the ledger's record type, not a copy of it)
  */
 public record Signal(
     @JsonProperty("tenant_id") String tenantId,
@@ -17,7 +19,7 @@ public record Signal(
     @JsonProperty("value") Double value,
     @JsonProperty("timestamp_ms") Long timestampMs,
     @JsonProperty("message_id") String messageId,
-    @JsonProperty("subscription") String subscription)
+    @JsonProperty("delivery") Receipt.DeliveryRecord delivery)
     implements CborSerializable {
 
   /** The one constructor Jackson uses (the record has two). */
@@ -29,7 +31,7 @@ public record Signal(
   }
 
   public static Signal of(String tenantId, String metric, double value) {
-    return new Signal(tenantId, metric, value, null, null, null);
+    return new Signal(tenantId, metric, value, null, null);
   }
 
   /** Why this signal cannot be evaluated, or null when it can. */

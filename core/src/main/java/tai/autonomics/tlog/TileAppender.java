@@ -23,10 +23,13 @@ public final class TileAppender {
    * @param root the new root
    * @param tiles every hash tile whose content changed, at its new width, to write (a store keeps one per level and
    *     index, the widest)
+   * @param oldWidths for each of {@code tiles}, how many of its leading hashes the store already held (0 for a new
+   *     tile): a store that appends hashes instead of rewriting whole tiles writes only the bytes after those
    */
-  public record Appended(long size, byte[] root, Map<TilePath, byte[]> tiles) {
+  public record Appended(long size, byte[] root, Map<TilePath, byte[]> tiles, Map<TilePath, Integer> oldWidths) {
     public Appended {
       tiles = Map.copyOf(tiles);
+      oldWidths = Map.copyOf(oldWidths);
     }
   }
 
@@ -54,11 +57,13 @@ public final class TileAppender {
       }
       n++;
     }
-    return new Appended(n, MerkleProofs.treeHash(n, reader), changedTiles(store, size, n, added));
+    Map<TilePath, Integer> oldWidths = new LinkedHashMap<>();
+    Map<TilePath, byte[]> tiles = changedTiles(store, size, n, added, oldWidths);
+    return new Appended(n, MerkleProofs.treeHash(n, reader), tiles, oldWidths);
   }
 
-  private static Map<TilePath, byte[]> changedTiles(TileStore store, long oldSize, long newSize, Map<Coord, byte[]> added)
-      throws IOException {
+  private static Map<TilePath, byte[]> changedTiles(TileStore store, long oldSize, long newSize,
+      Map<Coord, byte[]> added, Map<TilePath, Integer> oldWidths) throws IOException {
     Map<TilePath, byte[]> tiles = new LinkedHashMap<>();
     for (int level = 0; TilePath.countAt(level, newSize) > TilePath.countAt(level, oldSize); level++) {
       long oldCount = TilePath.countAt(level, oldSize);
@@ -79,7 +84,9 @@ public final class TileAppender {
           byte[] h = added.get(new Coord(treeLevel, t * TilePath.FULL_WIDTH + w));
           System.arraycopy(h, 0, tile, w * Merkle.HASH_SIZE, Merkle.HASH_SIZE);
         }
-        tiles.put(TilePath.hashes(level, t, width), tile);
+        TilePath path = TilePath.hashes(level, t, width);
+        tiles.put(path, tile);
+        oldWidths.put(path, oldWidth);
       }
     }
     return tiles;

@@ -40,7 +40,8 @@ import org.apache.pekko.pattern.StatusReply;
  *     tai.autonomics.ledger.LedgerBenchmark
  * </pre>
  * Optional arguments: seconds of the throughput run (default 10), then the parts to run, comma-separated (default
- * {@code durable,unsynced,reads}).
+ * {@code durable,unsynced,reads}). {@code -Dbench.tlog=true} grows the tenants' Merkle trees in every write, as a
+ * node does (issue 16); run with and without it, alternated, to compare.
  */
 public final class LedgerBenchmark {
   private static final int APPENDERS = 64;
@@ -57,7 +58,7 @@ public final class LedgerBenchmark {
           System.getProperty("java.version"));
       hashing();
       if (parts.contains("durable")) {
-      try (RocksReceiptStore rocks = RocksReceiptStore.open(root.resolve("durable"))) {
+      try (RocksReceiptStore rocks = open(root.resolve("durable"))) {
         ControlledStore store = new ControlledStore(rocks);
         withLedger(config, store, true, (system, ledger) -> {
           throughput(system, ledger, seconds);
@@ -74,13 +75,13 @@ public final class LedgerBenchmark {
       }
       }
       if (parts.contains("unsynced")) {
-        try (RocksReceiptStore store = RocksReceiptStore.open(root.resolve("unsynced"))) {
+        try (RocksReceiptStore store = open(root.resolve("unsynced"))) {
           withLedger(config, store, false,
               (system, ledger) -> latency("non-durable append", system, ledger, 50_000, 100_000));
         }
       }
       if (parts.contains("reads")) {
-        try (RocksReceiptStore store = RocksReceiptStore.open(root.resolve("reads"))) {
+        try (RocksReceiptStore store = open(root.resolve("reads"))) {
           reads(store);
         }
       }
@@ -89,6 +90,18 @@ public final class LedgerBenchmark {
         files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
       }
     }
+  }
+
+  /** The store, with the tenants' trees attached when {@code -Dbench.tlog=true}. */
+  private static RocksReceiptStore open(Path dir) throws IOException {
+    RocksReceiptStore store = RocksReceiptStore.open(dir);
+    if (Boolean.getBoolean("bench.tlog")) {
+      tai.autonomics.tlog.TransparencyLog.attach(store, "bench", tai.autonomics.tlog.NoteSigner.of("bench",
+          tai.autonomics.tlog.Ed25519Key.generate()), new tai.autonomics.tlog.FileSignedHeads(dir.resolveSibling(
+          dir.getFileName() + "-heads"))).orElseThrow();
+      System.out.println("  (tenants' Merkle trees grown in every write)");
+    }
+    return store;
   }
 
   @FunctionalInterface

@@ -53,16 +53,20 @@ class LedgerTest {
     return reply.getValue();
   }
 
+  private static Receipt.DeliveryRecord on(String subscription) {
+    return new Receipt.DeliveryRecord(subscription, null, null, null);
+  }
+
   @Test
   void aMessageIdIsARepeatOnlyWithinItsTenantAndScopeAlsoInsideOneCommit() {
     try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
       ActorRef<Ledger.Command> ledger = spawn(store, true, 64, 10_000);
       Receipt alpha = Receipt.draft(ReceiptType.TRANSITION, "alpha").states("stable", "stable").reason("ok")
-          .message("same-id-1", "sub-a", null).build();
+          .messageId("same-id-1").delivery(on("sub-a")).build();
       Receipt beta = Receipt.draft(ReceiptType.TRANSITION, "beta").states("stable", "warning").reason("cpu")
-          .message("same-id-1", "sub-a", null).build();
+          .messageId("same-id-1").delivery(on("sub-a")).build();
       Receipt betaOtherTopic = Receipt.draft(ReceiptType.TRANSITION, "beta").states("stable", "stable").reason("ok")
-          .message("same-id-1", "sub-b", null).build();
+          .messageId("same-id-1").delivery(on("sub-b")).build();
       TestProbe<StatusReply<List<Receipt>>> probe = testKit.createTestProbe();
       // one commit: the uncommitted repeat waits for its own original, never for another tenant's
       ledger.tell(new Ledger.AppendBatch(List.of(alpha, beta, betaOtherTopic, beta, alpha), probe.getRef()));

@@ -32,9 +32,18 @@ final class RandomReceipts {
     return new Receipt(maybe() ? hex(32) : maybeString(), maybe() ? aLong() : null, type, string(),
         maybeString(), maybeString(), maybeString(), maybeString(), maybeString(),
         maybe() ? random.nextInt() : null, maybe() ? digits() : maybeString(), maybeString(), maybeString(),
-        maybeString(), maybeString(),
-        maybeString(), maybeString(), signal, maybeString(), aLong(), maybe() ? hex(64) : maybeString(),
-        maybe() ? hex(64) : null);
+        maybeString(),
+        maybeString(), maybeString(), signal, maybeString(), maybe() ? delivery() : null,
+        maybe() ? deadLetter() : null, aLong(), maybe() ? hex(64) : maybeString(), maybe() ? hex(64) : null);
+  }
+
+  private Receipt.DeliveryRecord delivery() {
+    return new Receipt.DeliveryRecord(maybeString(), maybe() ? random.nextInt() : null, maybeString(), maybeString());
+  }
+
+  private Receipt.DeadLetterRecord deadLetter() {
+    return new Receipt.DeadLetterRecord(maybeString(), maybe() ? digits() : maybeString(), maybeString(),
+        maybe() ? aLong() : null, maybe() ? hex(64) : null);
   }
 
   private boolean maybe() {

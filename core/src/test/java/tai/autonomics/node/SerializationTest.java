@@ -48,7 +48,8 @@ class SerializationTest {
     return testKit.<T>createTestProbe().getRef();
   }
 
-  private static final Signal SIGNAL = new Signal("t1", "cpu", 72.5, 1_700_000_000_000L, "msg-1");
+  private static final Signal SIGNAL = new Signal("t1", "cpu", 72.5, 1_700_000_000_000L, "msg-1",
+      new Receipt.DeliveryRecord("projects/p/subscriptions/s", 2, "2026-12-02T10:00:00Z", "k"));
   private static final Entitlement ENTITLEMENT =
       new Entitlement("t1", "ent-1", "professional", EntitlementState.PENDING_PLAN_CHANGE, "cust-1", "enterprise");
   private static final Receipt RECEIPT = Receipt.draft(ReceiptType.TRANSITION, "t1")
@@ -62,6 +63,8 @@ class SerializationTest {
   void signalsReceiptsAndActions() {
     roundTrip(SIGNAL, new Signal("t1", "cpu", null, null, null), RECEIPT,
         Receipt.draft(ReceiptType.REFUSAL, "t1").timestamp(1).build(),
+        Receipt.draft(ReceiptType.DEAD_LETTER, "").reason("invalid_json").delivery(SIGNAL.delivery())
+            .deadLetter(new Receipt.DeadLetterRecord("not JSON", "17", "e30=", 2L, "a".repeat(64))).build(),
         new Receipt.SignalRecord("cpu", null, 3L),
         new Action("a".repeat(32), "t1", "throttle", Map.of("limit", "8000")),
         new ActionOutcome.Completed("a1", "done", 1), new ActionOutcome.Failed("a1", "timeout", 3));

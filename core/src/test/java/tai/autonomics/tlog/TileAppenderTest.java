@@ -35,6 +35,7 @@ class TileAppenderTest {
       assertEquals(size, appended.size());
       for (TilePath t : appended.tiles().keySet()) {
         assertEquals(TilePath.widthIn(t.level(), t.index(), size), t.width(), "width of " + t);
+        assertEquals(TilePath.widthIn(t.level(), t.index(), size - batch), appended.oldWidths().get(t), "old " + t);
       }
       if (batches++ % 40 == 0 || size == SIZE) {
         List<byte[]> prefix = entries.subList(0, (int) size);
@@ -85,7 +86,7 @@ class TileAppenderTest {
     InMemoryTileStore empty = new InMemoryTileStore();
     NoSuchElementException e = assertThrows(NoSuchElementException.class,
         () -> TileAppender.append(empty, 300, entries.subList(300, 301)));
-    assertTrue(e.getMessage().contains("tile 1/0 is missing"), e.getMessage());
+    assertTrue(e.getMessage().contains("tile 0/1 is missing"), e.getMessage());
     assertThrows(IllegalStateException.class,
         () -> store.write(Map.of(TilePath.hashes(0, 1, 1), new byte[Merkle.HASH_SIZE])));
   }

@@ -28,6 +28,7 @@ public final class EdgeContext {
   private final Materializer materializer;
   private final Executor blocking;
   private final JwtVerifier pushVerifier;
+  private final JwtVerifier marketplacePushVerifier;
   private final JwtVerifier marketplaceVerifier;
   private final byte[] readToken;
   private final byte[] adminToken;
@@ -43,6 +44,8 @@ public final class EdgeContext {
     this.materializer = Materializer.matFromSystem(system);
     this.blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("autonomics.http.blocking-dispatcher"));
     this.pushVerifier = settings.pushAuth().enabled() ? new JwtVerifier(settings.pushAuth(), clock) : null;
+    this.marketplacePushVerifier = settings.pushAuth().enabled()
+        ? new JwtVerifier(settings.marketplacePushAuth(), clock) : null;
     this.marketplaceVerifier = settings.marketplaceAuth().enabled()
         ? new JwtVerifier(settings.marketplaceAuth(), clock) : null;
     this.readToken = settings.readToken().getBytes(StandardCharsets.UTF_8);
@@ -96,13 +99,22 @@ public final class EdgeContext {
         .thenApply(HttpEntity.Strict::getData);
   }
 
-  /** The push token's claims, null when push authentication is off; 401 when the token is missing or bad. */
+  /** The push token's claims on /pubsub, null when push authentication is off; 401 when missing or bad. */
   public CompletionStage<JWTClaimsSet> authenticatePush(Optional<String> authorization) {
-    if (pushVerifier == null) {
+    return authenticatePush(pushVerifier, authorization);
+  }
+
+  /** The same for a push on /marketplace, whose tokens carry {@code push-auth.marketplace-audience}. */
+  public CompletionStage<JWTClaimsSet> authenticateMarketplacePush(Optional<String> authorization) {
+    return authenticatePush(marketplacePushVerifier, authorization);
+  }
+
+  private CompletionStage<JWTClaimsSet> authenticatePush(JwtVerifier verifier, Optional<String> authorization) {
+    if (verifier == null) {
       return CompletableFuture.completedFuture(null);
     }
     return JwtVerifier.bearer(authorization)
-        .map(token -> pushVerifier.verify(token, blocking))
+        .map(token -> verifier.verify(token, blocking))
         .orElseGet(() -> CompletableFuture.failedFuture(ClientError.unauthorized(
             "push authentication is on: an \"Authorization: Bearer <OIDC token>\" header is required")));
   }

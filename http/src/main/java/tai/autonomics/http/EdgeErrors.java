@@ -18,6 +18,7 @@ import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
@@ -36,6 +37,7 @@ import tai.autonomics.ledger.Receipt;
  */
 public final class EdgeErrors {
   private static final Logger log = LoggerFactory.getLogger(EdgeErrors.class);
+  private static final long RETRY_AFTER_SECONDS = 1;
 
   /**
    * The project's mapper, writing receipts (alone, in pages, in views) as their canonical JSON: one form for every
@@ -63,13 +65,17 @@ public final class EdgeErrors {
         bytes));
   }
 
-  /** {@code {"type":"refusal","reason":...,"detail":...}}. */
+  /**
+   * {@code {"type":"refusal","reason":...,"detail":...}}; a 503 also says {@code Retry-After: 1} (Pub/Sub backs off
+   * by its own policy; other clients are told the refusal is transient and when to try again).
+   */
   public static HttpResponse refusal(StatusCode status, String reason, String detail) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("type", "refusal");
     body.put("reason", reason);
     body.put("detail", detail == null ? "" : detail);
-    return json(status, body);
+    HttpResponse response = json(status, body);
+    return status.intValue() == 503 ? response.addHeader(RetryAfter.create(RETRY_AFTER_SECONDS)) : response;
   }
 
   /** The answer to a failed stage: the mapping every route uses. */

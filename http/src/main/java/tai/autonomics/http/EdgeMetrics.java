@@ -16,8 +16,9 @@ import tai.autonomics.ledger.ReceiptType;
  * ({@code tai_signals_received_total}), refusals by reason ({@code tai_refusals_total}), actions started by type
  * ({@code tai_actions_started_total}), decision latency from request to durable receipt
  * ({@code tai_decision_latency_seconds}, histogram), entitlement events by outcome, HTTP requests by route, method
- * and status ({@code tai_http_server_requests_seconds}) and the ledger's size. A tenant label is added only when
- * {@code autonomics.http.metrics.tenant-label} is on: one series per tenant does not scale to many tenants.
+ * and status ({@code tai_http_server_requests_seconds}), dead letters by reason ({@code tai_dead_letters_total}) and
+ * the ledger's size. A tenant label is added only when {@code autonomics.http.metrics.tenant-label} is on: one series
+ * per tenant does not scale to many tenants.
  */
 public final class EdgeMetrics {
   private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
@@ -67,6 +68,11 @@ public final class EdgeMetrics {
   /** A request the edge refused (400, 401, 413, 503), by its stable reason. */
   public void refusedAtEdge(String reason) {
     refused(reason, Tags.empty());
+  }
+
+  /** A push acknowledged as a dead letter ({@code tai_dead_letters_total}), by its stable reason. */
+  public void deadLettered(String reason) {
+    registry.counter("tai.dead.letters", "reason", reason).increment();
   }
 
   public void entitlementEvent(String outcome) {

@@ -5,10 +5,12 @@ import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
 import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
 import static org.apache.pekko.http.javadsl.server.Directives.mapResponse;
+import static org.apache.pekko.http.javadsl.server.Directives.reject;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -19,6 +21,7 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import tai.autonomics.node.Node;
+import tai.autonomics.tlog.TransparencyLog;
 
 /**
  * Builds the routes and binds them; the binding joins CoordinatedShutdown. The start completes once the node is
@@ -31,6 +34,12 @@ public final class HttpServer {
   private HttpServer() {}
 
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, Node node, HttpSettings settings) {
+    return start(system, node, settings, Optional.empty());
+  }
+
+  /** As {@link #start}, serving the tenants' transparency logs when the store keeps them. */
+  public static CompletionStage<ServerBinding> start(ActorSystem<?> system, Node node, HttpSettings settings,
+      Optional<TransparencyLog> log) {
     PrometheusMeterRegistry registry = (PrometheusMeterRegistry) node.metrics();
     EdgeMetrics metrics = new EdgeMetrics(registry, settings.tenantLabel(), node.store());
     EdgeContext edge = new EdgeContext(system, new NodeGateway(system, node, settings.askTimeout()), settings,
@@ -39,12 +48,15 @@ public final class HttpServer {
     // inside one (the route classes, the health check's state) would be constructed per request
     PubSubRoutes pubsub = new PubSubRoutes(edge);
     HealthRoutes health = new HealthRoutes(system, node, edge);
+    Route logs = log.map(l -> new LogRoutes(edge, l).routes()).orElseGet(() -> reject());
     Route all = concat(
         pubsub.routes(),
+        logs,
         health.routes(),
         new MarketplaceRoutes(edge).routes(),
         new ReceiptRoutes(edge).routes(),
         new TenantRoutes(edge).routes(),
+        new DeadLetterRoutes(edge).routes(),
         new BackupRoutes(edge).routes(),
         new MetricsRoutes(edge, registry).routes());
     // the handlers too: the inner Supplier of handleExceptions runs on every request
@@ -101,7 +113,10 @@ public final class HttpServer {
               : "other";
       case "admin" -> parts.length == 3 && parts[2].equals("backup") ? "/admin/backup" : "other";
       case "receipts" -> parts.length == 3 ? "/receipts/{id}" : "other";
+      case "log" -> parts.length == 3 && parts[2].equals("vkey") ? "/log/vkey" : "other";
       case "tenants" -> parts.length == 3 ? "/tenants/{id}"
+          : parts.length >= 5 && parts[3].equals("log") ? "/tenants/{id}/log/" + (parts[4].equals("proof")
+              && parts.length == 6 ? "proof/" + parts[5] : parts[4].equals("tile") ? "tile" : parts[4])
           : parts.length == 4 && (parts[3].equals("receipts") || parts[3].equals("verify"))
               ? "/tenants/{id}/" + parts[3] : "other";
       default -> "other";

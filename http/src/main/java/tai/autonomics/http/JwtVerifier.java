@@ -114,8 +114,8 @@ public final class JwtVerifier {
     if (!settings.issuers().isEmpty() && !settings.issuers().contains(claims.getIssuer())) {
       throw new BadJWTException("wrong issuer " + claims.getIssuer());
     }
-    if (!settings.audience().isEmpty()
-        && (claims.getAudience() == null || !claims.getAudience().contains(settings.audience()))) {
+    // never skipped: an enabled check has an audience (JwtSettings refuses to start without one)
+    if (claims.getAudience() == null || !claims.getAudience().contains(settings.audience())) {
       throw new BadJWTException("wrong audience " + claims.getAudience());
     }
     if (!settings.email().isEmpty()) {

@@ -9,7 +9,9 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import tai.autonomics.ledger.ReceiptStore;
@@ -17,6 +19,7 @@ import tai.autonomics.node.Guardian;
 import tai.autonomics.node.NodeSettings;
 import tai.autonomics.node.Topology;
 import tai.autonomics.policy.PolicyPacks;
+import tai.autonomics.tlog.TransparencyLog;
 
 /**
  * {@code java -jar node.jar}: one node on its own, started by {@link NodeLauncher} (configuration, store, exit
@@ -26,11 +29,17 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (LogCommands.handles(args)) {
+      System.exit(LogCommands.run(args, System.out, System.err));
+    }
     NodeLauncher.launch(NodeLauncher.SINGLE);
   }
 
-  /** A started node: its actor system (terminate it to stop the node) and its HTTP binding. */
-  public record Running(ActorSystem<Void> system, ServerBinding binding) {
+  /**
+   * A started node: its actor system (terminate it to stop the node), its HTTP binding, and what completes once the
+   * node stopped and its store is closed (a restart in the same process may reopen the store then).
+   */
+  public record Running(ActorSystem<Void> system, ServerBinding binding, CompletionStage<Void> closed) {
     public int port() {
       return binding.localAddress().getPort();
     }
@@ -52,10 +61,12 @@ public final class Main {
   public static CompletableFuture<Running> startNode(Config config, NodeSettings settings, PolicyPacks packs,
       ReceiptStore store, Topology topology) {
     HttpSettings http = HttpSettings.create(config);
+    // before anything writes: every write from now on grows the tenants' trees
+    Optional<TransparencyLog> log = LogSigning.attach(store, config);
     PrometheusMeterRegistry metrics = metricsRegistry();
     CompletableFuture<ServerBinding> bound = new CompletableFuture<>();
     ActorSystem<Void> system = ActorSystem.create(
-        Guardian.create(settings, store, packs, metrics, (sys, node) -> HttpServer.start(sys, node, http)
+        Guardian.create(settings, store, packs, metrics, (sys, node) -> HttpServer.start(sys, node, http, log)
             .whenComplete((binding, failure) -> {
               if (failure != null) {
                 bound.completeExceptionally(failure);
@@ -64,13 +75,16 @@ public final class Main {
               }
             }), topology),
         "tai-autonomics", config);
-    system.getWhenTerminated().thenRun(() -> {
+    LogSigning signing = new LogSigning(system, log, config);
+    CompletionStage<Void> closed = system.getWhenTerminated().thenRun(() -> {
+      // the Ledger has written its last batch: sign the trees it grew, then close the store
+      signing.signLast();
       store.close();
       metrics.close();
     });
     system.log().info("receipt store: {} at {}", settings.ledger().store(),
         settings.ledger().dataDir().toAbsolutePath());
-    return bound.thenApply(binding -> new Running(system, binding));
+    return bound.thenApply(binding -> new Running(system, binding, closed));
   }
 
   private static PrometheusMeterRegistry metricsRegistry() {

@@ -21,14 +21,18 @@ public final class MarketplaceDecoder {
   /** @param requestId the {@code X-Request-ID} header: de-duplicates a flat event that has no {@code event_id} */
   public static Request decode(JsonNode body, String requestId) {
     if (PushEnvelope.isEnvelope(body)) {
-      PushEnvelope envelope = PushEnvelope.decode(body);
-      JsonNode event = envelope.dataJson();
-      if (!event.isObject()) {
-        throw ClientError.badRequest("invalid_envelope", "message.data is not a Procurement event object");
-      }
-      return new Request(procurement(event, envelope), true, envelope.attributes().get("signature"));
+      return decodePush(PushEnvelope.decode(body));
     }
     return new Request(flat(body, requestId), false, optional(body, "signature"));
+  }
+
+  /** A push, wrapped or unwrapped, whose data is a Procurement event. */
+  public static Request decodePush(PushEnvelope envelope) {
+    JsonNode event = envelope.dataJson();
+    if (!event.isObject()) {
+      throw ClientError.badRequest("invalid_envelope", "message.data is not a Procurement event object");
+    }
+    return new Request(procurement(event, envelope), true, envelope.attributes().get("signature"));
   }
 
   private static EntitlementEvent.Procurement procurement(JsonNode event, PushEnvelope envelope) {

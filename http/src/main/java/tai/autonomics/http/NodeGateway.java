@@ -15,6 +15,7 @@ import tai.autonomics.entitlement.Entitlements;
 import tai.autonomics.governor.Governor;
 import tai.autonomics.governor.Governors;
 import tai.autonomics.ledger.ChainVerifier;
+import tai.autonomics.ledger.Ledger;
 import tai.autonomics.ledger.MessageKey;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptStore;
@@ -51,6 +52,12 @@ public final class NodeGateway {
   public CompletionStage<Receipt> signal(tai.autonomics.policy.Signal signal) {
     return onDispatcher(AskPattern.askWithStatus(node.governors(),
         replyTo -> new Governors.Deliver(signal.tenantId(), new Governor.ProcessSignal(signal, replyTo)),
+        timeout, system.scheduler()));
+  }
+
+  /** Appends a receipt the edge itself writes (a dead letter); answered once durable, or fails like a signal. */
+  public CompletionStage<Receipt> record(Receipt draft) {
+    return onDispatcher(AskPattern.askWithStatus(node.ledger(), replyTo -> new Ledger.Append(draft, replyTo),
         timeout, system.scheduler()));
   }
 

@@ -1,50 +1,52 @@
 package tai.autonomics.http;
 
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
-import static org.apache.pekko.http.javadsl.server.Directives.extractRequestEntity;
-import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.util.ByteString;
 import tai.autonomics.ledger.MessageKey;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.policy.Signal;
 
 /**
- * {@code POST /pubsub}: a Pub/Sub push carrying one signal. The token is checked before the body is read; a
- * message seen before (same tenant, subscription and messageId) is answered with its original receipt without
- * asking the governor; otherwise the tenant's
- * governor decides (it is started on first use) and the answer is the receipt, once durable. 200 for every decision,
- * business refusals included (Pub/Sub must not redeliver them); 400 malformed, 401, 413, 503 (Pub/Sub retries).
+ * {@code POST /pubsub}: a Pub/Sub push, wrapped or unwrapped, carrying one signal. The token is checked before the
+ * body is read; a message seen before (the same tenant, subscription and messageId: {@link MessageKey}) is answered
+ * with its original receipt without asking the governor; otherwise
+ * the tenant's governor decides (it is started on first use) and the answer is the receipt, once durable. 200 for
+ * every decision, business refusals included (Pub/Sub must not redeliver them). A push that can never succeed is,
+ * by the ack policy ({@link DeadLetters}), a refusal receipt of the tenant it names or else a dead letter, answered
+ * 200; or 400 with {@code poison = reject}. 401, 413, 503 (Pub/Sub retries).
  */
 public final class PubSubRoutes {
   private final EdgeContext edge;
+  private final DeadLetters deadLetters;
 
   public PubSubRoutes(EdgeContext edge) {
     this.edge = edge;
+    this.deadLetters = new DeadLetters(edge);
   }
 
   public Route routes() {
-    return path("pubsub", () -> post(() -> optionalHeaderValueByName("Authorization", authorization ->
-        extractRequestEntity(entity -> completeWithFuture(handle(authorization, entity))))));
+    return path("pubsub", () -> post(() -> extractRequest(request ->
+        completeWithFuture(handle(request)))));
   }
 
-  private CompletionStage<HttpResponse> handle(Optional<String> authorization, HttpEntity entity) {
+  private CompletionStage<HttpResponse> handle(HttpRequest request) {
     long started = System.nanoTime();
     CompletionStage<HttpResponse> answer;
     try {
       edge.checkReady();
-      answer = edge.authenticatePush(authorization)
-          .thenCompose(claims -> edge.body(entity, edge.settings().pubsubMaxBytes()))
-          .thenCompose(body -> process(body, started));
+      answer = edge.authenticatePush(request.getHeader("Authorization").map(HttpHeader::value))
+          .thenCompose(claims -> edge.body(request.entity(), edge.settings().pubsubMaxBytes()))
+          .thenCompose(body -> process(request, body.toArray(), started));
     } catch (ClientError error) {
       answer = CompletableFuture.failedFuture(error);
     }
@@ -55,14 +57,36 @@ public final class PubSubRoutes {
     });
   }
 
-  private CompletionStage<HttpResponse> process(ByteString body, long started) {
-    PushEnvelope envelope = PushEnvelope.decode(PushEnvelope.parseObject(body.toArray(), "the push envelope"));
-    Signal signal = SignalDecoder.decode(envelope);
+  private CompletionStage<HttpResponse> process(HttpRequest request, byte[] body, long started) {
+    boolean unwrapped = PushHeaders.isUnwrapped(request);
+    Signal decoded;
+    try {
+      PushEnvelope envelope = unwrapped ? PushHeaders.decode(request, body)
+          : PushEnvelope.decode(PushEnvelope.parseObject(body, "the push envelope"));
+      decoded = SignalDecoder.decode(envelope);
+    } catch (ClientError error) {
+      if (!deadLetters.acknowledges(error)) {
+        throw error;
+      }
+      PushEnvelope salvaged = unwrapped ? PushHeaders.salvage(request, body) : PushEnvelope.salvage(body);
+      String tenant = SignalDecoder.knownTenant(salvaged);
+      if (tenant == null) {
+        edge.metrics().refusedAtEdge(error.reason());
+        return deadLetters.record("POST /pubsub", error.reason(), error.detail(), salvaged, body);
+      }
+      // the tenant is named beyond doubt: its governor writes the invalid_signal refusal into its own chain
+      decoded = new Signal(tenant, null, null, null, salvaged.messageId(), salvaged.delivery());
+    }
+    return deliver(decoded, started);
+  }
+
+  private CompletionStage<HttpResponse> deliver(Signal signal, long started) {
     edge.metrics().signalReceived(signal.tenantId());
-    if (signal.messageId() == null) {
+    if (signal.messageId() == null || signal.tenantId() == null) {
       return decide(signal, started);
     }
-    MessageKey key = new MessageKey(signal.tenantId(), signal.subscription(), signal.messageId());
+    String subscription = signal.delivery() == null ? null : signal.delivery().subscription();
+    MessageKey key = new MessageKey(signal.tenantId(), subscription, signal.messageId());
     return edge.gateway().receiptForMessage(key).thenCompose(original -> original.isPresent()
         ? CompletableFuture.completedFuture(EdgeErrors.json(StatusCodes.OK, original.get()))
         : decide(signal, started));

@@ -8,21 +8,28 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import tai.autonomics.Json;
+import tai.autonomics.ledger.Receipt;
 
 /**
- * A Google Cloud Pub/Sub push request, as Pub/Sub sends it: {@code {"message": {"data": base64, "attributes": {...},
- * "messageId"/"message_id", "publishTime"/"publish_time"}, "subscription": ..., "deliveryAttempt": n}}. Both the
- * camelCase and the snake_case spellings Pub/Sub documents are read. Decoding never throws anything but a
- * {@link ClientError} with a stable reason.
+ * A Google Cloud Pub/Sub push, wrapped or unwrapped, as one decoded message. Wrapped, as Pub/Sub sends it by default:
+ * {@code {"message": {"data": base64, "attributes": {...}, "messageId"/"message_id", "publishTime"/"publish_time",
+ * "orderingKey"}, "subscription": ..., "deliveryAttempt": n}} (both spellings Pub/Sub documents are read). Unwrapped
+ * (payload unwrapping, see {@link PushHeaders}): the body is the data, the metadata comes in headers. Decoding never
+ * throws anything but a {@link ClientError} with a stable reason.
  *
  * @param messageId null when the push carries none (then nothing is de-duplicated)
  * @param deliveryAttempt null unless the subscription has a dead-letter policy
+ * @param orderingKey null unless the message was published with one
  */
 public record PushEnvelope(String messageId, String publishTime, Map<String, String> attributes, byte[] data,
-    String subscription, Integer deliveryAttempt) {
+    String subscription, Integer deliveryAttempt, String orderingKey) {
 
   /** Message ids are index keys in the ledger: Pub/Sub's are short numeric strings. */
   static final int MAX_ID = 256;
+  /** Delivery metadata goes into receipts: Pub/Sub's own limits, with room (names <= 255, ordering keys 1 KB). */
+  static final int MAX_SUBSCRIPTION = 512;
+  static final int MAX_TIME = 64;
+  static final int MAX_ORDERING_KEY = 1024;
 
   private static final ObjectReader READER = Json.MAPPER.reader()
       .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -58,18 +65,68 @@ public record PushEnvelope(String messageId, String publishTime, Map<String, Str
     if (!data.isTextual()) {
       throw ClientError.badRequest("decode_failed", "message.data is not a base64 string");
     }
-    String messageId = text(message, "messageId", "message_id");
-    if (messageId != null && messageId.length() > MAX_ID) {
-      throw ClientError.badRequest("invalid_envelope", "message.messageId is longer than " + MAX_ID + " characters");
-    }
+    String messageId = bounded(text(message, "messageId", "message_id"), "message.messageId", MAX_ID);
     return new PushEnvelope(
         messageId,
-        text(message, "publishTime", "publish_time"),
+        bounded(text(message, "publishTime", "publish_time"), "message.publishTime", MAX_TIME),
         attributes(message.get("attributes")),
         base64(data.textValue()),
-        text(body, "subscription", "subscription"),
-        body.path("deliveryAttempt").canConvertToInt() && body.path("deliveryAttempt").isIntegralNumber()
-            ? body.get("deliveryAttempt").intValue() : null);
+        bounded(text(body, "subscription", "subscription"), "subscription", MAX_SUBSCRIPTION),
+        deliveryAttempt(body),
+        bounded(text(message, "orderingKey", "ordering_key"), "message.orderingKey", MAX_ORDERING_KEY));
+  }
+
+  /**
+   * What can be read of a push that did not decode, for its dead-letter record: each field only when it is well
+   * formed, the data only when it is valid base64. Never throws.
+   */
+  public static PushEnvelope salvage(byte[] body) {
+    JsonNode node;
+    try {
+      node = READER.readTree(body);
+    } catch (IOException | RuntimeException e) {
+      return new PushEnvelope(null, null, Map.of(), null, null, null, null);
+    }
+    JsonNode message = node == null ? null : node.path("message");
+    if (message == null || !message.isObject()) {
+      boolean object = node != null && node.isObject();
+      return new PushEnvelope(null, null, Map.of(), null,
+          object ? upTo(text(node, "subscription", "subscription"), MAX_SUBSCRIPTION) : null,
+          object ? deliveryAttempt(node) : null, null);
+    }
+    Map<String, String> attributes;
+    try {
+      attributes = attributes(message.get("attributes"));
+    } catch (ClientError e) {
+      attributes = Map.of();
+    }
+    byte[] data;
+    try {
+      data = message.path("data").isTextual() ? base64(message.get("data").textValue()) : null;
+    } catch (ClientError e) {
+      data = null;
+    }
+    return new PushEnvelope(upTo(text(message, "messageId", "message_id"), MAX_ID),
+        upTo(text(message, "publishTime", "publish_time"), MAX_TIME), attributes, data,
+        upTo(text(node, "subscription", "subscription"), MAX_SUBSCRIPTION), deliveryAttempt(node),
+        upTo(text(message, "orderingKey", "ordering_key"), MAX_ORDERING_KEY));
+  }
+
+  static String upTo(String value, int max) {
+    return value != null && value.length() <= max ? wellFormed(value) : null;
+  }
+
+  /** How Pub/Sub delivered it, as the receipt keeps it (null fields are absent). */
+  public Receipt.DeliveryRecord delivery() {
+    if (subscription == null && deliveryAttempt == null && publishTime == null && orderingKey == null) {
+      return null;
+    }
+    return new Receipt.DeliveryRecord(subscription, deliveryAttempt, publishTime, orderingKey);
+  }
+
+  private static Integer deliveryAttempt(JsonNode body) {
+    JsonNode attempt = body.path("deliveryAttempt");
+    return attempt.isIntegralNumber() && attempt.canConvertToInt() ? attempt.intValue() : null;
   }
 
   /** The decoded data as a JSON value; fails with {@code invalid_json}. */
@@ -86,7 +143,7 @@ public record PushEnvelope(String messageId, String publishTime, Map<String, Str
     }
   }
 
-  private static byte[] base64(String text) {
+  static byte[] base64(String text) {
     try {
       return Base64.getDecoder().decode(text);
     } catch (IllegalArgumentException standard) {
@@ -125,6 +182,44 @@ public record PushEnvelope(String messageId, String publishTime, Map<String, Str
     }
     String text = value.asText();
     return text.isEmpty() ? null : text;
+  }
+
+  /**
+   * {@code value} made {@link #wellFormed}, or a refusal when it is longer than {@code max}: metadata go into
+   * receipts, which must hash the same once stored as UTF-8.
+   */
+  static String bounded(String value, String field, int max) {
+    if (value != null && value.length() > max) {
+      throw ClientError.badRequest("invalid_envelope", field + " is longer than " + max + " characters");
+    }
+    return wellFormed(value);
+  }
+
+  /** {@code value} with each unpaired UTF-16 surrogate (which UTF-8 cannot carry) replaced by U+FFFD. */
+  static String wellFormed(String value) {
+    if (value == null) {
+      return null;
+    }
+    StringBuilder out = null;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean paired = Character.isHighSurrogate(c) && i + 1 < value.length()
+          && Character.isLowSurrogate(value.charAt(i + 1));
+      if (paired) {
+        if (out != null) {
+          out.append(c).append(value.charAt(i + 1));
+        }
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        if (out == null) {
+          out = new StringBuilder(value.length()).append(value, 0, i);
+        }
+        out.append('\uFFFD');
+      } else if (out != null) {
+        out.append(c);
+      }
+    }
+    return out == null ? value : out.toString();
   }
 
   static String firstLine(String message) {

@@ -43,7 +43,32 @@ public final class SignalDecoder {
     JsonNode timestamp = data.get("timestamp_ms");
     Long timestampMs = timestamp != null && timestamp.isIntegralNumber() && timestamp.canConvertToLong()
         ? timestamp.longValue() : null;
-    return new Signal(tenantId, metric, number, timestampMs, envelope.messageId(), envelope.subscription());
+    return new Signal(tenantId, metric, number, timestampMs, envelope.messageId(), envelope.delivery());
+  }
+
+  /**
+   * The tenant a push that did not decode names beyond doubt (its attributes, else its data), or null: what a
+   * permanent failure is then receipted under (docs/API.md, ack policy). Never throws.
+   */
+  public static String knownTenant(PushEnvelope envelope) {
+    String fromAttributes = valid(envelope.attributes().get("tenant_id"));
+    String fromData = null;
+    if (envelope.data() != null) {
+      try {
+        JsonNode data = envelope.dataJson();
+        fromData = data.path("tenant_id").isTextual() ? valid(data.get("tenant_id").textValue()) : null;
+      } catch (ClientError undecodable) {
+        fromData = null;
+      }
+    }
+    if (fromAttributes != null && fromData != null && !fromAttributes.equals(fromData)) {
+      return null;
+    }
+    return fromAttributes != null ? fromAttributes : fromData;
+  }
+
+  private static String valid(String tenantId) {
+    return tenantId == null || tenantId.isBlank() || tenantId.length() > MAX_NAME ? null : tenantId;
   }
 
   private static String name(JsonNode data, String field) {

@@ -98,7 +98,7 @@ public final class TenantRoutes {
     });
   }
 
-  private static HttpResponse verified(ChainVerifier.Result result) {
+  static HttpResponse verified(ChainVerifier.Result result) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("valid", result.valid());
     body.put("count", result.count());
@@ -111,7 +111,7 @@ public final class TenantRoutes {
     return EdgeErrors.json(StatusCodes.OK, body);
   }
 
-  private static long number(Optional<String> text, String name, long min, long max, long absent) {
+  static long number(Optional<String> text, String name, long min, long max, long absent) {
     if (text.isEmpty()) {
       return absent;
     }

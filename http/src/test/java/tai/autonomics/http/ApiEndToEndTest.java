@@ -24,8 +24,10 @@ class ApiEndToEndTest {
 
   @BeforeAll
   static void start() {
+    // poison = reject: the 4xx answers of a plain HTTP API (PoisonPushTest covers the acknowledging default)
     node = TestNode.start("""
         autonomics.entitlements.seed = [{ tenant-id = "tenant-001", sku = "base" }]
+        autonomics.http.pubsub.poison = reject
         """);
   }
 

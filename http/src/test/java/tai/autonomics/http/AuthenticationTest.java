@@ -34,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuthenticationTest {
   private static final String AUDIENCE = "https://node.example.com/pubsub";
+  private static final String MARKET_AUDIENCE = "https://node.example.com/marketplace";
   private static final String EMAIL = "pusher@project.iam.gserviceaccount.com";
   private static final String ISSUER = "https://accounts.google.com";
   private static final String MARKET_ISSUER = "https://marketplace.example.com";
@@ -58,6 +59,7 @@ class AuthenticationTest {
           enabled = on
           jwks-file = "%1$s"
           audience = "%2$s"
+          marketplace-audience = "%5$s"
           service-account-email = "%3$s"
         }
         autonomics.http.marketplace-auth {
@@ -66,7 +68,7 @@ class AuthenticationTest {
           issuers = ["%4$s"]
           audience = "tai-autonomics"
         }
-        """.formatted(jwks.toString().replace("\\", "/"), AUDIENCE, EMAIL, MARKET_ISSUER));
+        """.formatted(jwks.toString().replace("\\", "/"), AUDIENCE, EMAIL, MARKET_ISSUER, MARKET_AUDIENCE));
   }
 
   @AfterAll
@@ -182,8 +184,13 @@ class AuthenticationTest {
         + "\"entitlement\":{\"id\":\"ent-p\"},\"account\":{\"id\":\"acct-p\"}}";
     String wrong = sign(key, "k1", marketClaims(null, "ent-other").build());
     String right = sign(key, "k1", marketClaims(null, "ent-p").build());
-    String pushToken = push(c -> c);
+    String pushToken = push(c -> c.audience(MARKET_AUDIENCE));
+    String pubsubToken = push(c -> c);
     assertUnauthorized(node.post("/marketplace", envelope("pe-m1", event, "{\"signature\":\"" + right + "\"}")));
+    assertUnauthorized(node.post("/marketplace", envelope("pe-m0", event, "{\"signature\":\"" + right + "\"}"),
+        "Authorization", "Bearer " + pubsubToken));
+    assertUnauthorized(node.post("/marketplace", "{\"message\":{\"data\":\"%%%\"}}", "Authorization",
+        "Bearer " + pubsubToken));
     assertUnauthorized(node.post("/marketplace", envelope("pe-m2", event, "{\"signature\":\"" + wrong + "\"}"),
         "Authorization", "Bearer " + pushToken));
     HttpResponse<String> ok = node.post("/marketplace", envelope("pe-m3", event,
@@ -197,6 +204,9 @@ class AuthenticationTest {
     assertUnauthorized(node.get("/tenants/tenant-001/receipts", "Authorization", "Bearer wrong"));
     assertUnauthorized(node.get("/metrics"));
     assertUnauthorized(node.get("/receipts/abc"));
+    assertUnauthorized(node.get("/dead-letters"));
+    assertUnauthorized(node.get("/dead-letters/verify", "Authorization", "Bearer wrong"));
+    assertEquals(200, node.get("/dead-letters", "Authorization", "Bearer s3cret").statusCode());
     assertEquals(200, node.get("/tenants/tenant-001/receipts", "Authorization", "Bearer s3cret").statusCode());
     assertEquals(200, node.get("/tenants/tenant-001/verify", "Authorization", "Bearer s3cret").statusCode());
     assertEquals(200, node.get("/metrics", "Authorization", "Bearer s3cret").statusCode());

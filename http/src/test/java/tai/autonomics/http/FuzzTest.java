@@ -3,10 +3,12 @@ package tai.autonomics.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -15,10 +17,13 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import tai.autonomics.Json;
 
 /**
- * Random and mutated bodies thrown at /pubsub and /marketplace: whatever a client sends, the answer is never a 5xx
- * (bar 503, which only load may cause and these few requests do not), always JSON, and the node stays healthy.
+ * Random and mutated bodies thrown at /pubsub and /marketplace: whatever a client sends, the answer is never a 5xx,
+ * always JSON, and the node stays healthy. With the default ack policy every push, poison or not, is answered 200
+ * with a durable receipt: a decision, a refusal receipt, or a dead letter (then kept in the verified dead-letter
+ * chain); only the flat Marketplace contract keeps its 4xx.
  */
 class FuzzTest {
   private static TestNode node;
@@ -33,6 +38,8 @@ class FuzzTest {
   @AfterContainer
   static void stop() {
     assertEquals(200, node.get("/health").statusCode(), "the node is healthy after the fuzzing");
+    HttpResponse<String> verified = node.get("/dead-letters/verify");
+    assertTrue(verified.body().contains("\"valid\":true"), () -> "the dead letters' chain: " + verified.body());
     node.close();
   }
 
@@ -87,22 +94,30 @@ class FuzzTest {
 
   @Property(tries = 120)
   void mutatedPushesNeverFailTheServer(@ForAll("mutated") String body) {
-    check(node.post("/pubsub", body));
+    checkPush(node.post("/pubsub", body));
   }
 
   @Property(tries = 100)
   void mutatedMarketplaceEventsNeverFailTheServer(@ForAll("mutated") String body) {
-    check(node.post("/marketplace", body));
+    HttpResponse<String> response = node.post("/marketplace", body);
+    check(response);
+    if (isPush(body)) {
+      checkPush(response);
+    }
   }
 
   @Property(tries = 80)
   void arbitraryDataNeverFailsTheServer(@ForAll("randomData") String body) {
-    check(node.post("/pubsub", body));
+    checkPush(node.post("/pubsub", body));
   }
 
   @Property(tries = 40)
   void arbitraryBytesNeverFailTheServer(@ForAll byte[] body) {
-    check(node.post(body.length % 2 == 0 ? "/pubsub" : "/marketplace", body));
+    if (body.length % 2 == 0) {
+      checkPush(node.post("/pubsub", body));
+    } else {
+      check(node.post("/marketplace", body));
+    }
   }
 
   private static void check(HttpResponse<String> response) {
@@ -110,4 +125,34 @@ class FuzzTest {
     assertTrue(status < 500, () -> "5xx for client input: " + status + " " + response.body());
     assertTrue(response.body().startsWith("{"), () -> "not a JSON answer: " + response.body());
   }
+
+  /** A push is acknowledged with a sealed receipt whatever its body: Pub/Sub must never redeliver it forever. */
+  private static void checkPush(HttpResponse<String> response) {
+    check(response);
+    assertEquals(200, response.statusCode(), response::body);
+    JsonNode receipt;
+    try {
+      receipt = Json.MAPPER.readTree(response.body());
+    } catch (Exception e) {
+      throw new AssertionError("not JSON: " + response.body(), e);
+    }
+    assertTrue(RECEIPT_TYPES.contains(receipt.path("type").asText()), response::body);
+    assertEquals(64, receipt.path("hash").asText().length(), () -> "not a durable receipt: " + response.body());
+    if (receipt.path("type").asText().equals("dead_letter")) {
+      assertEquals("", receipt.path("tenant_id").asText());
+      assertTrue(receipt.path("dead_letter").has("body_sha256"), response::body);
+    }
+  }
+
+  /** What /marketplace reads as a Pub/Sub push: a JSON object with a "message" field. */
+  private static boolean isPush(String body) {
+    try {
+      JsonNode node = Json.MAPPER.readTree(body);
+      return node != null && node.isObject() && node.has("message");
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static final Set<String> RECEIPT_TYPES = Set.of("transition", "refusal", "entitlement", "dead_letter");
 }

@@ -35,6 +35,10 @@ class OverloadTest {
     HttpResponse<String> signal = node.post("/pubsub", envelope("o-1", signal("busy", "cpu", "10")));
     assertEquals(503, signal.statusCode(), signal::body);
     assertTrue(signal.body().contains("\"reason\":\"overloaded\""), signal::body);
+    assertEquals("1", signal.headers().firstValue("Retry-After").orElse(null), "transient: retry later");
+    // a poison push is acknowledged only once its dead letter is durable: until then it is transient too
+    HttpResponse<String> poison = node.post("/pubsub", "{not json");
+    assertEquals(503, poison.statusCode(), poison::body);
     HttpResponse<String> grant = node.post("/marketplace",
         "{\"tenant_id\":\"busy\",\"entitlement_id\":\"e\",\"action\":\"grant\"}");
     assertEquals(503, grant.statusCode(), grant::body);

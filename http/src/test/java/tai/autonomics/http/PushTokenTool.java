@@ -37,9 +37,10 @@ public final class PushTokenTool {
           enabled = on
           jwks-file = "%s"
           audience = "%s"
+          marketplace-audience = "%s/marketplace"
           service-account-email = "%s"
         }
-        """.formatted(jwks.toString().replace("\\", "/"), AUDIENCE, EMAIL));
+        """.formatted(jwks.toString().replace("\\", "/"), AUDIENCE, AUDIENCE, EMAIL));
     Instant now = Instant.now();
     JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("https://accounts.google.com").audience(AUDIENCE)
         .claim("email", EMAIL).claim("email_verified", true).subject("bench")

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import tai.autonomics.ledger.CommitHook;
 import tai.autonomics.ledger.MessageKey;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptHasher;
@@ -26,7 +27,8 @@ final class PostgresCommit {
 
   private PostgresCommit() {}
 
-  static List<Receipt> run(Connection connection, List<Receipt> batch, boolean sync) throws SQLException {
+  static List<Receipt> run(Connection connection, List<Receipt> batch, boolean sync, CommitHook hook)
+      throws SQLException {
     connection.setAutoCommit(false);
     try {
       try (Statement statement = connection.createStatement()) {
@@ -73,6 +75,8 @@ final class PostgresCommit {
         }
         insertReceipts(connection, linked);
         writeHeads(connection, heads, existing);
+        // the tenants' trees, under the head locks taken above
+        PostgresTlog.write(connection, hook.adding(linked, PostgresTlog.reader(connection)));
       }
       connection.commit();
       return List.of(result);

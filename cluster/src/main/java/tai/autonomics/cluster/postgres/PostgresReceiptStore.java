@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import tai.autonomics.Json;
+import tai.autonomics.ledger.CommitHook;
 import tai.autonomics.ledger.MessageKey;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptStore;
@@ -39,6 +40,7 @@ public final class PostgresReceiptStore implements ReceiptStore {
 
   private final HikariDataSource pool;
   private final int maxRetries;
+  private volatile CommitHook hook = (stored, side) -> List.of();
 
   private PostgresReceiptStore(HikariDataSource pool, int maxRetries) {
     this.pool = pool;
@@ -88,7 +90,7 @@ public final class PostgresReceiptStore implements ReceiptStore {
     }
     for (int attempt = 0; ; attempt++) {
       try (Connection connection = pool.getConnection()) {
-        return PostgresCommit.run(connection, batch, sync);
+        return PostgresCommit.run(connection, batch, sync, hook);
       } catch (SQLException e) {
         if (attempt >= maxRetries || !lostARace(e)) {
           throw new IllegalStateException("PostgreSQL ledger write of " + batch.size() + " receipts failed: "
@@ -102,6 +104,13 @@ public final class PostgresReceiptStore implements ReceiptStore {
   private static boolean lostARace(SQLException e) {
     String state = e.getSQLState();
     return "23505".equals(state) || "40001".equals(state) || "40P01".equals(state);
+  }
+
+  /** One hook at a time (the node's tlog); it writes table {@code tlog} in each commit's transaction. */
+  @Override
+  public Optional<CommitHook.Reader> attach(CommitHook commitHook) {
+    hook = commitHook;
+    return Optional.of(PostgresTlog.reader(pool));
   }
 
   @Override

@@ -61,6 +61,8 @@ final class PostgresSchema {
             id   INT    PRIMARY KEY CHECK (id = 1),
             last BIGINT NOT NULL)""");
       statement.execute("INSERT INTO ledger_seq (id, last) VALUES (1, 0) ON CONFLICT (id) DO NOTHING");
+      // the tenants' Merkle tiles and tree states (PostgresTlog)
+      PostgresTlog.createTable(statement);
       connection.commit();
     } catch (SQLException e) {
       connection.rollback();

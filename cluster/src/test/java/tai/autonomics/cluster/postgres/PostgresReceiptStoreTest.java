@@ -89,6 +89,24 @@ class PostgresReceiptStoreTest {
   }
 
   @Test
+  void deadLettersAndDeliveryMetadataAreKeptInTheirChainsAndVerified() {
+    Receipt letter = Receipt.draft(ReceiptType.DEAD_LETTER, "").reason("invalid_json")
+        .delivery(new Receipt.DeliveryRecord("projects/p/subscriptions/s", 4, "2026-12-02T10:00:00Z", null))
+        .deadLetter(new Receipt.DeadLetterRecord("POST /pubsub: not JSON", "m-dl", "e25v", 3L, "a".repeat(64)))
+        .build();
+    List<Receipt> letters = store.commit(sealChain(0, Receipt.GENESIS_HASH, letter), true);
+    Receipt decided = Receipt.draft(ReceiptType.TRANSITION, "t9").states("stable", "stable").reason("ok")
+        .signal("cpu", 10.0, null).messageId("m-9").policy("base@1")
+        .delivery(new Receipt.DeliveryRecord("projects/p/subscriptions/s", 1, null, "key-1")).build();
+    List<Receipt> signals = store.commit(sealChain(1, Receipt.GENESIS_HASH, decided), true);
+    assertEquals(letters, store.page("", 0, 10), "the dead letters' chain, read back field for field");
+    assertEquals(signals.get(0), store.get(signals.get(0).id()).orElseThrow());
+    assertTrue(ChainVerifier.verifyTenant(store, "").valid());
+    assertTrue(ChainVerifier.verifyTenant(store, "t9").valid());
+    assertTrue(store.findByMessageId(new MessageKey("", "projects/p/subscriptions/s", "m-dl")).isEmpty(), "a dead letter's message id is not a de-duplication key");
+  }
+
+  @Test
   void headKeepsTheLastGovernorStateAcrossEntitlementReceipts() {
     Receipt warn = transition("t2", "warning", null);
     Receipt grant = Receipt.draft(ReceiptType.ENTITLEMENT, "t2").states("pending", "active")
@@ -209,7 +227,8 @@ class PostgresReceiptStoreTest {
   /** A draft for a message: a signal's (subscription) or a Procurement event's (provider). */
   private static Receipt message(String tenant, String id, String subscription, String provider) {
     return Receipt.draft(ReceiptType.TRANSITION, tenant).states("stable", "stable").reason("ok")
-        .signal("cpu", 10.0, null).message(id, subscription, provider).policy("base@1").build();
+        .signal("cpu", 10.0, null).messageId(id).providerId(provider).policy("base@1")
+        .delivery(subscription == null ? null : new Receipt.DeliveryRecord(subscription, null, null, null)).build();
   }
 
   private Receipt commitOne(Receipt draft) {

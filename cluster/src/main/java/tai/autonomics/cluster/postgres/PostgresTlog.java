@@ -1,0 +1,75 @@
+package tai.autonomics.cluster.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import javax.sql.DataSource;
+import tai.autonomics.ledger.CommitHook;
+
+/**
+ * The side keyspace of the PostgreSQL ledger: table {@code tlog (key, value)}, written in the commit's own
+ * transaction, so a tenant's tiles and tree state commit or roll back with its receipts. A tenant's tree is extended
+ * under the lock its commit holds on the tenant's head row, so two nodes never extend one tree at once. An append is
+ * {@code value || bytes} in the database: a tile grows by the hashes of a commit, it is not rewritten whole.
+ */
+final class PostgresTlog {
+  private static final String GET = "SELECT value FROM tlog WHERE key = ?";
+  private static final String PUT = "INSERT INTO tlog (key, value) VALUES (?, ?) "
+      + "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+  private static final String APPEND = "INSERT INTO tlog (key, value) VALUES (?, ?) "
+      + "ON CONFLICT (key) DO UPDATE SET value = tlog.value || excluded.value";
+
+  private PostgresTlog() {}
+
+  static void createTable(java.sql.Statement statement) throws SQLException {
+    statement.execute("CREATE TABLE IF NOT EXISTS tlog (key BYTEA PRIMARY KEY, value BYTEA NOT NULL)");
+  }
+
+  /** Reads what is committed, each call on a pooled connection. */
+  static CommitHook.Reader reader(DataSource pool) {
+    return key -> {
+      try (Connection connection = pool.getConnection()) {
+        return get(connection, key);
+      } catch (SQLException e) {
+        throw new IllegalStateException("PostgreSQL tlog read failed: " + e.getMessage(), e);
+      }
+    };
+  }
+
+  /** Reads inside the transaction of {@code connection}: the state before this commit's writes. */
+  static CommitHook.Reader reader(Connection connection) {
+    return key -> {
+      try {
+        return get(connection, key);
+      } catch (SQLException e) {
+        throw new IllegalStateException("PostgreSQL tlog read failed: " + e.getMessage(), e);
+      }
+    };
+  }
+
+  /** Writes what the hook returned, in the commit's transaction, as one JDBC batch per kind. */
+  static void write(Connection connection, List<CommitHook.Write> writes) throws SQLException {
+    try (PreparedStatement put = connection.prepareStatement(PUT);
+        PreparedStatement append = connection.prepareStatement(APPEND)) {
+      for (CommitHook.Write w : writes) {
+        PreparedStatement statement = w.append() ? append : put;
+        statement.setBytes(1, w.key());
+        statement.setBytes(2, w.value());
+        statement.addBatch();
+      }
+      put.executeBatch();
+      append.executeBatch();
+    }
+  }
+
+  private static byte[] get(Connection connection, byte[] key) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(GET)) {
+      select.setBytes(1, key);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? rows.getBytes(1) : null;
+      }
+    }
+  }
+}

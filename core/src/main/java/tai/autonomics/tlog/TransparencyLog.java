@@ -1,0 +1,201 @@
+package tai.autonomics.tlog;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import tai.autonomics.ledger.CommitHook;
+import tai.autonomics.ledger.Receipt;
+import tai.autonomics.ledger.ReceiptStore;
+
+/**
+ * A node's per-tenant transparency logs over its receipt store: the trees the store grows in each write (through a
+ * {@link TreeHook}), their signed checkpoints, tiles, entry bundles and proofs. Every method reads the store or the
+ * disk: callers run them on a blocking dispatcher. Checkpoints are signed by {@link #signGrown} (on a cadence, and
+ * after the ledger's last write) or on the first request for a tenant's checkpoint; the {@link Checkpointer} never
+ * signs two inconsistent ones. Arguments are checked by the caller against {@link #size} (the routes answer 400/404).
+ */
+public final class TransparencyLog {
+  private final ReceiptStore store;
+  private final CommitHook.Reader side;
+  private final TreeHook hook;
+  private final String logName;
+  private final NoteSigner key;
+  private final Checkpointer checkpointer;
+  /** The last note signed per tenant: one per tenant that has receipts, a few hundred bytes each. */
+  private final Map<String, String> notes = new ConcurrentHashMap<>();
+
+  private TransparencyLog(ReceiptStore store, CommitHook.Reader side, TreeHook hook, String logName, NoteSigner key,
+      SignedHeads heads) {
+    this.store = store;
+    this.side = side;
+    this.hook = hook;
+    this.logName = logName;
+    this.key = key.named(logName);
+    this.checkpointer = new Checkpointer(this.key, heads);
+  }
+
+  /**
+   * Attaches the logs to {@code store}, before anything writes to it; empty when the store keeps no side data (the
+   * memory store).
+   */
+  public static Optional<TransparencyLog> attach(ReceiptStore store, String logName, NoteSigner key,
+      SignedHeads heads) {
+    TreeHook hook = new TreeHook(store);
+    return store.attach(hook).map(side -> new TransparencyLog(store, side, hook, logName, key, heads));
+  }
+
+  /** As configured: the key loaded from (or created in) its file, signed heads in the data directory. */
+  public static Optional<TransparencyLog> attach(ReceiptStore store, TlogSettings settings) throws IOException {
+    NoteSigner key = NoteKeyFile.loadOrCreate(settings.keyFile(), settings.logName());
+    return attach(store, settings.logName(), key, new FileSignedHeads(settings.headsDir()));
+  }
+
+  public String origin(String tenant) {
+    return logName + "/" + tenant;
+  }
+
+  /** The verifier key under the log name: a tenant's is the same key under its origin ({@link #verifier(String)}). */
+  public NoteVerifier verifier() {
+    return key.verifier();
+  }
+
+  public NoteVerifier verifier(String tenant) {
+    return key.named(origin(tenant)).verifier();
+  }
+
+  /** The number of the tenant's receipts the tree covers (0 for a tenant without receipts). */
+  public long size(String tenant) {
+    return state(tenant).size();
+  }
+
+  /** The tenant's latest signed checkpoint; signs the current tree when none was signed since start. */
+  public Optional<String> checkpoint(String tenant) throws IOException, CheckpointRefusedException {
+    String note = notes.get(tenant);
+    if (note != null) {
+      return Optional.of(note);
+    }
+    TreeState state = state(tenant);
+    return state.size() == 0 ? Optional.empty() : Optional.of(sign(tenant, state.size(), state.root()));
+  }
+
+  /** Signs the tree of every tenant that grew since the last call; returns how many were signed. */
+  public int signGrown() throws IOException, CheckpointRefusedException {
+    int signed = 0;
+    for (String tenant : hook.drainGrown()) {
+      TreeState state = state(tenant);
+      if (state.size() > 0) {
+        sign(tenant, state.size(), state.root());
+        signed++;
+      }
+    }
+    return signed;
+  }
+
+  /**
+   * The signed checkpoint of size {@code size} (at most {@link #size}), or empty when it is below the latest one
+   * signed: only the latest is kept, and signing an older size again would move the log's signed head backwards.
+   */
+  public Optional<String> checkpointOfSize(String tenant, long size) throws IOException, CheckpointRefusedException {
+    Optional<String> latest = checkpoint(tenant);
+    long latestSize = latest.isEmpty() ? 0 : sizeOf(latest.get());
+    if (size == latestSize) {
+      return latest;
+    }
+    if (size < latestSize) {
+      return Optional.empty();
+    }
+    return Optional.of(sign(tenant, size, MerkleProofs.treeHash(size, reader(tenant, size))));
+  }
+
+  /** The inclusion proof of entry {@code index} against {@code signedCheckpoint} (one of this tenant's). */
+  public TlogProof inclusion(String tenant, long index, String signedCheckpoint) throws IOException {
+    return TlogProof.create(index, signedCheckpoint, reader(tenant, sizeOf(signedCheckpoint)));
+  }
+
+  public List<byte[]> consistency(String tenant, long oldSize, long newSize) throws IOException {
+    return MerkleProofs.consistencyProof(oldSize, newSize, reader(tenant, newSize));
+  }
+
+  /** Hash tile {@code path}, or entry bundle, as the tree of the current size has it; empty when it has not. */
+  public Optional<byte[]> tile(String tenant, TilePath path) throws IOException {
+    long size = size(tenant);
+    if (!path.isEntries()) {
+      return Tiles.serve(tiles(tenant), path, size);
+    }
+    if (TilePath.widthIn(0, path.index(), size) < path.width()) {
+      return Optional.empty();
+    }
+    List<byte[]> entries = new ArrayList<>(path.width());
+    for (Receipt r : store.page(tenant, bundleStart(tenant, path.index()) - 1, path.width())) {
+      entries.add(TreeHook.entry(r));
+    }
+    if (entries.size() < path.width()) {
+      throw new IOException("the store lacks receipts of " + path + " of " + origin(tenant));
+    }
+    return Optional.of(EntryBundle.encode(entries));
+  }
+
+  /** The index of {@code receipt} in its tenant's log, or empty when the tree does not cover it (yet). */
+  public OptionalLong indexOf(Receipt receipt) throws IOException {
+    String tenant = receipt.tenantId();
+    TreeState state = state(tenant);
+    if (state.size() == 0 || receipt.seq() > state.lastSeq()) {
+      return OptionalLong.empty();
+    }
+    // the last bundle that starts at or before the receipt's seq holds it
+    long lo = 0;
+    long hi = (state.size() - 1) / TilePath.FULL_WIDTH;
+    while (lo < hi) {
+      long mid = (lo + hi + 1) >>> 1;
+      if (bundleStart(tenant, mid) <= receipt.seq()) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    List<Receipt> bundle = store.page(tenant, bundleStart(tenant, lo) - 1, TilePath.FULL_WIDTH);
+    for (int i = 0; i < bundle.size(); i++) {
+      if (bundle.get(i).id().equals(receipt.id())) {
+        long index = lo * TilePath.FULL_WIDTH + i;
+        return index < state.size() ? OptionalLong.of(index) : OptionalLong.empty();
+      }
+    }
+    return OptionalLong.empty();
+  }
+
+  private String sign(String tenant, long size, byte[] root) throws IOException, CheckpointRefusedException {
+    String note = checkpointer.sign(origin(tenant), size, root, reader(tenant, size));
+    notes.merge(tenant, note, (old, now) -> sizeOf(now) >= sizeOf(old) ? now : old);
+    return note;
+  }
+
+  private TreeState state(String tenant) {
+    return TreeState.decode(side.get(TreeState.Keys.state(tenant)));
+  }
+
+  private TileStore tiles(String tenant) {
+    return (level, index) -> side.get(TreeState.Keys.tile(tenant, level, index));
+  }
+
+  private TileHashReader reader(String tenant, long size) {
+    return new TileHashReader(tiles(tenant), size);
+  }
+
+  private long bundleStart(String tenant, long bundle) throws IOException {
+    byte[] seq = side.get(TreeState.Keys.bundleStart(tenant, bundle));
+    if (seq == null || seq.length != 8) {
+      throw new IOException("the store lacks the start of entry bundle " + bundle + " of " + origin(tenant));
+    }
+    return ByteBuffer.wrap(seq).getLong();
+  }
+
+  static long sizeOf(String signedCheckpoint) {
+    String[] lines = signedCheckpoint.split("\n", 3);
+    return Long.parseLong(lines[1]);
+  }
+}
