@@ -58,6 +58,7 @@ public final class HttpServer {
         new TenantRoutes(edge).routes(),
         new DeadLetterRoutes(edge).routes(),
         new BackupRoutes(edge).routes(),
+        new SignupRoutes(edge, system).routes(),
         new MetricsRoutes(edge, registry).routes());
     // the handlers too: the inner Supplier of handleExceptions runs on every request
     RejectionHandler rejections = EdgeErrors.rejectionHandler();
@@ -107,7 +108,7 @@ public final class HttpServer {
       return "other";
     }
     return switch (parts[1]) {
-      case "pubsub", "marketplace", "metrics" -> parts.length == 2 ? "/" + parts[1] : "other";
+      case "pubsub", "marketplace", "metrics", "signup" -> parts.length == 2 ? "/" + parts[1] : "other";
       case "health" -> parts.length == 2 ? "/health"
           : parts.length == 3 && (parts[2].equals("ready") || parts[2].equals("live")) ? "/health/" + parts[2]
               : "other";
