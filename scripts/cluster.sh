@@ -80,12 +80,13 @@ start_nodes() {
   for i in "${NODES[@]}"; do
     local port=$((8080 + i)) ok=""
     for _ in $(seq 1 90); do
-      if curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1; then ok=1; break; fi
+      # ready, not just up: the node answers work only once its cluster, singleton and shards answer
+      if curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; then ok=1; break; fi
       [ -z "$(node_pid "$i")" ] && break
       sleep 1
     done
-    if [ -n "$ok" ]; then echo "node $i up: http://127.0.0.1:$port (log $RUN_DIR/node-$i.log)"
-    else echo "node $i did not become healthy; see $RUN_DIR/node-$i.log" >&2; exit 1; fi
+    if [ -n "$ok" ]; then echo "node $i ready: http://127.0.0.1:$port (log $RUN_DIR/node-$i.log)"
+    else echo "node $i did not become ready; see $RUN_DIR/node-$i.log" >&2; exit 1; fi
   done
 }
 

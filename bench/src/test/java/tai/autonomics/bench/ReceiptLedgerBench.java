@@ -40,6 +40,7 @@ import tai.autonomics.bench.support.anchors.RawRocks;
 import tai.autonomics.ledger.ChainVerifier;
 import tai.autonomics.ledger.Ledger;
 import tai.autonomics.ledger.LedgerSettings;
+import tai.autonomics.ledger.MessageKey;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptHasher;
 import tai.autonomics.ledger.ReceiptStore;
@@ -265,7 +266,7 @@ class ReceiptLedgerBench {
         i -> store.get(written.get((int) order[(int) i]).id()).isPresent());
     LoadResult byMessage = SyncLoop.run("by messageId", lookups, LONG, i -> {
       Receipt expected = written.get((int) order[(int) i]);
-      return store.findByMessageId(expected.messageId()).map(found -> found.id().equals(expected.id())).orElse(false);
+      return store.findByMessageId(MessageKey.of(expected)).map(found -> found.id().equals(expected.id())).orElse(false);
     });
     LoadResult byTenant = SyncLoop.run("tenant page of 50", lookups, LONG, i -> {
       Receipt from = written.get((int) order[(int) i]);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,8 +19,9 @@ import tai.autonomics.entitlement.EntitlementEvent.FlatActionType;
 import tai.autonomics.entitlement.Entitlements;
 import tai.autonomics.governor.Governor;
 import tai.autonomics.governor.Governors;
+import tai.autonomics.ledger.MessageKey;
 import tai.autonomics.ledger.Receipt;
-import tai.autonomics.ledger.ForwardingReceiptStore;
+import tai.autonomics.ledger.ReceiptStore;
 import tai.autonomics.ledger.ReceiptStoreException;
 import tai.autonomics.ledger.ReceiptType;
 import tai.autonomics.policy.Signal;
@@ -38,22 +41,20 @@ class ClusterEntitlementsRestartTest {
    * The node's store, except that the de-duplication check fails for event ids starting with {@link #CRASH}: it
    * runs in the Entitlements singleton, which fails and is restarted by its supervisor.
    */
-  private static final class CrashingStore extends ForwardingReceiptStore {
-    private final AtomicInteger crashes;
-
-    CrashingStore(PostgresReceiptStore delegate, AtomicInteger crashes) {
-      super(delegate);
-      this.crashes = crashes;
-    }
-
-    @Override
-    public boolean mayContainMessageId(String messageId) {
-      if (messageId.startsWith(CRASH)) {
-        crashes.incrementAndGet();
-        throw new ReceiptStoreException("read failed (injected)");
-      }
-      return super.mayContainMessageId(messageId);
-    }
+  private static ReceiptStore crashing(PostgresReceiptStore delegate, AtomicInteger crashes) {
+    return (ReceiptStore) Proxy.newProxyInstance(ReceiptStore.class.getClassLoader(),
+        new Class<?>[] {ReceiptStore.class}, (proxy, method, args) -> {
+          if (method.getName().equals("mayContainMessageId")
+              && ((MessageKey) args[0]).messageId().startsWith(CRASH)) {
+            crashes.incrementAndGet();
+            throw new ReceiptStoreException("read failed (injected)");
+          }
+          try {
+            return method.invoke(delegate, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
   }
 
   @Test
@@ -61,7 +62,7 @@ class ClusterEntitlementsRestartTest {
     AtomicInteger crashes = new AtomicInteger();
     int port = TestClusterNode.freePorts(1)[0];
     TestClusterNode node = TestClusterNode.start(port, port, TestPostgres.get().settings(), List.of(TENANT),
-        "pekko.cluster.min-nr-of-members = 1", store -> new CrashingStore(store, crashes));
+        "pekko.cluster.min-nr-of-members = 1", store -> crashing(store, crashes));
     try {
       TestProbe<Object> wait = TestProbe.create(node.system());
       // the singleton writes the seed grant once it runs; then the tenant's governor is served

@@ -1,91 +1,148 @@
 package tai.autonomics.entitlement;
 
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import tai.autonomics.ledger.MessageKey;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptType;
 
 /**
- * The committed entitlements of every tenant, owned by the {@link Entitlements} actor: what an event would change,
- * the receipt that records it, and the change once that receipt is durable. Mutable, used by that actor alone.
+ * The committed entitlements, owned by the {@link Entitlements} actor: what an event would change, the receipt that
+ * records it, and the change once that receipt is durable. Entitlements are keyed by entitlement id, and a tenant
+ * (a Marketplace account) may hold several, one per order; the tenant is served on the highest active tier among
+ * them. Each entitlement keeps the receipt that brought it into its state, the answer to a request that repeats that
+ * state. Mutable, used by that actor alone.
  */
 final class EntitlementBook {
 
-  /** What an event does: rejected without a write, or to be written as {@code draft}, then {@code next}. */
+  /** What an event does: rejected without a write, answered with a receipt written before, or to be written. */
   sealed interface Prepared {}
 
   record Refused(String reason, String detail) implements Prepared {}
 
+  /** The event asks for the state the entitlement is in already: {@code receipt} made it so. */
+  record InEffect(Receipt receipt) implements Prepared {}
+
   record ToWrite(Receipt draft, Entitlement next) implements Prepared {}
 
-  private final boolean refuseUnknownTenants;
-  private final Map<String, Entitlement> byTenant = new HashMap<>();
-  private final Map<String, String> tenantByEntitlementId = new HashMap<>();
+  /** An entitlement as committed and the receipt that brought it into its state. */
+  private record Held(Entitlement entitlement, Receipt receipt) {}
 
-  EntitlementBook(boolean refuseUnknownTenants) {
+  private final boolean refuseUnknownTenants;
+  /** SKU tiers, lowest first: of a tenant's entitlements the active one on the highest tier serves it. */
+  private final List<String> tiers;
+  private final Map<String, Held> byId = new HashMap<>();
+  private final Map<String, Set<String>> idsByTenant = new HashMap<>();
+
+  EntitlementBook(boolean refuseUnknownTenants, List<String> tiers) {
     this.refuseUnknownTenants = refuseUnknownTenants;
+    this.tiers = List.copyOf(tiers);
   }
 
-  /** Rebuilds the state from the latest entitlement receipt of each tenant, which carries the whole entitlement. */
+  /** Rebuilds the state from the latest entitlement receipts, which carry the whole entitlement; last seq wins. */
   void restore(List<Receipt> latest) {
-    for (Receipt receipt : latest) {
+    latest.stream().sorted(Comparator.comparingLong(Receipt::seq)).forEach(receipt -> {
       if (receipt.entitlementId() != null && receipt.stateTo() != null) {
         remember(new Entitlement(receipt.tenantId(), receipt.entitlementId(), receipt.sku(),
-            EntitlementState.fromWireName(receipt.stateTo()), receipt.customerId(), receipt.pendingSku()));
+            EntitlementState.fromWireName(receipt.stateTo()), receipt.customerId(), receipt.pendingSku()), receipt);
       }
-    }
+    });
   }
 
   boolean knows(String tenantId) {
-    return byTenant.containsKey(tenantId);
+    return idsByTenant.containsKey(tenantId);
   }
 
+  /** The tenant's serving entitlement: active before inactive, then the highest tier, then the latest. */
   Entitlements.Status statusOf(String tenantId) {
-    Entitlement entitlement = byTenant.get(tenantId);
-    boolean active = entitlement == null ? !refuseUnknownTenants : entitlement.isActive();
-    return new Entitlements.Status(tenantId, active, entitlement);
+    Entitlement chosen = null;
+    for (String id : idsByTenant.getOrDefault(tenantId, Set.of())) {
+      Entitlement candidate = byId.get(id).entitlement();
+      if (chosen == null || rank(candidate) >= rank(chosen)) {
+        chosen = candidate;
+      }
+    }
+    boolean active = chosen == null ? !refuseUnknownTenants : chosen.isActive();
+    return new Entitlements.Status(tenantId, active, chosen);
   }
 
-  /** An event not seen before: checked against the tenant's entitlement, and drafted as a receipt if allowed. */
+  private int rank(Entitlement entitlement) {
+    return (entitlement.isActive() ? tiers.size() + 1 : 0) + tiers.indexOf(entitlement.sku());
+  }
+
+  /** The key a repeat of the event would have, or null when it carries no event id or names no tenant. */
+  MessageKey keyOf(EntitlementEvent event) {
+    String tenantId = tenantOf(event);
+    return event.eventId() == null || tenantId == null ? null
+        : new MessageKey(tenantId, providerOf(event), event.eventId());
+  }
+
+  /** An event not seen before: checked against its entitlement, and drafted as a receipt if allowed. */
   Prepared prepare(EntitlementEvent event) {
     String tenantId = tenantOf(event);
     if (tenantId == null || tenantId.isBlank()) {
       return new Refused("missing_required_fields", "the event names no tenant, entitlement or account");
     }
-    Entitlement current = byTenant.get(tenantId);
-    EntitlementEvent bound = withTenant(event, tenantId);
-    EntitlementTransitions.Outcome outcome = EntitlementTransitions.apply(current, bound);
+    String entitlementId = entitlementIdOf(event);
+    Held held = entitlementId != null ? byId.get(entitlementId) : heldServing(tenantId);
+    if (held != null && !held.entitlement().tenantId().equals(tenantId)) {
+      return new Refused("invalid_transition", "entitlement " + entitlementId + " belongs to another tenant");
+    }
+    Entitlement current = held == null ? null : held.entitlement();
+    EntitlementTransitions.Outcome outcome = EntitlementTransitions.apply(current, withTenant(event, tenantId));
     if (outcome instanceof EntitlementTransitions.Rejected rejected) {
       return new Refused(rejected.reason(), rejected.detail());
     }
     Entitlement next = outcome instanceof EntitlementTransitions.Changed changed ? changed.next() : current;
+    if (outcome instanceof EntitlementTransitions.Changed && held != null && next.equals(current)) {
+      return new InEffect(held.receipt());
+    }
     String label = outcome instanceof EntitlementTransitions.Changed changed
         ? changed.label() : ((EntitlementTransitions.Recorded) outcome).label();
     Receipt draft = Receipt.draft(ReceiptType.ENTITLEMENT, tenantId)
         .states(current == null ? null : current.state().wireName(), next == null ? null : next.state().wireName())
-        .reason(reasonOf(bound, label))
+        .reason(event instanceof EntitlementEvent.Flat flat && flat.reason() != null
+            ? label + ": " + flat.reason() : label)
         .messageId(event.eventId())
-        .entitlement(next == null ? entitlementIdOf(bound) : next.entitlementId(), next == null ? null : next.sku())
+        .providerId(providerOf(event))
+        .entitlement(next == null ? entitlementId : next.entitlementId(), next == null ? null : next.sku())
         .entitlementDetails(next == null ? null : next.customerId(), next == null ? null : next.pendingSku())
         .build();
     return new ToWrite(draft, next);
   }
 
-  /** The receipt of {@code next} is durable: true when that changed the tenant's entitlement. */
-  boolean commit(Entitlement next) {
-    if (next == null || next.equals(byTenant.get(next.tenantId()))) {
+  /** The receipt of {@code next} is durable: true when that changed the entitlement. */
+  boolean commit(Entitlement next, Receipt receipt) {
+    Held held = next == null ? null : byId.get(next.entitlementId());
+    if (next == null || held != null && next.equals(held.entitlement())) {
       return false;
     }
-    remember(next);
+    remember(next, receipt);
     return true;
   }
 
-  private void remember(Entitlement entitlement) {
-    byTenant.put(entitlement.tenantId(), entitlement);
-    if (entitlement.entitlementId() != null) {
-      tenantByEntitlementId.put(entitlement.entitlementId(), entitlement.tenantId());
+  private void remember(Entitlement entitlement, Receipt receipt) {
+    Held previous = byId.put(entitlement.entitlementId(), new Held(entitlement, receipt));
+    String previousTenant = previous == null ? null : previous.entitlement().tenantId();
+    if (previousTenant != null && !previousTenant.equals(entitlement.tenantId())) {
+      // a ledger written before entitlements were keyed by id may move one to another tenant
+      Set<String> ids = idsByTenant.get(previousTenant);
+      ids.remove(entitlement.entitlementId());
+      if (ids.isEmpty()) {
+        idsByTenant.remove(previousTenant);
+      }
     }
+    idsByTenant.computeIfAbsent(entitlement.tenantId(), t -> new LinkedHashSet<>()).add(entitlement.entitlementId());
+  }
+
+  /** For an event without an entitlement id (an account's): the entitlement that serves the tenant. */
+  private Held heldServing(String tenantId) {
+    Entitlement serving = statusOf(tenantId).entitlement();
+    return serving == null ? null : byId.get(serving.entitlementId());
   }
 
   private String tenantOf(EntitlementEvent event) {
@@ -93,9 +150,9 @@ final class EntitlementBook {
       return flat.tenantId();
     }
     EntitlementEvent.Procurement procurement = (EntitlementEvent.Procurement) event;
-    String bound = procurement.entitlementId() == null ? null : tenantByEntitlementId.get(procurement.entitlementId());
+    Held bound = procurement.entitlementId() == null ? null : byId.get(procurement.entitlementId());
     if (bound != null) {
-      return bound;
+      return bound.entitlement().tenantId();
     }
     if (procurement.tenantId() != null) {
       return procurement.tenantId();
@@ -116,10 +173,7 @@ final class EntitlementBook {
         ? flat.entitlementId() : ((EntitlementEvent.Procurement) event).entitlementId();
   }
 
-  private static String reasonOf(EntitlementEvent event, String label) {
-    if (event instanceof EntitlementEvent.Flat flat && flat.reason() != null) {
-      return label + ": " + flat.reason();
-    }
-    return label;
+  private static String providerOf(EntitlementEvent event) {
+    return event instanceof EntitlementEvent.Procurement p ? p.providerId() : null;
   }
 }

@@ -9,11 +9,20 @@ import java.util.List;
  * @param refuseUnknownTenants when false, a tenant without an entitlement is served on the default pack
  * @param seeds entitlements granted at start to tenants that have none (the original's demo tenants)
  * @param stashCapacity events held while one is being written; beyond it they are refused as overloaded
+ * @param tiers SKUs lowest first: a tenant with several active entitlements is served on the highest
  */
-public record EntitlementSettings(boolean refuseUnknownTenants, List<Entitlement> seeds, int stashCapacity) {
+public record EntitlementSettings(boolean refuseUnknownTenants, List<Entitlement> seeds, int stashCapacity,
+    List<String> tiers) {
+
+  public static final List<String> DEFAULT_TIERS = List.of("base", "professional", "enterprise");
 
   public EntitlementSettings {
     seeds = List.copyOf(seeds);
+    tiers = List.copyOf(tiers);
+  }
+
+  public EntitlementSettings(boolean refuseUnknownTenants, List<Entitlement> seeds, int stashCapacity) {
+    this(refuseUnknownTenants, seeds, stashCapacity, DEFAULT_TIERS);
   }
 
   public static EntitlementSettings create(Config config) {
@@ -29,7 +38,8 @@ public record EntitlementSettings(boolean refuseUnknownTenants, List<Entitlement
             null))
         .toList();
     return new EntitlementSettings(
-        entitlements.getBoolean("refuse-unknown-tenants"), seeds, entitlements.getInt("stash-capacity"));
+        entitlements.getBoolean("refuse-unknown-tenants"), seeds, entitlements.getInt("stash-capacity"),
+        entitlements.getStringList("tiers"));
   }
 
   /** A blank tenant id is no tenant's: the empty one names the node's own chain of dead letters. */

@@ -12,8 +12,10 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The entitlement lifecycle as a pure function: what an event does to the current entitlement (null when the
- * tenant has none). Kept apart from the actor so every transition is tested without one.
+ * The entitlement lifecycle as a pure function: what an event does to the current entitlement (null when it is
+ * new). Kept apart from the actor so every transition is tested without one. An event that asks for the state the
+ * entitlement is in (a retried grant, a second ENTITLEMENT_ACTIVE) is {@link Changed} to an equal entitlement: the
+ * caller answers it with the receipt that made it so.
  */
 public final class EntitlementTransitions {
   public static final String DEFAULT_SKU = "base";
@@ -43,6 +45,9 @@ public final class EntitlementTransitions {
     EntitlementState from = current == null ? null : current.state();
     return switch (flat.action()) {
       case GRANT -> {
+        if (from == ACTIVE && (flat.sku() == null || flat.sku().equals(current.sku()))) {
+          yield new Changed(current, "grant");
+        }
         if (from != null && from != PENDING && from != SUSPENDED) {
           yield invalid(flat.action().name(), from);
         }
@@ -50,9 +55,10 @@ public final class EntitlementTransitions {
         String customer = flat.customerId() != null ? flat.customerId() : current == null ? null : current.customerId();
         yield new Changed(new Entitlement(flat.tenantId(), flat.entitlementId(), sku, ACTIVE, customer, null), "grant");
       }
-      case SUSPEND -> move(current, flat.action().name(), EnumSet.of(ACTIVE), SUSPENDED, "suspend");
-      case RESUME -> move(current, flat.action().name(), EnumSet.of(SUSPENDED), ACTIVE, "resume");
-      case REVOKE -> move(current, flat.action().name(), EnumSet.of(ACTIVE, SUSPENDED), CANCELLED, "revoke");
+      case SUSPEND -> move(current, flat.action().name(), EnumSet.of(ACTIVE, SUSPENDED), SUSPENDED, "suspend");
+      case RESUME -> move(current, flat.action().name(), EnumSet.of(SUSPENDED, ACTIVE), ACTIVE, "resume");
+      case REVOKE -> move(current, flat.action().name(), EnumSet.of(ACTIVE, SUSPENDED, CANCELLED), CANCELLED,
+          "revoke");
     };
   }
 
@@ -60,6 +66,9 @@ public final class EntitlementTransitions {
     String type = event.eventType();
     return switch (type) {
       case "ENTITLEMENT_CREATION_REQUESTED" -> {
+        if (current != null && current.state() == PENDING) {
+          yield new Changed(current, type);
+        }
         if (current != null && current.state() != CANCELLED && current.state() != DELETED) {
           yield invalid(type, current.state());
         }
@@ -101,7 +110,9 @@ public final class EntitlementTransitions {
       case "ENTITLEMENT_DELETED", "ACCOUNT_DELETED" -> current == null
           ? new Recorded(type)
           : new Changed(current.withState(DELETED), type);
-      case "ENTITLEMENT_RENEWED" -> move(current, type, EnumSet.of(ACTIVE), ACTIVE, type);
+      // a renewal is worth its own receipt, not the answer of the one that activated the entitlement
+      case "ENTITLEMENT_RENEWED" -> current != null && current.state() == ACTIVE
+          ? new Recorded(type) : invalid(type, current == null ? null : current.state());
       // informational: an offer's lifecycle and the account's approval do not change what the tenant may use
       case "ENTITLEMENT_OFFER_ACCEPTED", "ENTITLEMENT_OFFER_ENDED", "ACCOUNT_ACTIVE" -> new Recorded(type);
       default -> new Recorded("unknown_event_type:" + type);

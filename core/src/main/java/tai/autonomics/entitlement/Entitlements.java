@@ -12,6 +12,7 @@ import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import tai.autonomics.CborSerializable;
 import tai.autonomics.ledger.Ledger;
+import tai.autonomics.ledger.MessageKey;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptStore;
 import tai.autonomics.node.Stash;
@@ -59,7 +60,10 @@ public final class Entitlements {
   /** Applied (or recorded, for informational events); the receipt is durable. */
   public record Applied(Receipt receipt, Entitlement entitlement) implements Result {}
 
-  /** The event was seen before; {@code receipt} is the one written then. */
+  /**
+   * The event was seen before, or asks for a state already in effect (a retried grant, a repeated activation):
+   * {@code receipt} is the one written then, the receipt that made it so.
+   */
   public record Duplicate(Receipt receipt) implements Result {}
 
   /** Refused: {@code invalid_transition} (409), {@code missing_required_fields} (400). Nothing was written. */
@@ -111,7 +115,7 @@ public final class Entitlements {
     this.ledger = ledger;
     this.store = store;
     this.settings = settings;
-    this.book = new EntitlementBook(settings.refuseUnknownTenants());
+    this.book = new EntitlementBook(settings.refuseUnknownTenants(), settings.tiers());
     this.changes = changes;
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
   }
@@ -172,12 +176,13 @@ public final class Entitlements {
     }
     // the store's in-memory filters rule out almost every new eventId, so the store is read only for likely repeats:
     // at once from memory, or on the blocking dispatcher from a store that may wait for the disk
-    if (event.eventId() != null && store.mayContainMessageId(event.eventId())) {
+    MessageKey key = book.keyOf(event);
+    if (key != null && store.mayContainMessageId(key)) {
       if (!store.mayBlock()) {
-        Receipt original = store.findByMessageId(event.eventId()).orElse(null);
+        Receipt original = store.findByMessageId(key).orElse(null);
         return original != null ? answerDuplicate(apply, original) : applyNew(apply);
       }
-      context.pipeToSelf(CompletableFuture.supplyAsync(() -> store.findByMessageId(event.eventId()), blocking),
+      context.pipeToSelf(CompletableFuture.supplyAsync(() -> store.findByMessageId(key), blocking),
           (original, failure) -> failure == null
               ? new RepeatChecked(apply, original.orElse(null), null)
               : new RepeatChecked(apply, null, "ledger_unavailable"));
@@ -213,6 +218,9 @@ public final class Entitlements {
       apply.replyTo().tell(new Rejected(refused.reason(), refused.detail()));
       return nextEvent();
     }
+    if (prepared instanceof EntitlementBook.InEffect inEffect) {
+      return answerDuplicate(apply, inEffect.receipt());
+    }
     EntitlementBook.ToWrite write = (EntitlementBook.ToWrite) prepared;
     context.askWithStatus(Receipt.class, ledger, LEDGER_TIMEOUT,
         replyTo -> new Ledger.Append(write.draft(), replyTo),
@@ -224,7 +232,7 @@ public final class Entitlements {
 
   private Behavior<Command> onWritten(Written written) {
     Entitlement next = written.next();
-    if (book.commit(next)) {
+    if (book.commit(next, written.receipt())) {
       changes.tell(Topic.publish(book.statusOf(next.tenantId())));
     }
     written.apply().replyTo().tell(new Applied(written.receipt(), next));

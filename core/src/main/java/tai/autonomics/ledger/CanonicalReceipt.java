@@ -42,8 +42,9 @@ final class CanonicalReceipt {
 
   private static Receipt withoutHash(Receipt r) {
     return new Receipt(r.id(), r.seq(), r.type(), r.tenantId(), r.stateFrom(), r.stateTo(), r.reason(), r.actionId(),
-        r.actionType(), r.attempts(), r.messageId(), r.entitlementId(), r.sku(), r.customerId(), r.pendingSku(),
-        r.signal(), r.policy(), r.delivery(), r.deadLetter(), r.timestamp(), r.prevHash(), null, r.inputs());
+        r.actionType(), r.attempts(), r.messageId(), r.providerId(), r.entitlementId(), r.sku(), r.customerId(),
+        r.pendingSku(), r.signal(), r.policy(), r.delivery(), r.deadLetter(), r.timestamp(), r.prevHash(), null,
+        r.inputs());
   }
 
   /** Integers up to 2^53 are exact doubles and JCS prints their digits; beyond, they round as doubles do. */

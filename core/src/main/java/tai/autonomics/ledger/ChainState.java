@@ -15,7 +15,7 @@ final class ChainState {
   private final ReceiptStore store;
   private final Map<String, ReceiptStore.TenantHead> heads = new HashMap<>();
   /** Receipts sealed but not yet durable, by message id: a duplicate arriving meanwhile waits for the original. */
-  private final Map<String, Receipt> uncommittedByMessageId = new HashMap<>();
+  private final Map<MessageKey, Receipt> uncommittedByMessageId = new HashMap<>();
   /** Receipts sealed but not yet durable, per tenant: a tenant absent here has its true head in the store. */
   private final Map<String, Integer> pendingByTenant = new HashMap<>();
   private long lastSeq;
@@ -26,7 +26,7 @@ final class ChainState {
   }
 
   /** The sealed, not yet durable receipt with this message id, or null. */
-  Receipt uncommitted(String messageId) {
+  Receipt uncommitted(MessageKey messageId) {
     return uncommittedByMessageId.get(messageId);
   }
 
@@ -38,7 +38,7 @@ final class ChainState {
     heads.put(sealed.tenantId(),
         head.map(h -> h.advancedBy(sealed)).orElseGet(() -> ReceiptStore.TenantHead.first(sealed)));
     if (draft.messageId() != null) {
-      uncommittedByMessageId.put(draft.messageId(), sealed);
+      uncommittedByMessageId.put(MessageKey.of(draft), sealed);
     }
     pendingByTenant.merge(sealed.tenantId(), 1, Integer::sum);
     return sealed;
@@ -71,7 +71,7 @@ final class ChainState {
       }
       lastSeq = Math.max(lastSeq, written.seq());
       if (sealed.messageId() != null) {
-        uncommittedByMessageId.remove(sealed.messageId());
+        uncommittedByMessageId.remove(MessageKey.of(sealed));
       }
     }
     if (movedTenants != null) {

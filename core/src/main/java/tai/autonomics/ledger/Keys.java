@@ -45,6 +45,26 @@ final class Keys {
     return ByteBuffer.wrap(key).getLong(key.length - 8);
   }
 
+  /** A messageId index key: the tenant prefix, the scope's length (4 bytes) and bytes, then the id. */
+  static byte[] message(MessageKey key) {
+    byte[] scope = utf8(key.scope());
+    return concat(tenantPrefix(key.tenantId()), ByteBuffer.allocate(4).putInt(scope.length).array(), scope, utf8(key.messageId()));
+  }
+
+  /** A latest-entitlement key: the tenant prefix, then the entitlement id (none for an account's event). */
+  static byte[] entitlement(Receipt receipt) {
+    String id = receipt.entitlementId() == null ? "" : receipt.entitlementId();
+    return concat(tenantPrefix(receipt.tenantId()), utf8(id));
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteBuffer out = ByteBuffer.allocate(Arrays.stream(parts).mapToInt(part -> part.length).sum());
+    for (byte[] part : parts) {
+      out.put(part);
+    }
+    return out.array();
+  }
+
   static boolean startsWith(byte[] key, byte[] prefix) {
     return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
   }

@@ -1,5 +1,6 @@
 package tai.autonomics.ledger;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -16,9 +17,10 @@ public final class MemoryReceiptStore implements ReceiptStore {
   private final NavigableMap<Long, Receipt> bySeq = new ConcurrentSkipListMap<>();
   private final Map<String, Receipt> byId = new ConcurrentHashMap<>();
   private final Map<String, NavigableMap<Long, Receipt>> byTenant = new ConcurrentHashMap<>();
-  private final Map<String, Receipt> byMessageId = new ConcurrentHashMap<>();
+  private final Map<MessageKey, Receipt> byMessageId = new ConcurrentHashMap<>();
   private final Map<String, TenantHead> heads = new ConcurrentHashMap<>();
-  private final Map<String, Receipt> latestEntitlement = new ConcurrentHashMap<>();
+  /** By tenant and entitlement id. */
+  private final Map<List<String>, Receipt> latestEntitlement = new ConcurrentHashMap<>();
   private volatile long lastSeq;
 
   @Override
@@ -30,10 +32,10 @@ public final class MemoryReceiptStore implements ReceiptStore {
       byId.put(receipt.id(), receipt);
       byTenant.computeIfAbsent(receipt.tenantId(), t -> new ConcurrentSkipListMap<>()).put(receipt.seq(), receipt);
       if (receipt.messageId() != null) {
-        byMessageId.putIfAbsent(receipt.messageId(), receipt);
+        byMessageId.putIfAbsent(MessageKey.of(receipt), receipt);
       }
       if (receipt.type() == ReceiptType.ENTITLEMENT) {
-        latestEntitlement.put(receipt.tenantId(), receipt);
+        latestEntitlement.put(Arrays.asList(receipt.tenantId(), receipt.entitlementId()), receipt);
       }
       bySeq.put(receipt.seq(), receipt);
       // head and last seq move last: a reader never sees them point past a receipt it cannot read yet
@@ -65,12 +67,12 @@ public final class MemoryReceiptStore implements ReceiptStore {
   }
 
   @Override
-  public boolean mayContainMessageId(String messageId) {
+  public boolean mayContainMessageId(MessageKey messageId) {
     return byMessageId.containsKey(messageId);
   }
 
   @Override
-  public Optional<Receipt> findByMessageId(String messageId) {
+  public Optional<Receipt> findByMessageId(MessageKey messageId) {
     return Optional.ofNullable(byMessageId.get(messageId));
   }
 

@@ -33,7 +33,7 @@ final class PendingAppends {
 
   /** Seals the draft and queues it, or answers it at once when its messageId is already stored. */
   void enqueue(Receipt draft, int index, LedgerReply reply) {
-    String messageId = draft.messageId();
+    MessageKey messageId = MessageKey.of(draft);
     if (messageId != null) {
       Receipt original = chains.uncommitted(messageId);
       if (original != null) {
@@ -88,7 +88,7 @@ final class PendingAppends {
       written[i] = waiter.write() ? inOrder.next() : null;
       // a duplicate's original is durable now, in this batch or an earlier one: answer with it as stored
       Receipt answer = waiter.write() ? written[i]
-          : store.findByMessageId(waiter.receipt().messageId()).orElse(waiter.receipt());
+          : store.findByMessageId(MessageKey.of(waiter.receipt())).orElse(waiter.receipt());
       waiter.reply().done(waiter.index(), answer);
     }
     return written;

@@ -32,6 +32,7 @@ public record Receipt(
     @JsonProperty("action_type") String actionType,
     @JsonProperty("attempts") Integer attempts,
     @JsonProperty("message_id") String messageId,
+    @JsonProperty("provider_id") String providerId,
     @JsonProperty("entitlement_id") String entitlementId,
     @JsonProperty("sku") String sku,
     @JsonProperty("customer_id") String customerId,
@@ -56,10 +57,10 @@ public record Receipt(
 
   /** A receipt without {@code inputs}, as every receipt but a governor's with something to remember is. */
   public Receipt(String id, Long seq, ReceiptType type, String tenantId, String stateFrom, String stateTo,
-      String reason, String actionId, String actionType, Integer attempts, String messageId, String entitlementId,
-      String sku, String customerId, String pendingSku, SignalRecord signal, String policy, DeliveryRecord delivery,
-      DeadLetterRecord deadLetter, long timestamp, String prevHash, String hash) {
-    this(id, seq, type, tenantId, stateFrom, stateTo, reason, actionId, actionType, attempts, messageId,
+      String reason, String actionId, String actionType, Integer attempts, String messageId, String providerId,
+      String entitlementId, String sku, String customerId, String pendingSku, SignalRecord signal, String policy,
+      DeliveryRecord delivery, DeadLetterRecord deadLetter, long timestamp, String prevHash, String hash) {
+    this(id, seq, type, tenantId, stateFrom, stateTo, reason, actionId, actionType, attempts, messageId, providerId,
         entitlementId, sku, customerId, pendingSku, signal, policy, delivery, deadLetter, timestamp, prevHash, hash,
         null);
   }
@@ -125,8 +126,8 @@ public record Receipt(
   /** The receipt with its chain fields set; the hash must be computed over the result with {@code hash == null}. */
   public Receipt sealed(String newId, long newSeq, String newPrevHash, String newHash) {
     return new Receipt(newId, newSeq, type, tenantId, stateFrom, stateTo, reason, actionId, actionType, attempts,
-        messageId, entitlementId, sku, customerId, pendingSku, signal, policy, delivery, deadLetter, timestamp,
-        newPrevHash, newHash, inputs);
+        messageId, providerId, entitlementId, sku, customerId, pendingSku, signal, policy, delivery, deadLetter,
+        timestamp, newPrevHash, newHash, inputs);
   }
 
   /** Collects a draft's fields; unset fields stay absent. */
@@ -140,6 +141,7 @@ public record Receipt(
     private String actionType;
     private Integer attempts;
     private String messageId;
+    private String providerId;
     private String entitlementId;
     private String sku;
     private String customerId;
@@ -180,6 +182,12 @@ public record Receipt(
 
     public Builder messageId(String value) {
       this.messageId = value;
+      return this;
+    }
+
+    /** The Marketplace provider a Procurement eventId is unique within (see {@link MessageKey}). */
+    public Builder providerId(String value) {
+      this.providerId = value;
       return this;
     }
 
@@ -237,8 +245,8 @@ public record Receipt(
 
     public Receipt build() {
       return new Receipt(null, null, type, tenantId, stateFrom, stateTo, reason, actionId, actionType, attempts,
-          messageId, entitlementId, sku, customerId, pendingSku, signal, policy, delivery, deadLetter, timestamp, null,
-          null, inputs);
+          messageId, providerId, entitlementId, sku, customerId, pendingSku, signal, policy, delivery, deadLetter,
+          timestamp, null, null, inputs);
     }
   }
 }

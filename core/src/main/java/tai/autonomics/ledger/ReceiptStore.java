@@ -35,14 +35,14 @@ public interface ReceiptStore extends AutoCloseable {
   /** All receipts with {@code seq > afterSeq} in ledger order, at most {@code limit}: ledger-wide verification. */
   List<Receipt> scan(long afterSeq, int limit);
 
-  /** The receipt written for a Pub/Sub messageId or a Marketplace eventId, for de-duplication. */
-  Optional<Receipt> findByMessageId(String messageId);
+  /** The receipt written for a message (the same tenant, scope and id), for de-duplication. */
+  Optional<Receipt> findByMessageId(MessageKey message);
 
   /**
-   * False only when no receipt has this messageId for certain, answered from memory, so a thread that must not block
-   * may ask it; true means "maybe": ask {@link #findByMessageId}. Almost every push carries a new messageId.
+   * False only when no receipt has this key for certain, answered from memory, so a thread that must not block may
+   * ask it; true means "maybe": ask {@link #findByMessageId}. Almost every push carries a new messageId.
    */
-  default boolean mayContainMessageId(String messageId) {
+  default boolean mayContainMessageId(MessageKey message) {
     return true;
   }
 
@@ -63,7 +63,10 @@ public interface ReceiptStore extends AutoCloseable {
   /** Where a tenant's chain ends, or empty for a tenant without receipts. */
   Optional<TenantHead> head(String tenantId);
 
-  /** The latest entitlement receipt of every tenant: Entitlements rebuilds its state from these at start. */
+  /**
+   * The latest entitlement receipt of each of every tenant's entitlements (at least: a store may also return older
+   * ones, the highest seq wins): Entitlements rebuilds its state from these at start.
+   */
   List<Receipt> latestEntitlements();
 
   /** The highest seq written, 0 for an empty ledger. */

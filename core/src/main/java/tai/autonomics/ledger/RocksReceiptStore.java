@@ -63,10 +63,10 @@ public final class RocksReceiptStore implements ReceiptStore {
             write.put(db.handle(Family.BY_ID), Keys.utf8(receipt.id()), key);
           }
           if (receipt.messageId() != null) {
-            write.put(db.handle(Family.BY_MESSAGE_ID), Keys.utf8(receipt.messageId()), key);
+            write.put(db.handle(Family.BY_MESSAGE_ID), Keys.message(MessageKey.of(receipt)), key);
           }
           if (receipt.type() == ReceiptType.ENTITLEMENT) {
-            write.put(db.handle(Family.LATEST_ENTITLEMENT), Keys.utf8(receipt.tenantId()), key);
+            write.put(db.handle(Family.LATEST_ENTITLEMENT), Keys.entitlement(receipt), key);
           }
           TenantHead previous = written.containsKey(receipt.tenantId())
               ? written.get(receipt.tenantId()) : readHead(receipt.tenantId()).orElse(null);
@@ -114,17 +114,18 @@ public final class RocksReceiptStore implements ReceiptStore {
   }
 
   @Override
-  public Optional<Receipt> findByMessageId(String messageId) {
+  public Optional<Receipt> findByMessageId(MessageKey message) {
     return read(() -> {
-      byte[] key = db.get(Family.BY_MESSAGE_ID, Keys.utf8(messageId));
-      return key == null ? Optional.<Receipt>empty() : Optional.of(receiptAt(key, "messageId index"));
+      byte[] key = db.get(Family.BY_MESSAGE_ID, Keys.message(message));
+      return key == null ? Optional.<Receipt>empty()
+          : Optional.of(receiptAt(key, "messageId index")).filter(found -> message.equals(MessageKey.of(found)));
     });
   }
 
-  /** From the memtables' and files' bloom filters: a new messageId is told apart without a disk read. */
+  /** From the memtables' and files' bloom filters: a new message is told apart without a disk read. */
   @Override
-  public boolean mayContainMessageId(String messageId) {
-    return read(() -> db.mayExist(Family.BY_MESSAGE_ID, Keys.utf8(messageId)));
+  public boolean mayContainMessageId(MessageKey message) {
+    return read(() -> db.mayExist(Family.BY_MESSAGE_ID, Keys.message(message)));
   }
 
   /** One range read: a tenant's receipts are stored next to each other, in chain order. */

@@ -186,7 +186,7 @@ public final class LogAudit {
     }
 
     @Override
-    public Optional<Receipt> findByMessageId(String messageId) {
+    public Optional<Receipt> findByMessageId(tai.autonomics.ledger.MessageKey messageId) {
       throw new UnsupportedOperationException("an audit reads the chain in order");
     }
 

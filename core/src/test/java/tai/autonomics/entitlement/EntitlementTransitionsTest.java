@@ -32,12 +32,15 @@ import tai.autonomics.entitlement.EntitlementTransitions.Rejected;
 class EntitlementTransitionsTest {
   private static final EntitlementState NONE = null;
 
-  /** For each flat action: the states it is allowed from (null = no entitlement yet) and where it leads. */
+  /**
+   * For each flat action: the states it is allowed from (null = no entitlement yet) and where it leads; from the
+   * target itself it is a repeat, changed to an equal entitlement (answered with the receipt that made it so).
+   */
   private static final Map<FlatActionType, Move> FLAT = Map.of(
-      FlatActionType.GRANT, new Move(states(NONE, PENDING, SUSPENDED), ACTIVE),
-      FlatActionType.SUSPEND, new Move(states(ACTIVE), SUSPENDED),
-      FlatActionType.RESUME, new Move(states(SUSPENDED), ACTIVE),
-      FlatActionType.REVOKE, new Move(states(ACTIVE, SUSPENDED), CANCELLED));
+      FlatActionType.GRANT, new Move(states(NONE, PENDING, SUSPENDED, ACTIVE), ACTIVE),
+      FlatActionType.SUSPEND, new Move(states(ACTIVE, SUSPENDED), SUSPENDED),
+      FlatActionType.RESUME, new Move(states(SUSPENDED, ACTIVE), ACTIVE),
+      FlatActionType.REVOKE, new Move(states(ACTIVE, SUSPENDED, CANCELLED), CANCELLED));
 
   private static final List<EntitlementState> ALL = new ArrayList<>(Arrays.asList(EntitlementState.values()));
 
@@ -47,7 +50,7 @@ class EntitlementTransitionsTest {
 
   /** For each Procurement event type that changes the lifecycle: allowed-from states and the target. */
   private static final Map<String, Move> PROCUREMENT = Map.ofEntries(
-      Map.entry("ENTITLEMENT_CREATION_REQUESTED", new Move(states(NONE, CANCELLED, DELETED), PENDING)),
+      Map.entry("ENTITLEMENT_CREATION_REQUESTED", new Move(states(NONE, CANCELLED, DELETED, PENDING), PENDING)),
       Map.entry("ENTITLEMENT_ACTIVE", new Move(states(NONE, PENDING, SUSPENDED, ACTIVE), ACTIVE)),
       Map.entry("ENTITLEMENT_PLAN_CHANGE_REQUESTED", new Move(states(ACTIVE), PENDING_PLAN_CHANGE)),
       Map.entry("ENTITLEMENT_PLAN_CHANGED", new Move(states(PENDING_PLAN_CHANGE, ACTIVE), ACTIVE)),
@@ -58,8 +61,7 @@ class EntitlementTransitionsTest {
           new Move(states(ACTIVE, PENDING_PLAN_CHANGE, PENDING_CANCELLATION), PENDING_CANCELLATION)),
       Map.entry("ENTITLEMENT_CANCELLATION_REVERTED", new Move(states(PENDING_CANCELLATION), ACTIVE)),
       Map.entry("ENTITLEMENT_CANCELLED", new Move(
-          states(PENDING, ACTIVE, PENDING_PLAN_CHANGE, PENDING_CANCELLATION, SUSPENDED, CANCELLED), CANCELLED)),
-      Map.entry("ENTITLEMENT_RENEWED", new Move(states(ACTIVE), ACTIVE)));
+          states(PENDING, ACTIVE, PENDING_PLAN_CHANGE, PENDING_CANCELLATION, SUSPENDED, CANCELLED), CANCELLED)));
 
   /** Informational types: recorded and acknowledged in every state, nothing changes. */
   private static final List<String> INFORMATIONAL =
@@ -105,6 +107,21 @@ class EntitlementTransitionsTest {
   }
 
   @Test
+  void aRequestForTheStateInEffectChangesNothing() {
+    for (FlatActionType action : FlatActionType.values()) {
+      Entitlement current = in(FLAT.get(action).to());
+      assertEquals(current, assertInstanceOf(Changed.class,
+          EntitlementTransitions.apply(current, flat(action, null))).next(), action.name());
+    }
+    assertEquals(in(ACTIVE), ((Changed) EntitlementTransitions.apply(in(ACTIVE),
+        flat(FlatActionType.GRANT, "professional"))).next(), "a retried grant names the same plan");
+    assertInstanceOf(Rejected.class, EntitlementTransitions.apply(in(ACTIVE), flat(FlatActionType.GRANT, "base")),
+        "a grant of another plan to an active entitlement is no repeat");
+    assertEquals(in(ACTIVE), ((Changed) EntitlementTransitions.apply(in(ACTIVE),
+        procurement("ENTITLEMENT_ACTIVE", null))).next());
+  }
+
+  @Test
   void grantCreatesOnBaseByDefaultAndKeepsOrChangesTheSku() {
     Entitlement created = ((Changed) EntitlementTransitions.apply(null, flat(FlatActionType.GRANT, null))).next();
     assertEquals(new Entitlement("t1", "e1", "base", ACTIVE, null, null), created);
@@ -130,6 +147,15 @@ class EntitlementTransitionsTest {
         } else {
           assertRejected(outcome, row, entry.getKey().toLowerCase(java.util.Locale.ROOT), from);
         }
+      }
+    }
+    for (EntitlementState from : ALL) {
+      // a renewal gets a receipt of its own, only for an active entitlement
+      Outcome renewed = EntitlementTransitions.apply(in(from), procurement("ENTITLEMENT_RENEWED", null));
+      if (from == ACTIVE) {
+        assertEquals(new Recorded("ENTITLEMENT_RENEWED"), renewed);
+      } else {
+        assertRejected(renewed, "renewed from " + from, "entitlement_renewed", from);
       }
     }
     for (String type : INFORMATIONAL) {
@@ -159,6 +185,7 @@ class EntitlementTransitionsTest {
     Set<String> tested = new java.util.HashSet<>(PROCUREMENT.keySet());
     tested.addAll(INFORMATIONAL);
     tested.addAll(DELETIONS);
+    tested.add("ENTITLEMENT_RENEWED");
     assertEquals(design, tested);
     assertEquals(EnumSet.allOf(FlatActionType.class), EnumSet.copyOf(FLAT.keySet()));
   }

@@ -21,7 +21,7 @@ class CanonicalReceiptTest {
   /** The canonical text by the generic route: Jackson writes the receipt without its hash, the JCS library sorts it. */
   static String libraryCanonicalJson(Receipt r) {
     Receipt unhashed = new Receipt(r.id(), r.seq(), r.type(), r.tenantId(), r.stateFrom(), r.stateTo(), r.reason(),
-        r.actionId(), r.actionType(), r.attempts(), r.messageId(), r.entitlementId(), r.sku(), r.customerId(),
+        r.actionId(), r.actionType(), r.attempts(), r.messageId(), r.providerId(), r.entitlementId(), r.sku(), r.customerId(),
         r.pendingSku(), r.signal(), r.policy(), r.delivery(), r.deadLetter(), r.timestamp(), r.prevHash(), null);
     try {
       return new JsonCanonicalizer(Json.MAPPER.writeValueAsString(unhashed)).getEncodedString();
@@ -138,8 +138,8 @@ class CanonicalReceiptTest {
       Receipt unsealed = random.next();
       Receipt receipt = new Receipt(unsealed.id(), unsealed.seq(), unsealed.type(), unsealed.tenantId(),
           unsealed.stateFrom(), unsealed.stateTo(), unsealed.reason(), unsealed.actionId(), unsealed.actionType(),
-          unsealed.attempts(), unsealed.messageId(), unsealed.entitlementId(), unsealed.sku(), unsealed.customerId(),
-          unsealed.pendingSku(), unsealed.signal(), unsealed.policy(), unsealed.delivery(), unsealed.deadLetter(),
+          unsealed.attempts(), unsealed.messageId(), unsealed.providerId(), unsealed.entitlementId(), unsealed.sku(),
+          unsealed.customerId(), unsealed.pendingSku(), unsealed.signal(), unsealed.policy(), unsealed.delivery(), unsealed.deadLetter(),
           unsealed.timestamp(), unsealed.prevHash(), ReceiptHasher.hash(unsealed));
       String expected = new JsonCanonicalizer(Json.MAPPER.writeValueAsString(receipt))
           .getEncodedString();
@@ -151,7 +151,7 @@ class CanonicalReceiptTest {
   void theWorkedExampleOfTheDocsHasItsDocumentedHashes() {
     // docs/RECEIPTS.md section 4; the hashes were also checked with sha256sum and the docs' Python verifier
     Receipt receipt = new Receipt("3f9c2a0d5b7e41c8a6d2e9f0b1c4d7e8", 42L, ReceiptType.TRANSITION, "acme", "stable",
-        "warning", "cpu above 60", null, null, null, "9876543210123456", null, null, null, null,
+        "warning", "cpu above 60", null, null, null, "9876543210123456", null, null, null, null, null,
         new Receipt.SignalRecord("cpu", 72.5, 1769400000000L), "base", null, null, 1769400000123L, Receipt.GENESIS_HASH,
         null);
     assertEquals("{\"id\":\"3f9c2a0d5b7e41c8a6d2e9f0b1c4d7e8\",\"message_id\":\"9876543210123456\","
@@ -162,7 +162,7 @@ class CanonicalReceiptTest {
     assertEquals(FIRST_HASH, ReceiptHasher.hash(receipt));
 
     Receipt next = new Receipt("9a1b2c3d4e5f60718293a4b5c6d7e8f9", 57L, ReceiptType.ACTION_RESULT, "acme", null, null,
-        "completed", "act-7", "scale", 1, null, null, null, null, null, null, null, null, null, 1769400005000L,
+        "completed", "act-7", "scale", 1, null, null, null, null, null, null, null, null, null, null, 1769400005000L,
         FIRST_HASH, null);
     assertEquals("d8d018be36efb52fe9ac5e548fc9086e80eefd0b874dd25794e2406f5753fedf", ReceiptHasher.hash(next));
   }

@@ -333,7 +333,7 @@ public final class LedgerBenchmark {
         long start = System.nanoTime();
         store.get(target.id()).orElseThrow();
         long middle = System.nanoTime();
-        store.findByMessageId(target.messageId()).orElseThrow();
+        store.findByMessageId(MessageKey.of(target)).orElseThrow();
         long end = System.nanoTime();
         byId.recordValue(middle - start);
         byMessageId.recordValue(end - middle);

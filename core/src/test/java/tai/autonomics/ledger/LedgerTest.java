@@ -53,6 +53,34 @@ class LedgerTest {
     return reply.getValue();
   }
 
+  private static Receipt.DeliveryRecord on(String subscription) {
+    return new Receipt.DeliveryRecord(subscription, null, null, null);
+  }
+
+  @Test
+  void aMessageIdIsARepeatOnlyWithinItsTenantAndScopeAlsoInsideOneCommit() {
+    try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
+      ActorRef<Ledger.Command> ledger = spawn(store, true, 64, 10_000);
+      Receipt alpha = Receipt.draft(ReceiptType.TRANSITION, "alpha").states("stable", "stable").reason("ok")
+          .messageId("same-id-1").delivery(on("sub-a")).build();
+      Receipt beta = Receipt.draft(ReceiptType.TRANSITION, "beta").states("stable", "warning").reason("cpu")
+          .messageId("same-id-1").delivery(on("sub-a")).build();
+      Receipt betaOtherTopic = Receipt.draft(ReceiptType.TRANSITION, "beta").states("stable", "stable").reason("ok")
+          .messageId("same-id-1").delivery(on("sub-b")).build();
+      TestProbe<StatusReply<List<Receipt>>> probe = testKit.createTestProbe();
+      // one commit: the uncommitted repeat waits for its own original, never for another tenant's
+      ledger.tell(new Ledger.AppendBatch(List.of(alpha, beta, betaOtherTopic, beta, alpha), probe.getRef()));
+      List<Receipt> answered = probe.receiveMessage(WAIT).getValue();
+      assertEquals(List.of("alpha", "beta", "beta", "beta", "alpha"),
+          answered.stream().map(Receipt::tenantId).toList());
+      assertEquals(3, answered.stream().map(Receipt::id).distinct().count());
+      assertEquals(answered.get(1), answered.get(3));
+      assertEquals(answered.get(0), answered.get(4));
+      assertEquals(answered.get(1), append(ledger, beta), "a later repeat: the stored original");
+      assertEquals(3, store.lastSeq());
+    }
+  }
+
   @Test
   void concurrentDurableAppendsAreSealedGapFreeChainedAndStoredBeforeTheAnswer() {
     try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {

@@ -32,6 +32,7 @@ final class RandomReceipts {
     return new Receipt(maybe() ? hex(32) : maybeString(), maybe() ? aLong() : null, type, string(),
         maybeString(), maybeString(), maybeString(), maybeString(), maybeString(),
         maybe() ? random.nextInt() : null, maybe() ? digits() : maybeString(), maybeString(), maybeString(),
+        maybeString(),
         maybeString(), maybeString(), signal, maybeString(), maybe() ? delivery() : null,
         maybe() ? deadLetter() : null, aLong(), maybe() ? hex(64) : maybeString(), maybe() ? hex(64) : null);
   }

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BinaryOperator;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -74,11 +75,11 @@ class RocksReceiptStoreTest {
       assertEquals(500, store.lastSeq());
       for (Receipt receipt : written) {
         assertEquals(receipt, store.get(receipt.id()).orElseThrow());
-        assertEquals(receipt, store.findByMessageId(receipt.messageId()).orElseThrow());
+        assertEquals(receipt, store.findByMessageId(MessageKey.of(receipt)).orElseThrow());
       }
       assertTrue(store.get("ffffffffffffffffffffffffffffffff").isEmpty());
       assertTrue(store.get("not-an-id").isEmpty());
-      assertTrue(store.findByMessageId("never-sent").isEmpty());
+      assertTrue(store.findByMessageId(new MessageKey("t", null, "never-sent")).isEmpty());
 
       Map<String, List<Receipt>> byTenant = written.stream().collect(Collectors.groupingBy(Receipt::tenantId));
       for (var tenant : byTenant.entrySet()) {
@@ -100,14 +101,13 @@ class RocksReceiptStoreTest {
       assertEquals(written, store.scan(0, 10_000));
       assertTrue(store.scan(500, 10).isEmpty());
 
-      Map<String, Receipt> entitlements = store.latestEntitlements().stream()
-          .collect(Collectors.toMap(Receipt::tenantId, Function.identity()));
-      assertEquals(7, entitlements.size());
-      for (var tenant : byTenant.entrySet()) {
-        Receipt latest = tenant.getValue().stream().filter(r -> r.type() == ReceiptType.ENTITLEMENT)
-            .max(Comparator.comparing(Receipt::seq)).orElseThrow();
-        assertEquals(latest, entitlements.get(tenant.getKey()));
-      }
+      // the latest receipt of each entitlement (tenant and entitlement id)
+      Map<List<String>, Receipt> entitlements = store.latestEntitlements().stream()
+          .collect(Collectors.toMap(r -> List.of(r.tenantId(), r.entitlementId()), Function.identity()));
+      Map<List<String>, Receipt> expected = written.stream().filter(r -> r.type() == ReceiptType.ENTITLEMENT)
+          .collect(Collectors.toMap(r -> List.of(r.tenantId(), r.entitlementId()), Function.identity(),
+              BinaryOperator.maxBy(Comparator.comparing(Receipt::seq))));
+      assertEquals(expected, entitlements);
       assertEquals(500, store.stats().count());
       assertTrue(store.stats().bytesOnDisk() > 0);
       assertTrue(ChainVerifier.verifyAll(store).valid());
@@ -139,15 +139,15 @@ class RocksReceiptStoreTest {
       store.append(written, false);
       // in the memtable the answer is exact
       for (int i = 0; i < 300; i++) {
-        assertTrue(store.mayContainMessageId(written.get(i).messageId()));
-        assertFalse(store.mayContainMessageId("never-sent-" + i));
+        assertTrue(store.mayContainMessageId(MessageKey.of(written.get(i))));
+        assertFalse(store.mayContainMessageId(new MessageKey("t", null, "never-sent-" + i)));
       }
       store.compact();
       // in SST files it comes from bloom filters (10 bits per key: about 1% false maybes), never a false no
       int clearNo = 0;
       for (int i = 0; i < 300; i++) {
-        assertTrue(store.mayContainMessageId(written.get(i).messageId()));
-        clearNo += store.mayContainMessageId("never-sent-" + i) ? 0 : 1;
+        assertTrue(store.mayContainMessageId(MessageKey.of(written.get(i))));
+        clearNo += store.mayContainMessageId(new MessageKey("t", null, "never-sent-" + i)) ? 0 : 1;
       }
       assertTrue(clearNo >= 270, "bloom filters should rule out most new messageIds: " + clearNo + " of 300");
     }

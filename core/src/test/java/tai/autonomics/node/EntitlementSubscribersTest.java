@@ -25,6 +25,7 @@ import tai.autonomics.governor.GovernorState;
 import tai.autonomics.governor.Governors;
 import tai.autonomics.ledger.ForwardingReceiptStore;
 import tai.autonomics.ledger.MemoryReceiptStore;
+import tai.autonomics.ledger.MessageKey;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptStore;
 import tai.autonomics.ledger.ReceiptStoreException;
@@ -63,8 +64,8 @@ class EntitlementSubscribersTest {
     }
 
     @Override
-    public boolean mayContainMessageId(String messageId) {
-      if (messageId.startsWith(CRASH)) {
+    public boolean mayContainMessageId(MessageKey messageId) {
+      if (messageId.messageId().startsWith(CRASH)) {
         crashes.incrementAndGet();
         throw new ReceiptStoreException("read failed (injected)");
       }

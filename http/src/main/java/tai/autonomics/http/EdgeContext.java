@@ -17,8 +17,9 @@ import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.util.ByteString;
 
 /**
- * What every route shares: the gateway to the node, settings, metrics, the JWT verifiers, readiness (false once
- * shutdown has begun, so new work is answered 503 {@code not_ready}) and bounded body reading.
+ * What every route shares: the gateway to the node, settings, metrics, the JWT verifiers, readiness (new work is
+ * answered 503 {@code not_ready} until the first readiness check passed and once shutdown has begun) and bounded
+ * body reading.
  */
 public final class EdgeContext {
   private final NodeGateway gateway;
@@ -32,6 +33,8 @@ public final class EdgeContext {
   private final byte[] readToken;
   private final byte[] adminToken;
   private final AtomicBoolean ready = new AtomicBoolean(true);
+  /** Set by the first passing readiness check: work accepted before could wait out its timeout on start-up. */
+  private final AtomicBoolean started = new AtomicBoolean();
 
   public EdgeContext(ActorSystem<?> system, NodeGateway gateway, HttpSettings settings, EdgeMetrics metrics,
       Clock clock) {
@@ -70,8 +73,16 @@ public final class EdgeContext {
     ready.set(false);
   }
 
-  /** Fails with 503 {@code not_ready} once shutdown has begun. */
+  /** Every subsystem answered a readiness check: from now on work is accepted. */
+  public void markStarted() {
+    started.set(true);
+  }
+
+  /** Fails with 503 {@code not_ready} before the node was ready once, and once shutdown has begun. */
   public void checkReady() {
+    if (!started.get()) {
+      throw new ClientError(StatusCodes.SERVICE_UNAVAILABLE, "not_ready", "the node is starting; retry later");
+    }
     if (!ready.get()) {
       throw new ClientError(StatusCodes.SERVICE_UNAVAILABLE, "not_ready", "the node is shutting down; retry later");
     }

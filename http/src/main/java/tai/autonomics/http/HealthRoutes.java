@@ -2,7 +2,11 @@ package tai.autonomics.http;
 
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.pathEnd;
+import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -14,15 +18,20 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
+import tai.autonomics.entitlement.Entitlements;
 import tai.autonomics.executor.ActionExecutor;
 import tai.autonomics.governor.Governors;
 import tai.autonomics.ledger.Ledger;
 import tai.autonomics.node.Node;
 
 /**
- * {@code GET /health}: 200 {@code {"status":"ok","checks":{...}}} when the ledger, the executor and the governors answer in
- * time;
- * 503 {@code {"status":"unavailable",...}} when one does not, or once shutdown has begun (load balancers drain).
+ * {@code GET /health/ready} (and {@code /health}, the same): 200 {@code {"status":"ok","checks":{...}}} when every
+ * subsystem a route needs answers a real round trip in time: the ledger, the executor, the governors (in cluster
+ * mode through the shard coordinator) and entitlements (in cluster mode the singleton); 503
+ * {@code {"status":"unavailable",...}} when one does not, or once shutdown has begun (load balancers drain).
+ * {@code GET /health/live}: 200 while the process answers HTTP at all (Kubernetes' liveness: restart only a hung
+ * node, not one that waits for its cluster). At start the node checks until it is ready ({@link #awaitReady}); the
+ * edge accepts work only from then on.
  */
 public final class HealthRoutes {
   private final ActorSystem<?> system;
@@ -37,6 +46,8 @@ public final class HealthRoutes {
 
   private static final long FRESH_NANOS = Duration.ofMillis(100).toNanos();
   private static final long STALE_NANOS = Duration.ofSeconds(1).toNanos();
+  private static final Duration RETRY = Duration.ofMillis(250);
+  private static final HttpResponse LIVE = EdgeErrors.json(StatusCodes.OK, Map.of("status", "ok"));
 
   private record Check(long startedNanos, CompletableFuture<Ok> result) {}
 
@@ -51,7 +62,36 @@ public final class HealthRoutes {
   }
 
   public Route routes() {
-    return path("health", () -> get(() -> completeWithFuture(answer())));
+    return pathPrefix("health", () -> get(() -> concat(
+        pathEnd(() -> completeWithFuture(answer())),
+        path("ready", () -> completeWithFuture(answer())),
+        path("live", () -> complete(LIVE)))));
+  }
+
+  /**
+   * Completes once a check passes, retried every {@link #RETRY} until then (a cluster node waits for its cluster);
+   * the edge accepts work from then on. Fails only when shutdown begins first.
+   */
+  public CompletionStage<Void> awaitReady() {
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    attempt(ready, 0);
+    return ready;
+  }
+
+  private void attempt(CompletableFuture<Void> ready, int failures) {
+    check().whenComplete((ok, failure) -> {
+      if (failure == null) {
+        edge.markStarted();
+        ready.complete(null);
+      } else if (!edge.ready() || system.whenTerminated().isCompleted()) {
+        ready.completeExceptionally(failure);
+      } else {
+        if (failures % 20 == 0) {
+          system.log().info("not ready yet, not accepting work: {}", failure.getMessage());
+        }
+        system.scheduler().scheduleOnce(RETRY, () -> attempt(ready, failures + 1), system.executionContext());
+      }
+    });
   }
 
   /** The answer to a probe: most come from the last check. */
@@ -115,12 +155,15 @@ public final class HealthRoutes {
         Governors.CountLive::new, timeout, system.scheduler()));
     CompletionStage<ActionExecutor.Status> executor = edge.gateway().onDispatcher(AskPattern.ask(node.executor(),
         ActionExecutor.GetStatus::new, timeout, system.scheduler()));
-    return ledger.thenCombine(governors, (head, live) -> live).thenCombine(executor, (live, pool) -> {
+    CompletionStage<Entitlements.Status> entitlements = edge.gateway().entitlement("health-probe");
+    return ledger.thenCombine(entitlements, (head, status) -> head).thenCombine(governors, (head, live) -> live)
+        .thenCombine(executor, (live, pool) -> {
       Map<String, Object> checks = new LinkedHashMap<>();
       checks.put("ledger", Map.of("status", "ok", "last_seq", node.store().lastSeq()));
       checks.put("executor", Map.of("status", "ok", "workers", pool.workers(), "busy", pool.busy(),
           "queued", pool.queued()));
       checks.put("governors", Map.of("status", "ok", "live", live.governors()));
+      checks.put("entitlements", Map.of("status", "ok"));
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("status", "ok");
       body.put("checks", checks);

@@ -24,7 +24,8 @@ import tai.autonomics.node.Node;
 import tai.autonomics.tlog.TransparencyLog;
 
 /**
- * Builds the routes and binds them; the binding joins CoordinatedShutdown. On SIGTERM: new work is refused
+ * Builds the routes and binds them; the binding joins CoordinatedShutdown. The start completes once the node is
+ * ready ({@link HealthRoutes#awaitReady}); until then work is answered 503 not_ready. On SIGTERM: new work is refused
  * (503 not_ready, /health 503) and the port is unbound, in-flight requests get the shutdown deadline to finish, and
  * only then do the actors stop; the store is closed after the actor system has terminated (see {@link Main}).
  * Every answer, including rejections and unexpected exceptions, is JSON; every request is timed by route.
@@ -84,7 +85,8 @@ public final class HttpServer {
       system.log().info("listening on http://{}:{}", address.getHostString(), address.getPort());
       bound.addToCoordinatedShutdown(settings.shutdownDeadline(), system);
     });
-    return binding;
+    // started once ready: work accepted earlier could wait out its timeout for a reason that is only start-up
+    return binding.thenCompose(bound -> health.awaitReady().thenApply(ready -> bound));
   }
 
   /** Records every request as {@code tai_http_server_requests_seconds{route,method,status}}. */
@@ -107,7 +109,10 @@ public final class HttpServer {
       return "other";
     }
     return switch (parts[1]) {
-      case "health", "pubsub", "marketplace", "metrics", "signup" -> parts.length == 2 ? "/" + parts[1] : "other";
+      case "pubsub", "marketplace", "metrics", "signup" -> parts.length == 2 ? "/" + parts[1] : "other";
+      case "health" -> parts.length == 2 ? "/health"
+          : parts.length == 3 && (parts[2].equals("ready") || parts[2].equals("live")) ? "/health/" + parts[2]
+              : "other";
       case "admin" -> parts.length == 3 && parts[2].equals("backup") ? "/admin/backup" : "other";
       case "receipts" -> parts.length == 3 ? "/receipts/{id}" : "other";
       case "log" -> parts.length == 3 && parts[2].equals("vkey") ? "/log/vkey" : "other";

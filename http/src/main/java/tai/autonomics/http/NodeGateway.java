@@ -16,6 +16,7 @@ import tai.autonomics.governor.Governor;
 import tai.autonomics.governor.Governors;
 import tai.autonomics.ledger.ChainVerifier;
 import tai.autonomics.ledger.Ledger;
+import tai.autonomics.ledger.MessageKey;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptStore;
 import tai.autonomics.node.AskAnswers;
@@ -88,8 +89,8 @@ public final class NodeGateway {
     return read(() -> node.store().get(id));
   }
 
-  /** Asks the disk only when the store's in-memory filters cannot rule the messageId out (a repeat, mostly). */
-  public CompletionStage<Optional<Receipt>> receiptForMessage(String messageId) {
+  /** Asks the disk only when the store's in-memory filters cannot rule the message out (a repeat, mostly). */
+  public CompletionStage<Optional<Receipt>> receiptForMessage(MessageKey messageId) {
     if (!node.store().mayContainMessageId(messageId)) {
       return CompletableFuture.completedFuture(Optional.empty());
     }

@@ -12,12 +12,14 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
+import tai.autonomics.ledger.MessageKey;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.policy.Signal;
 
 /**
  * {@code POST /pubsub}: a Pub/Sub push, wrapped or unwrapped, carrying one signal. The token is checked before the
- * body is read; a messageId seen before is answered with its original receipt without asking the governor; otherwise
+ * body is read; a message seen before (the same tenant, subscription and messageId: {@link MessageKey}) is answered
+ * with its original receipt without asking the governor; otherwise
  * the tenant's governor decides (it is started on first use) and the answer is the receipt, once durable. 200 for
  * every decision, business refusals included (Pub/Sub must not redeliver them). A push that can never succeed is,
  * by the ack policy ({@link DeadLetters}), a refusal receipt of the tenant it names or else a dead letter, answered
@@ -80,10 +82,12 @@ public final class PubSubRoutes {
 
   private CompletionStage<HttpResponse> deliver(Signal signal, long started) {
     edge.metrics().signalReceived(signal.tenantId());
-    if (signal.messageId() == null) {
+    if (signal.messageId() == null || signal.tenantId() == null) {
       return decide(signal, started);
     }
-    return edge.gateway().receiptForMessage(signal.messageId()).thenCompose(original -> original.isPresent()
+    String subscription = signal.delivery() == null ? null : signal.delivery().subscription();
+    MessageKey key = new MessageKey(signal.tenantId(), subscription, signal.messageId());
+    return edge.gateway().receiptForMessage(key).thenCompose(original -> original.isPresent()
         ? CompletableFuture.completedFuture(EdgeErrors.json(StatusCodes.OK, original.get()))
         : decide(signal, started));
   }

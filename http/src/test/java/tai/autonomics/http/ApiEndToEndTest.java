@@ -191,8 +191,10 @@ class ApiEndToEndTest {
     JsonNode granted = grant("market", "ent-market");
     assertEquals("entitlement", granted.path("type").asText());
     assertEquals("active", granted.path("state_to").asText());
-    assertRefusal(node.post("/marketplace", """
-        {"tenant_id":"market","entitlement_id":"ent-market","action":"resume"}"""), 409, "invalid_transition");
+    HttpResponse<String> resumedActive = node.post("/marketplace", """
+        {"tenant_id":"market","entitlement_id":"ent-market","action":"resume"}""");
+    assertEquals(200, resumedActive.statusCode(), "active is in effect already");
+    assertEquals(granted.path("id").asText(), json(resumedActive).path("id").asText(), "the receipt that made it so");
     HttpResponse<String> suspended = node.post("/marketplace", """
         {"tenant_id":"market","entitlement_id":"ent-market","action":"suspend"}""");
     assertEquals(200, suspended.statusCode(), suspended::body);
@@ -202,6 +204,10 @@ class ApiEndToEndTest {
     assertRefusal(node.post("/marketplace", """
         {"tenant_id":"market","entitlement_id":"ent-market","action":"explode"}"""), 400, "unknown_action");
     assertRefusal(node.post("/marketplace", "nope"), 400, "invalid_json");
+    assertEquals(200, node.post("/marketplace", """
+        {"tenant_id":"market","entitlement_id":"ent-market","action":"revoke"}""").statusCode());
+    assertRefusal(node.post("/marketplace", """
+        {"tenant_id":"market","entitlement_id":"ent-market","action":"suspend"}"""), 409, "invalid_transition");
   }
 
   @Test

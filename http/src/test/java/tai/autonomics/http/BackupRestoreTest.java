@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tai.autonomics.ledger.ChainVerifier;
+import tai.autonomics.ledger.MessageKey;
 import tai.autonomics.ledger.RocksReceiptStore;
 
 /**
@@ -67,8 +68,11 @@ class BackupRestoreTest {
     try (RocksReceiptStore store = RocksReceiptStore.open(restored.resolve("ledger"))) {
       ChainVerifier.Result all = ChainVerifier.verifyAll(store);
       assertTrue(all.valid(), all.toString());
-      assertTrue(store.findByMessageId("m-" + (signalsBefore - 1)).isPresent());
-      assertTrue(store.findByMessageId("m-after").isEmpty(), "a receipt written after the backup is not in it");
+      String subscription = "projects/p/subscriptions/s";
+      assertTrue(store.findByMessageId(new MessageKey("globex", subscription, "m-" + (signalsBefore - 1)))
+          .isPresent());
+      assertTrue(store.findByMessageId(new MessageKey("acme", subscription, "m-after")).isEmpty(),
+          "a receipt written after the backup is not in it");
     }
     try (TestNode node = TestNode.startRocks(config(restored, ""), restored.resolve("ledger"))) {
       for (String tenant : new String[] {"acme", "globex"}) {

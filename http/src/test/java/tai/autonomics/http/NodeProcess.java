@@ -49,7 +49,7 @@ final class NodeProcess implements AutoCloseable {
 
   /** The port the node logged it listens on. */
   int awaitPort() throws Exception {
-    return port.get(60, TimeUnit.SECONDS);
+    return port.get(120, TimeUnit.SECONDS); // a loaded machine starts a JVM slowly
   }
 
   String output() {

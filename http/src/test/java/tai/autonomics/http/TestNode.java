@@ -16,7 +16,7 @@ import tai.autonomics.ledger.RocksReceiptStore;
 import tai.autonomics.node.NodeSettings;
 import tai.autonomics.policy.PolicyPacks;
 
-/** A real node on 127.0.0.1, port 0, over a memory store, and a real HTTP client for it. */
+/** A real node on 127.0.0.1, port 0, over a memory store (or one given), and a real HTTP client for it. */
 final class TestNode implements AutoCloseable {
   final Main.Running running;
   final ReceiptStore store;
@@ -36,7 +36,8 @@ final class TestNode implements AutoCloseable {
     return start(overrides, RocksReceiptStore.open(ledgerDir));
   }
 
-  private static TestNode start(String overrides, ReceiptStore store) {
+  /** A node over {@code store}, which it closes when it stops. */
+  static TestNode start(String overrides, ReceiptStore store) {
     Config config = ConfigFactory.parseString(overrides + """
 
         autonomics.http.interface = "127.0.0.1"
@@ -110,6 +111,8 @@ final class TestNode implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("node did not stop", e);
     }
+    // the node closes its store once terminated, on another thread: closed here too (twice is harmless), so a
+    // restarted node can open the same RocksDB directory at once
     store.close();
   }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import tai.autonomics.ledger.CommitHook;
+import tai.autonomics.ledger.MessageKey;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptHasher;
 import tai.autonomics.ledger.ReceiptStore.TenantHead;
@@ -33,12 +34,12 @@ final class PostgresCommit {
       try (Statement statement = connection.createStatement()) {
         statement.execute("SET LOCAL synchronous_commit TO " + (sync ? "on" : "off"));
       }
-      Map<String, Receipt> alreadyStored = storedByMessageId(connection, batch);
+      Map<MessageKey, Receipt> alreadyStored = storedByMessageId(connection, batch);
       Receipt[] result = new Receipt[batch.size()];
       List<Integer> toWrite = new ArrayList<>(batch.size());
       for (int i = 0; i < batch.size(); i++) {
         Receipt receipt = batch.get(i);
-        String messageId = receipt.messageId();
+        MessageKey messageId = MessageKey.of(receipt);
         Receipt original = messageId == null ? null : alreadyStored.get(messageId);
         if (original != null) {
           result[i] = original;
@@ -96,7 +97,8 @@ final class PostgresCommit {
     return unhashed.sealed(receipt.id(), seq, prevHash, ReceiptHasher.hash(unhashed));
   }
 
-  private static Map<String, Receipt> storedByMessageId(Connection connection, List<Receipt> batch)
+  /** The stored receipts with the batch's message keys (read by id, then matched on the whole key). */
+  private static Map<MessageKey, Receipt> storedByMessageId(Connection connection, List<Receipt> batch)
       throws SQLException {
     List<String> messageIds = new ArrayList<>();
     for (Receipt receipt : batch) {
@@ -104,7 +106,7 @@ final class PostgresCommit {
         messageIds.add(receipt.messageId());
       }
     }
-    Map<String, Receipt> stored = new HashMap<>();
+    Map<MessageKey, Receipt> stored = new HashMap<>();
     if (messageIds.isEmpty()) {
       return stored;
     }
@@ -114,7 +116,7 @@ final class PostgresCommit {
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           Receipt receipt = PostgresReceiptStore.fromJson(rows.getString(1));
-          stored.put(receipt.messageId(), receipt);
+          stored.put(MessageKey.of(receipt), receipt);
         }
       }
     }
@@ -164,6 +166,7 @@ final class PostgresCommit {
     String[] tenants = new String[n];
     String[] types = new String[n];
     String[] messageIds = new String[n];
+    String[] scopes = new String[n];
     String[] bodies = new String[n];
     for (int i = 0; i < n; i++) {
       Receipt receipt = receipts.get(i);
@@ -172,17 +175,19 @@ final class PostgresCommit {
       tenants[i] = receipt.tenantId();
       types[i] = receipt.type().wireName();
       messageIds[i] = receipt.messageId();
+      scopes[i] = receipt.messageId() == null ? "" : MessageKey.of(receipt).scope();
       bodies[i] = PostgresReceiptStore.toJson(receipt);
     }
     try (PreparedStatement insert = connection.prepareStatement(
-        "INSERT INTO receipts (seq, id, tenant_id, type, message_id, body) "
-            + "SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])")) {
+        "INSERT INTO receipts (seq, id, tenant_id, type, message_id, message_scope, body) "
+            + "SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])")) {
       insert.setArray(1, connection.createArrayOf("bigint", seqs));
       insert.setArray(2, connection.createArrayOf("text", ids));
       insert.setArray(3, connection.createArrayOf("text", tenants));
       insert.setArray(4, connection.createArrayOf("text", types));
       insert.setArray(5, connection.createArrayOf("text", messageIds));
-      insert.setArray(6, connection.createArrayOf("text", bodies));
+      insert.setArray(6, connection.createArrayOf("text", scopes));
+      insert.setArray(7, connection.createArrayOf("text", bodies));
       insert.executeUpdate();
     }
   }

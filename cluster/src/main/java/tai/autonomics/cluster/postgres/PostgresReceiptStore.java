@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import tai.autonomics.Json;
 import tai.autonomics.ledger.CommitHook;
+import tai.autonomics.ledger.MessageKey;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptStore;
 import tai.autonomics.ledger.ReceiptType;
@@ -20,8 +21,8 @@ import tai.autonomics.ledger.ReceiptType;
  * The ledger every node of a cluster shares (DESIGN §11), in PostgreSQL through a HikariCP pool.
  *
  * <p>Each node's Ledger actor seals receipts from what it last knew, but other nodes write meanwhile, so one group
- * commit is one transaction that makes the batch true to the database ({@link #commit}): drafts whose message id is
- * already stored give way to the stored receipt; the rows of the batch's tenants in {@code tenant_heads} are locked
+ * commit is one transaction that makes the batch true to the database ({@link #commit}): drafts whose message key
+ * ({@link MessageKey}) is already stored give way to the stored receipt; the rows of the batch's tenants in {@code tenant_heads} are locked
  * (in tenant order, so two nodes cannot deadlock); the ledger-wide seq range is taken from the single-row counter,
  * which also orders the commits of all nodes; every receipt whose seq or prev_hash is not what the database says is
  * re-linked and re-hashed (same id); the receipts go in with one multi-row insert and the heads follow. A chain can
@@ -128,8 +129,9 @@ public final class PostgresReceiptStore implements ReceiptStore {
   }
 
   @Override
-  public Optional<Receipt> findByMessageId(String messageId) {
-    return one(RECEIPT_COLUMNS + "WHERE message_id = ?", messageId);
+  public Optional<Receipt> findByMessageId(MessageKey key) {
+    return one(RECEIPT_COLUMNS + "WHERE tenant_id = ? AND message_scope = ? AND message_id = ?", key.tenantId(),
+        key.scope(), key.messageId());
   }
 
   @Override
@@ -152,8 +154,8 @@ public final class PostgresReceiptStore implements ReceiptStore {
 
   @Override
   public List<Receipt> latestEntitlements() {
-    return many("SELECT DISTINCT ON (tenant_id) body FROM receipts WHERE type = '"
-        + ReceiptType.ENTITLEMENT.wireName() + "' ORDER BY tenant_id, seq DESC");
+    return many("SELECT DISTINCT ON (tenant_id, body::jsonb->>'entitlement_id') body FROM receipts WHERE type = '"
+        + ReceiptType.ENTITLEMENT.wireName() + "' ORDER BY tenant_id, body::jsonb->>'entitlement_id', seq DESC");
   }
 
   @Override

@@ -10,7 +10,8 @@ import java.sql.Statement;
  *
  * <ul>
  *   <li>{@code receipts}: one row per receipt, the JSON as written (its bytes are what the hash covers).
- *       {@code seq} is the primary key; the unique constraints on {@code id} and {@code message_id} are the
+ *       {@code seq} is the primary key; the unique constraint on {@code id} and the unique index on
+ *       {@code (tenant_id, message_scope, message_id)} (a {@link tai.autonomics.ledger.MessageKey}) are the
  *       de-duplication guard when two nodes race on the same Pub/Sub message or Marketplace event.</li>
  *   <li>{@code tenant_heads}: where each tenant's chain ends; writers lock a tenant's row while they extend its chain.
  *   </li>
@@ -35,8 +36,14 @@ final class PostgresSchema {
             id         TEXT   NOT NULL UNIQUE,
             tenant_id  TEXT   NOT NULL,
             type       TEXT   NOT NULL,
-            message_id TEXT   UNIQUE,
+            message_id TEXT,
             body       TEXT   NOT NULL)""");
+      // a messageId is unique only within its tenant and scope (subscription, provider): schemas made before keep
+      // their rows, which get the empty scope, and lose the ledger-wide uniqueness that let tenants collide
+      statement.execute("ALTER TABLE receipts ADD COLUMN IF NOT EXISTS message_scope TEXT NOT NULL DEFAULT ''");
+      statement.execute("ALTER TABLE receipts DROP CONSTRAINT IF EXISTS receipts_message_id_key");
+      statement.execute("CREATE UNIQUE INDEX IF NOT EXISTS receipts_by_message "
+          + "ON receipts (tenant_id, message_scope, message_id)");
       statement.execute("CREATE INDEX IF NOT EXISTS receipts_by_tenant ON receipts (tenant_id, seq)");
       statement.execute("CREATE INDEX IF NOT EXISTS receipts_entitlements ON receipts (tenant_id, seq) "
           + "WHERE type = 'entitlement'");

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tai.autonomics.cluster.TestPostgres;
 import tai.autonomics.ledger.ChainVerifier;
+import tai.autonomics.ledger.MessageKey;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptHasher;
 import tai.autonomics.ledger.ReceiptStore;
@@ -72,8 +73,8 @@ class PostgresReceiptStoreTest {
     assertEquals(batch.subList(1, 3), store.page("t1", 1, 10));
     assertEquals(batch.subList(0, 2), store.page("t1", 0, 2));
     assertTrue(store.page("nobody", 0, 10).isEmpty());
-    assertEquals(batch.get(0), store.findByMessageId("m1").orElseThrow());
-    assertTrue(store.findByMessageId("m9").isEmpty());
+    assertEquals(batch.get(0), store.findByMessageId(MessageKey.of(batch.get(0))).orElseThrow());
+    assertTrue(store.findByMessageId(new MessageKey("t1", null, "m9")).isEmpty());
 
     ReceiptStore.TenantHead head = store.head("t1").orElseThrow();
     assertEquals(3, head.seq());
@@ -102,7 +103,7 @@ class PostgresReceiptStoreTest {
     assertEquals(signals.get(0), store.get(signals.get(0).id()).orElseThrow());
     assertTrue(ChainVerifier.verifyTenant(store, "").valid());
     assertTrue(ChainVerifier.verifyTenant(store, "t9").valid());
-    assertTrue(store.findByMessageId("m-dl").isEmpty(), "a dead letter's message id is not a de-duplication key");
+    assertTrue(store.findByMessageId(new MessageKey("", "projects/p/subscriptions/s", "m-dl")).isEmpty(), "a dead letter's message id is not a de-duplication key");
   }
 
   @Test
@@ -223,12 +224,57 @@ class PostgresReceiptStoreTest {
     }
   }
 
+  /** A draft for a message: a signal's (subscription) or a Procurement event's (provider). */
+  private static Receipt message(String tenant, String id, String subscription, String provider) {
+    return Receipt.draft(ReceiptType.TRANSITION, tenant).states("stable", "stable").reason("ok")
+        .signal("cpu", 10.0, null).messageId(id).providerId(provider).policy("base@1")
+        .delivery(subscription == null ? null : new Receipt.DeliveryRecord(subscription, null, null, null)).build();
+  }
+
+  private Receipt commitOne(Receipt draft) {
+    return store.commit(sealChain(store.lastSeq(), Receipt.GENESIS_HASH, draft), true).get(0);
+  }
+
+  @Test
+  void aMessageIdIsARepeatOnlyForTheSameTenantAndScopeAlsoAfterReopening() {
+    Receipt alpha = commitOne(message("alpha", "same-id-1", "sub-a", null));
+    Receipt beta = commitOne(message("beta", "same-id-1", "sub-a", null));
+    Receipt betaOtherSubscription = commitOne(message("beta", "same-id-1", "sub-b", null));
+    Receipt providerOne = commitOne(message("alpha", "ev-1", null, "p1"));
+    Receipt providerTwo = commitOne(message("alpha", "ev-1", null, "p2"));
+    List<Receipt> written = List.of(alpha, beta, betaOtherSubscription, providerOne, providerTwo);
+    assertEquals(5, written.stream().map(Receipt::id).distinct().count(), "five messages, five receipts");
+    assertEquals("beta", beta.tenantId());
+    // a repeat, in a later commit, is answered with the original and not written
+    assertEquals(beta, commitOne(message("beta", "same-id-1", "sub-a", null)));
+    assertEquals(providerTwo, commitOne(message("alpha", "ev-1", "some-subscription", "p2")),
+        "a Procurement event is keyed by its provider, whatever subscription carried it");
+    assertEquals(5, store.lastSeq());
+    try (PostgresReceiptStore again = PostgresReceiptStore.open(settings)) {
+      for (Receipt receipt : written) {
+        assertEquals(receipt, again.findByMessageId(MessageKey.of(receipt)).orElseThrow());
+      }
+      assertTrue(again.findByMessageId(new MessageKey("gamma", "sub-a", "same-id-1")).isEmpty());
+    }
+  }
+
+  @Test
+  void theLatestReceiptOfEachEntitlementOfATenantIsRead() {
+    Receipt a = commitOne(Receipt.draft(ReceiptType.ENTITLEMENT, "acct").states(null, "active")
+        .entitlement("ent-a", "base").build());
+    commitOne(Receipt.draft(ReceiptType.ENTITLEMENT, "acct").states(null, "pending")
+        .entitlement("ent-b", "enterprise").build());
+    Receipt b = commitOne(Receipt.draft(ReceiptType.ENTITLEMENT, "acct").states("pending", "active")
+        .entitlement("ent-b", "enterprise").build());
+    assertEquals(java.util.Set.of(a, b), java.util.Set.copyOf(store.latestEntitlements()));
+  }
+
   @Test
   void reopeningKeepsEverythingAndUnsealedReceiptsAreRejected() {
     List<Receipt> batch = sealChain(0, Receipt.GENESIS_HASH, transition("t6", "stable", "keep"));
     store.commit(batch, true);
     try (PostgresReceiptStore again = PostgresReceiptStore.open(settings)) {
-      assertEquals(batch.get(0), again.findByMessageId("keep").orElseThrow());
+      assertEquals(batch.get(0), again.findByMessageId(MessageKey.of(batch.get(0))).orElseThrow());
       assertEquals(1, again.lastSeq());
     }
     assertThrows(IllegalArgumentException.class, () -> store.commit(List.of(transition("t6", "x", null)), true));

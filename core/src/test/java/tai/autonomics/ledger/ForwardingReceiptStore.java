@@ -41,12 +41,12 @@ public abstract class ForwardingReceiptStore implements ReceiptStore {
   }
 
   @Override
-  public Optional<Receipt> findByMessageId(String messageId) {
+  public Optional<Receipt> findByMessageId(MessageKey messageId) {
     return delegate.findByMessageId(messageId);
   }
 
   @Override
-  public boolean mayContainMessageId(String messageId) {
+  public boolean mayContainMessageId(MessageKey messageId) {
     return delegate.mayContainMessageId(messageId);
   }
 
