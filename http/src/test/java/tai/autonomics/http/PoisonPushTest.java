@@ -47,8 +47,15 @@ class PoisonPushTest {
 
   @BeforeAll
   static void start() {
-    node = TestNode.startRocks(CONFIG, dir.resolve("acknowledge"));
-    rejecting = TestNode.startRocks(CONFIG + "autonomics.http.pubsub.poison = reject\n", dir.resolve("reject"));
+    node = onDisk(CONFIG, "acknowledge");
+    rejecting = onDisk(CONFIG + "autonomics.http.pubsub.poison = reject\n", "reject");
+  }
+
+  /** A node over RocksDB in its own data directory: its ledger and its transparency log's signed heads. */
+  private static TestNode onDisk(String config, String name) {
+    Path data = dir.resolve(name);
+    return TestNode.startRocks(config + "autonomics.ledger.data-dir = \"" + data.toString().replace("\\", "/")
+        + "\"\n", data.resolve("ledger"));
   }
 
   @AfterAll
@@ -197,7 +204,7 @@ class PoisonPushTest {
     assertEquals(paged.size(), verified.path("count").asInt());
     assertTrue(paged.size() >= 5);
     node.close();
-    node = TestNode.startRocks(CONFIG, dir.resolve("acknowledge"));
+    node = onDisk(CONFIG, "acknowledge");
     JsonNode again = json(node.get("/dead-letters/verify", READ));
     assertTrue(again.path("valid").asBoolean(), again::toString);
     assertTrue(again.path("count").asInt() >= paged.size());
