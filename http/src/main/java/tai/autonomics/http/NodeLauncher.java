@@ -8,6 +8,7 @@ import tai.autonomics.node.NodeConfig;
 import tai.autonomics.node.NodeSettings;
 import tai.autonomics.node.Topology;
 import tai.autonomics.policy.PolicyPacks;
+import tai.autonomics.procurement.ProcurementSettings;
 
 /**
  * How a node process starts, a single node ({@code node.jar}) and a cluster node ({@code cluster-node.jar}) alike:
@@ -63,6 +64,8 @@ public final class NodeLauncher {
       settings = NodeSettings.create(config);
       packs = PolicyPacks.create(config);
       HttpSettings.create(config);
+      ProcurementSettings.create(config);
+      SignupSettings.create(config);
       mode.check(config, settings);
     } catch (RuntimeException e) {
       exit(INVALID_CONFIGURATION, "invalid configuration: " + e.getMessage());
