@@ -30,7 +30,7 @@ import tai.autonomics.ledger.Receipt;
 
 /**
  * Cases 7-12: the real Governor state machine under its parent Governors, with the real Entitlements, Ledger and
- * ActionExecutor (DESIGN §5). Requests are actor asks from outside, as the HTTP edge makes them; the ledger runs
+ * ActionExecutor (docs/ARCHITECTURE.md). Requests are actor asks from outside, as the HTTP edge makes them; the ledger runs
  * with durability off so the figures are the state machine's, not the disk's (the ledger suite measures the disk).
  * Beside each case, its anchor: the same load of asks to an {@link EchoActor} at the same concurrency and counts.
  */

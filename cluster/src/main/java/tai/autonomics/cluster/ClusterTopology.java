@@ -14,7 +14,7 @@ import tai.autonomics.governor.Governors;
 import tai.autonomics.node.Topology;
 
 /**
- * Where the per-tenant actors run in cluster mode (DESIGN §11).
+ * Where the per-tenant actors run in cluster mode (docs/OPERATIONS.md, cluster mode).
  *
  * <p>Entitlements: a cluster singleton. It is the simplest correct choice: the actor already applies every event
  * one at a time and keeps all tenants' entitlements in memory, rebuilt at start from the ledger, which all nodes

@@ -3,7 +3,7 @@ package tai.autonomics.entitlement;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
-/** Lifecycle of an entitlement, as Google Cloud Marketplace names it (DESIGN §7). */
+/** Lifecycle of an entitlement, as Google Cloud Marketplace names it (docs/API.md, Marketplace). */
 public enum EntitlementState {
   PENDING,
   ACTIVE,

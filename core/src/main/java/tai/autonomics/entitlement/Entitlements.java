@@ -18,7 +18,7 @@ import tai.autonomics.ledger.ReceiptStore;
 import tai.autonomics.node.Stash;
 
 /**
- * Owns every tenant's entitlement (DESIGN §7). It applies flat actions and Marketplace Procurement events one at a
+ * Owns every tenant's entitlement (docs/API.md, Marketplace). It applies flat actions and Marketplace Procurement events one at a
  * time: an event changes the entitlement only once its {@code entitlement} receipt is durable, so the ledger and
  * this actor never disagree; events arriving meanwhile wait in a bounded stash, while status checks are answered at
  * once from the committed state. Every change is published on the node's {@link #changesTopic() changes topic}.

@@ -14,7 +14,7 @@ import tai.autonomics.CborSerializable;
 import tai.autonomics.ledger.Ledger;
 
 /**
- * The action pool (DESIGN §9): pool-size {@link ActionWorker}s started up front, up to max-overflow more started
+ * The action pool (docs/ARCHITECTURE.md): pool-size {@link ActionWorker}s started up front, up to max-overflow more started
  * when every worker is busy and retired after overflow-idle-timeout of idleness (poolboy's size and max_overflow),
  * then a bounded FIFO queue. A full queue refuses at once as {@code overloaded}; an action still waiting after the
  * checkout timeout fails as {@code pool_timeout}. Every refusal is answered and written as an {@code action_result}

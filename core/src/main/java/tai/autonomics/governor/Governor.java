@@ -22,7 +22,7 @@ import tai.autonomics.policy.PolicyPacks;
 import tai.autonomics.policy.Signal;
 
 /**
- * One tenant's governor: the state machine of DESIGN §5 (boot, stable, warning, intervening, refusing). Each signal
+ * One tenant's governor: the state machine of docs/ARCHITECTURE.md (boot, stable, warning, intervening, refusing). Each signal
  * is decided by the tenant's policy pack and written as a receipt; the ledger answers the signal's sender once that
  * receipt is durable, so the governor never waits for the disk and never answers before it. At most one action is in
  * flight; signals arriving meanwhile wait in a bounded stash and are decided in order when it ends.

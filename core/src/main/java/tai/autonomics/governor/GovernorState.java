@@ -3,7 +3,7 @@ package tai.autonomics.governor;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
-/** The states of DESIGN §5, with the lowercase names receipts and the API use. */
+/** The governor's states (docs/ARCHITECTURE.md), with the lowercase names receipts and the API use. */
 public enum GovernorState {
   BOOT,
   STABLE,

@@ -2,7 +2,7 @@ package tai.autonomics.ledger;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** The kinds of receipt the ledger holds; their JSON names are the lowercase wire names of DESIGN §8. */
+/** The kinds of receipt the ledger holds; their JSON names are the lowercase wire names of docs/RECEIPTS.md. */
 public enum ReceiptType {
   TRANSITION,
   REFUSAL,

@@ -1,7 +1,7 @@
 package tai.autonomics.policy;
 
 /**
- * The decision function of DESIGN §6: pure, so every decision can be replayed from its receipt (which names the
+ * The decision function of docs/POLICY.md: pure, so every decision can be replayed from its receipt (which names the
  * pack and version, and records the governor's inputs) and tested without actors. Per metric it takes what the
  * governor remembers ({@link MetricState}) and returns the decision with what to remember next.
  */

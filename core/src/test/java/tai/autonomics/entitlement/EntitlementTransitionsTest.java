@@ -25,7 +25,7 @@ import tai.autonomics.entitlement.EntitlementTransitions.Recorded;
 import tai.autonomics.entitlement.EntitlementTransitions.Rejected;
 
 /**
- * The whole lifecycle matrix of DESIGN §7: every flat action and every Procurement event type, from "no
+ * The whole lifecycle matrix of docs/API.md (Marketplace): every flat action and every Procurement event type, from "no
  * entitlement" and from each of the seven states. A missing row in the expectation tables fails the test, so a new
  * state or event type cannot slip in untested.
  */

@@ -32,7 +32,7 @@ import tai.autonomics.policy.PolicyPacks;
 import tai.autonomics.policy.Signal;
 
 /**
- * Every row of the governor's transition table (DESIGN §5), one governor per test, with a real ledger on a memory
+ * Every row of the governor's transition table, one governor per test, with a real ledger on a memory
  * store and probes standing in for Entitlements, the executor and the parent. Time is manual: cooldown, quarantine
  * and the action deadline pass when a test says so.
  */

@@ -114,7 +114,7 @@ class RocksReceiptStoreTest {
     }
   }
 
-  /** The head as DESIGN §8 defines it, found by walking the chain: where the governor went last, why and when. */
+  /** The head as docs/RECEIPTS.md defines it, found by walking the chain: where the governor went last, why and when. */
   private static ReceiptStore.TenantHead expectedHead(String tenantId, List<Receipt> chain) {
     String state = null;
     String reason = null;

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The pure decision function of DESIGN §6: boundaries, per-metric rules, cooldown and invalid signals. */
+/** The pure decision function of docs/POLICY.md: boundaries, per-metric rules, cooldown and invalid signals. */
 class PolicyTest {
   private static final PolicyPack PACK = PolicyPack.of("test", MetricRule.ORIGINAL_DEFAULT,
       Map.of("error_rate", new MetricRule(1, 5, "rollback", Map.of("to", "previous"))),

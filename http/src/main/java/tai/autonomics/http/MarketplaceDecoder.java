@@ -5,7 +5,7 @@ import java.util.Locale;
 import tai.autonomics.entitlement.EntitlementEvent;
 
 /**
- * Reads {@code POST /marketplace} bodies (DESIGN §7): the flat contract {@code {tenant_id, entitlement_id, action,
+ * Reads {@code POST /marketplace} bodies (docs/API.md, Marketplace): the flat contract {@code {tenant_id, entitlement_id, action,
  * sku?, customer_id?, reason?, event_id?, signature?}} or a Pub/Sub push envelope whose data is a Marketplace
  * Procurement event {@code {eventId, eventType, providerId, entitlement: {id, newPlan?}, account?: {id}}}.
  */

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tai.autonomics.Json;
 
-/** Every route and status code of DESIGN §10, over real HTTP against a real node on 127.0.0.1. */
+/** Every route and status code of docs/API.md, over real HTTP against a real node on 127.0.0.1. */
 class ApiEndToEndTest {
   private static TestNode node;
   private static final AtomicInteger ids = new AtomicInteger();

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Request bodies of the HTTP and stress cases, as Pub/Sub and the Marketplace send them (DESIGN §10). */
+/** Request bodies of the HTTP and stress cases, as Pub/Sub and the Marketplace send them (docs/API.md). */
 public final class Payloads {
   private static final AtomicLong MESSAGES = new AtomicLong();
   private static final String RUN = Long.toHexString(System.nanoTime());

@@ -18,7 +18,7 @@ import tai.autonomics.ledger.ReceiptStore;
 import tai.autonomics.ledger.ReceiptType;
 
 /**
- * The ledger every node of a cluster shares (DESIGN §11), in PostgreSQL through a HikariCP pool.
+ * The ledger every node of a cluster shares (docs/OPERATIONS.md, cluster mode), in PostgreSQL through a HikariCP pool.
  *
  * <p>Each node's Ledger actor seals receipts from what it last knew, but other nodes write meanwhile, so one group
  * commit is one transaction that makes the batch true to the database ({@link #commit}): drafts whose message key
