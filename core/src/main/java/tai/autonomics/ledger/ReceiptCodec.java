@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 
 /**
@@ -19,6 +21,12 @@ final class ReceiptCodec {
       .addMixIn(Receipt.class, WithoutSeq.class)
       .build();
 
+  // bound once to their types: a bare writeValueAsBytes looks its serializer up on every call
+  private static final ObjectWriter RECEIPT_WRITER = CBOR.writerFor(Receipt.class);
+  private static final ObjectReader RECEIPT_READER = CBOR.readerFor(Receipt.class);
+  private static final ObjectWriter HEAD_WRITER = CBOR.writerFor(ReceiptStore.TenantHead.class);
+  private static final ObjectReader HEAD_READER = CBOR.readerFor(ReceiptStore.TenantHead.class);
+
   /** The key holds the seq, so the value does not: a value moved to another key fails its hash check there. */
   @JsonIgnoreProperties("seq")
   private interface WithoutSeq {}
@@ -27,7 +35,7 @@ final class ReceiptCodec {
 
   static byte[] encode(Receipt receipt) {
     try {
-      return CBOR.writeValueAsBytes(receipt);
+      return RECEIPT_WRITER.writeValueAsBytes(receipt);
     } catch (JacksonException e) {
       throw new IllegalArgumentException("receipt cannot be encoded: " + e.getOriginalMessage(), e);
     }
@@ -37,7 +45,7 @@ final class ReceiptCodec {
   static Receipt decode(long seq, byte[] bytes) {
     Receipt receipt;
     try {
-      receipt = CBOR.readValue(bytes, Receipt.class);
+      receipt = RECEIPT_READER.readValue(bytes);
     } catch (java.io.IOException | RuntimeException e) {
       throw new IllegalArgumentException("receipt value is malformed: " + e.getMessage());
     }
@@ -50,7 +58,7 @@ final class ReceiptCodec {
   /** A tenant head, stored under its tenant's key. */
   static byte[] encodeHead(ReceiptStore.TenantHead head) {
     try {
-      return CBOR.writeValueAsBytes(head);
+      return HEAD_WRITER.writeValueAsBytes(head);
     } catch (JacksonException e) {
       throw new IllegalArgumentException("tenant head cannot be encoded: " + e.getOriginalMessage(), e);
     }
@@ -59,7 +67,7 @@ final class ReceiptCodec {
   static ReceiptStore.TenantHead decodeHead(String tenantId, byte[] bytes) {
     ReceiptStore.TenantHead head;
     try {
-      head = CBOR.readValue(bytes, ReceiptStore.TenantHead.class);
+      head = HEAD_READER.readValue(bytes);
     } catch (java.io.IOException | RuntimeException e) {
       throw new IllegalArgumentException("tenant head of " + tenantId + " is malformed: " + e.getMessage());
     }
