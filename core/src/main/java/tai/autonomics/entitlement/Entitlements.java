@@ -247,6 +247,11 @@ public final class Entitlements {
   }
 
   private Behavior<Command> onCheck(Check check) {
+    if (!book.knows(check.tenantId())
+        && settings.seeds().stream().anyMatch(seed -> seed.tenantId().equals(check.tenantId()))) {
+      // a seed granted at boot whose receipt is still being written: answered once it is, not as unknown before
+      return stashOrRefuse(check);
+    }
     check.replyTo().tell(book.statusOf(check.tenantId()));
     return Behaviors.same();
   }

@@ -3,6 +3,7 @@ package tai.autonomics.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -147,7 +148,8 @@ class FuzzTest {
   /** What /marketplace reads as a Pub/Sub push: a JSON object with a "message" field. */
   private static boolean isPush(String body) {
     try {
-      JsonNode node = Json.MAPPER.readTree(body);
+      // as strictly as the node reads it: a body with trailing tokens is not JSON, so not an envelope
+      JsonNode node = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(body);
       return node != null && node.isObject() && node.has("message");
     } catch (Exception e) {
       return false;
