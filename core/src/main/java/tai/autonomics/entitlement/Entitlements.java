@@ -103,6 +103,8 @@ public final class Entitlements {
   private final ActorRef<Ledger.Command> ledger;
   private final ReceiptStore store;
   private final EntitlementSettings settings;
+  /** The seed tenants, once: a Check for one of them waits while its grant is being written. */
+  private final java.util.Set<String> seedTenants;
   private final EntitlementBook book;
   private final ActorRef<Topic.Command<Status>> changes;
   /** Where a store read that may wait for the disk runs: never on this actor's (the default) dispatcher. */
@@ -115,6 +117,7 @@ public final class Entitlements {
     this.ledger = ledger;
     this.store = store;
     this.settings = settings;
+    this.seedTenants = settings.seeds().stream().map(Entitlement::tenantId).collect(java.util.stream.Collectors.toSet());
     this.book = new EntitlementBook(settings.refuseUnknownTenants(), settings.tiers());
     this.changes = changes;
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
@@ -247,8 +250,7 @@ public final class Entitlements {
   }
 
   private Behavior<Command> onCheck(Check check) {
-    if (!book.knows(check.tenantId())
-        && settings.seeds().stream().anyMatch(seed -> seed.tenantId().equals(check.tenantId()))) {
+    if (seedTenants.contains(check.tenantId()) && !book.knows(check.tenantId())) {
       // a seed granted at boot whose receipt is still being written: answered once it is, not as unknown before
       return stashOrRefuse(check);
     }
