@@ -97,6 +97,26 @@ final class LogNode implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until the tenant's latest signed checkpoint covers every receipt of its chain, so that a test reading the
+   * checkpoint and then asking for a proof at its size does not race the signing cadence.
+   */
+  void awaitSigned(String tenant) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      HttpResponse<byte[]> checkpoint = get("/tenants/" + tenant + "/log/checkpoint", true);
+      long signed = checkpoint.statusCode() == 200
+          ? Long.parseLong(new String(checkpoint.body(), StandardCharsets.UTF_8).split("\n", 3)[1]) : 0;
+      if (signed == receipts(tenant).size()) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(tenant + ": checkpoint size " + signed + " still short of its chain");
+      }
+      Thread.sleep(50);
+    }
+  }
+
   /** The tenant's receipts' hashes and ids, in chain order, through the receipts route. */
   List<JsonNode> receipts(String tenant) throws Exception {
     List<JsonNode> out = new ArrayList<>();

@@ -42,6 +42,8 @@ class LogRoutesTest {
     node = LogNode.start(dir.resolve("data"));
     node.signals(TENANT, 300);
     node.signals("tenant-002", 5);
+    node.awaitSigned(TENANT);
+    node.awaitSigned("tenant-002");
     vkey = NoteVerifier.parse(new String(node.get("/log/vkey", false).body(), StandardCharsets.UTF_8).strip());
   }
 
