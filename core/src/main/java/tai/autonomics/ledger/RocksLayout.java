@@ -42,8 +42,8 @@ final class RocksLayout implements AutoCloseable {
   }
 
   private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
-  /** Layout 3: receipts keyed by tenant + seq, values in {@link ReceiptCodec}'s form (CBOR). */
-  private static final byte[] FORMAT = {3};
+  /** Layout 4: receipts keyed by tenant + seq, values in {@link ReceiptCodec}'s form (CBOR arrays). */
+  private static final byte[] FORMAT = {4};
   static {
     RocksDB.loadLibrary();
   }

@@ -1,6 +1,7 @@
 package tai.autonomics.tlog;
 
 import java.io.IOException;
+import java.util.Collection;
 import java.util.Optional;
 
 /**
@@ -13,4 +14,11 @@ public interface SignedHeads {
 
   /** Durably records {@code checkpoint} as the last one signed for its origin; returns once it is on disk. */
   void save(Checkpoint checkpoint) throws IOException;
+
+  /** Durably records each of {@code checkpoints}, of distinct origins, as the last one signed for its origin. */
+  default void saveAll(Collection<Checkpoint> checkpoints) throws IOException {
+    for (Checkpoint checkpoint : checkpoints) {
+      save(checkpoint);
+    }
+  }
 }

@@ -106,31 +106,34 @@ public final class TransparencyLog {
    * first failure is thrown afterwards with the others suppressed.
    */
   public int signGrown() throws IOException, CheckpointRefusedException {
-    int signed = 0;
-    Exception failed = null;
+    List<Checkpointer.Request> requests = new ArrayList<>();
+    Map<String, String> tenantOf = new java.util.HashMap<>();
+    List<Exception> failed = new ArrayList<>();
     for (String tenant : hook.drainGrown()) {
+      long size = state(tenant).size();
       try {
-        TreeState state = state(tenant);
-        if (state.size() > 0) {
-          sign(tenant, state.size());
-          signed++;
+        if (size > 0) {
+          HashReader reader = reader(tenant, size);
+          requests.add(new Checkpointer.Request(origin(tenant), size, MerkleProofs.treeHash(size, reader), reader));
+          tenantOf.put(origin(tenant), tenant);
         }
-      } catch (IOException | CheckpointRefusedException | RuntimeException e) {
-        if (failed == null) {
-          failed = e;
-        } else {
-          failed.addSuppressed(e);
-        }
+      } catch (java.util.NoSuchElementException e) {
+        failed.add(new CheckpointRefusedException("the stored tree of " + origin(tenant) + " is incomplete: "
+            + e.getMessage()));
+      } catch (IOException e) {
+        failed.add(e);
       }
     }
-    if (failed instanceof IOException e) {
-      throw e;
-    } else if (failed instanceof CheckpointRefusedException e) {
-      throw e;
-    } else if (failed instanceof RuntimeException e) {
-      throw e;
+    Map<String, String> signed = checkpointer.signAll(requests, (origin, e) -> failed.add(e));
+    signed.forEach((origin, note) -> remember(tenantOf.get(origin), note));
+    if (!failed.isEmpty()) {
+      failed.subList(1, failed.size()).forEach(failed.get(0)::addSuppressed);
+      if (failed.get(0) instanceof IOException e) {
+        throw e;
+      }
+      throw (CheckpointRefusedException) failed.get(0);
     }
-    return signed;
+    return signed.size();
   }
 
   /**
@@ -209,8 +212,12 @@ public final class TransparencyLog {
   private String sign(String tenant, long size) throws IOException, CheckpointRefusedException {
     HashReader reader = reader(tenant, size);
     String note = checkpointer.sign(origin(tenant), size, MerkleProofs.treeHash(size, reader), reader);
-    notes.merge(tenant, note, (old, now) -> sizeOf(now) >= sizeOf(old) ? now : old);
+    remember(tenant, note);
     return note;
+  }
+
+  private void remember(String tenant, String note) {
+    notes.merge(tenant, note, (old, now) -> sizeOf(now) >= sizeOf(old) ? now : old);
   }
 
   private TreeState state(String tenant) {

@@ -26,6 +26,19 @@ class ReceiptCodecTest {
   }
 
   @Test
+  void aReceiptStoredBeforeTheLastFieldExistedStillReads() throws Exception {
+    Receipt receipt = withSeq(ReceiptHasher.seal(Receipt.draft(ReceiptType.TRANSITION, "t").states("stable",
+        "warning").inputs(java.util.Map.of("cpu", "1")).build(), 4, Receipt.GENESIS_HASH), 4);
+    var cbor = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper();
+    java.util.List<?> stored = cbor.readValue(ReceiptCodec.encode(receipt), java.util.List.class);
+    byte[] older = cbor.writeValueAsBytes(stored.subList(0, stored.size() - 1));
+    Receipt back = ReceiptCodec.decode(4, older);
+    assertEquals(null, back.inputs());
+    assertEquals(receipt.stateTo(), back.stateTo());
+    assertEquals(receipt.hash(), back.hash());
+  }
+
+  @Test
   void theSeqComesFromTheKey() {
     Receipt receipt = withSeq(new RandomReceipts(3, true).next(), 5);
     assertEquals(6, ReceiptCodec.decode(6, ReceiptCodec.encode(receipt)).seq());

@@ -43,6 +43,14 @@ class TamperTest {
     }
   }
 
+  private static boolean sameReceipt(Receipt target, byte[] value) {
+    try {
+      return ReceiptCodec.decode(target.seq(), value).equals(target);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   @Test
   void aChangedByteAnywhereInAStoredReceiptIsFoundAndNamed() throws Exception {
     try (RocksReceiptStore store = RocksReceiptStore.open(dir)) {
@@ -53,6 +61,11 @@ class TamperTest {
         for (int flip : new int[] {0x01, 0x80}) {
           byte[] tampered = original.clone();
           tampered[pos] ^= (byte) flip;
+          if (sameReceipt(target, tampered)) {
+            // CBOR's undefined (0xf7) reads as null (0xf6): the stored receipt is still the same receipt
+            assertEquals((byte) 0xf6, original[pos], "only a null can change into the same receipt");
+            continue;
+          }
           change(store, Family.RECEIPTS, key, tampered);
           for (ChainVerifier.Result result : List.of(ChainVerifier.verifyAll(store),
               ChainVerifier.verifyTenant(store, target.tenantId()))) {

@@ -80,16 +80,44 @@ class CheckpointerTest {
   }
 
   @Test
-  void aCorruptOrMisplacedHeadFileIsAnErrorNotAFreshStart(@TempDir Path dir) throws Exception {
+  void aRoundOfHeadsIsOneAppendAndSurvivesARestart(@TempDir Path dir) throws Exception {
+    Checkpointer checkpointer = new Checkpointer(key, new FileSignedHeads(dir));
+    long size = appendTo(0, 300);
+    List<Checkpointer.Request> requests = new java.util.ArrayList<>();
+    for (int t = 0; t < 50; t++) {
+      requests.add(new Checkpointer.Request("round/tenant-" + t, 100 + t, root(100 + t),
+          new TileHashReader(store, 100 + t)));
+    }
+    // one refused among them (a root that is not the tree's) leaves the others signed
+    requests.add(new Checkpointer.Request(ORIGIN, size, root(size - 1), new TileHashReader(store, size)));
+    java.util.Map<String, Exception> refused = new java.util.HashMap<>();
+    java.util.Map<String, String> notes = checkpointer.signAll(requests, refused::put);
+    assertEquals(50, notes.size());
+    assertEquals(java.util.Set.of(ORIGIN), refused.keySet());
+    assertEquals(150, Files.readString(dir.resolve(FileSignedHeads.FILE)).split("\n").length);
+    FileSignedHeads reopened = new FileSignedHeads(dir);
+    for (int t = 0; t < 50; t++) {
+      assertEquals(100 + t, reopened.last("round/tenant-" + t).orElseThrow().size());
+      assertEquals(100 + t, Checkpoint.open(notes.get("round/tenant-" + t),
+          key.named("round/tenant-" + t).verifier()).size());
+    }
+    assertTrue(reopened.last(ORIGIN).isEmpty());
+  }
+
+  @Test
+  void aTornEndIsCutOffButCorruptionBeforeGoodHeadsIsAnError(@TempDir Path dir) throws Exception {
     FileSignedHeads heads = new FileSignedHeads(dir);
     heads.save(new Checkpoint(ORIGIN, 3, root(appendTo(0, 3))));
-    Path file;
-    try (var files = Files.list(dir)) {
-      file = files.findFirst().orElseThrow();
-    }
-    Files.writeString(file, "autonomics/tenant-9\n3\n" + Merkle.base64(root(3)) + "\n");
-    assertThrows(java.io.IOException.class, () -> heads.last(ORIGIN));
-    Files.writeString(file, "garbage");
-    assertThrows(java.io.IOException.class, () -> heads.last(ORIGIN));
+    Path file = dir.resolve(FileSignedHeads.FILE);
+    String good = Files.readString(file);
+    // a crash in the middle of an append: the body was never signed, and the next append lands after the cut
+    Files.writeString(file, good + ORIGIN + "\n4\nAAA");
+    FileSignedHeads afterCrash = new FileSignedHeads(dir);
+    assertEquals(3, afterCrash.last(ORIGIN).orElseThrow().size());
+    afterCrash.save(new Checkpoint(ORIGIN, 4, new byte[32]));
+    assertEquals(4, new FileSignedHeads(dir).last(ORIGIN).orElseThrow().size());
+    // damage before good heads is not a crash: opening fails rather than forgetting what was signed
+    Files.writeString(file, "garbage\nline\nhere\n" + good);
+    assertThrows(java.io.IOException.class, () -> new FileSignedHeads(dir));
   }
 }
