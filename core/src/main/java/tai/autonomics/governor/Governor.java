@@ -2,7 +2,6 @@ package tai.autonomics.governor;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -13,11 +12,11 @@ import org.apache.pekko.pattern.StatusReply;
 import tai.autonomics.CborSerializable;
 import tai.autonomics.entitlement.Entitlements;
 import tai.autonomics.executor.ActionExecutor;
-import tai.autonomics.executor.ActionOutcome;
 import tai.autonomics.ledger.Ledger;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.node.Stash;
 import tai.autonomics.policy.Decision;
+import tai.autonomics.policy.PolicyPack;
 import tai.autonomics.policy.PolicyPacks;
 import tai.autonomics.policy.Signal;
 
@@ -116,8 +115,6 @@ public final class Governor {
   private final Collaborators collaborators;
   private final GovernorSettings settings;
   private final GovernorReceipts receipts;
-  /** Built at the first action, not at start: most governors never act, and an adapter costs heap per governor. */
-  private ActorRef<ActionOutcome> outcomeAdapter;
 
   private Governor(String tenantId, ActorContext<Command> context, TimerScheduler<Command> timers,
       StashBuffer<Command> stash, Collaborators collaborators, GovernorSettings settings) {
@@ -142,7 +139,8 @@ public final class Governor {
     GovernorRestore restored = GovernorRestore.from(status, head.head(), data.pack().quarantine());
     return stash.unstashAll(switch (restored.state()) {
       case REFUSING -> restored.quarantineLeft() != null
-          ? quarantine(data, restored.quarantineLeft()) : new GovernorRefusing(this, receipts).unentitled(data);
+          ? GovernorRefusing.quarantine(this, data, restored.quarantineLeft())
+          : new GovernorRefusing(this, receipts).unentitled(data);
       case WARNING -> warning(data);
       default -> restored.because() != null ? resume(data, restored.because()) : stable(data);
     });
@@ -199,9 +197,10 @@ public final class Governor {
   }
 
   /** An act decision: its action starts and the governor intervenes until it ends. */
-  Behavior<Command> intervene(GovernorState from, GovernorData data, Decision.Act act, ProcessSignal message) {
-    return GovernorIntervention.start(this, context, timers, stash, receipts, from, data, act, message,
-        collaborators.executor(), outcomes(), settings);
+  Behavior<Command> intervene(GovernorState from, GovernorData data, Decision.Act act, ProcessSignal message,
+      DecisionInputs inputs) {
+    return GovernorIntervention.start(this, context, timers, stash, receipts, from, data, act, message, inputs,
+        collaborators.executor(), settings);
   }
 
   TimerScheduler<Command> timers() {
@@ -210,22 +209,6 @@ public final class Governor {
 
   GovernorReceipts receipts() {
     return receipts;
-  }
-
-  /** Refuses until the entitlement is active again: the transition names the entitlement's reason. */
-  Behavior<Command> refuseUnentitled(GovernorState from, GovernorData data, String reason) {
-    receipts.transition(from, GovernorState.REFUSING, reason, data);
-    return new GovernorRefusing(this, receipts).unentitled(data);
-  }
-
-  /** Refuses until the quarantine timer says it is over; whoever entered it wrote the transition. */
-  Behavior<Command> quarantine(GovernorData data, Duration left) {
-    timers.startSingleTimer(Timer.QUARANTINE_OVER, left);
-    return new GovernorRefusing(this, receipts).quarantined(data);
-  }
-
-  void cancelQuarantine() {
-    timers.cancel(Timer.QUARANTINE_OVER);
   }
 
   /** Serves again after refusing. */
@@ -256,13 +239,8 @@ public final class Governor {
     return data.withStatus(status, collaborators.packs());
   }
 
-  private ActorRef<ActionOutcome> outcomes() {
-    if (outcomeAdapter == null) {
-      outcomeAdapter = context.messageAdapter(ActionOutcome.class, outcome ->
-          outcome instanceof ActionOutcome.Completed completed
-              ? new ActionCompleted(completed.actionId(), completed.result())
-              : new ActionFailed(outcome.actionId(), ((ActionOutcome.Failed) outcome).reason()));
-    }
-    return outcomeAdapter;
+  /** The SKU's pack as the node has it now (a reload replaces it). */
+  PolicyPack packFor(String sku) {
+    return collaborators.packs().forSku(sku);
   }
 }
