@@ -41,7 +41,7 @@ record DecisionInputs(MetricState before, Policy.View view) {
   }
 
   /** What a decision receipt records it was made from; null for a receipt that is no decision by the policy. */
-  static DecisionInputs of(Receipt receipt, GovernorMemory after) {
+  static DecisionInputs of(Receipt receipt) {
     Map<String, String> inputs = receipt.inputs();
     if (inputs == null || !inputs.containsKey(RULE) || receipt.signal() == null) {
       return null;
@@ -52,7 +52,8 @@ record DecisionInputs(MetricState before, Policy.View view) {
     } catch (NumberFormatException e) {
       recent = -1;
     }
-    return new DecisionInputs(MetricState.decode(inputs.get(METRIC)), new Policy.View(after.cooldownUntil() != 0,
-        recent, after.pausedBy() != null, receipt.timestamp()));
+    return new DecisionInputs(MetricState.decode(inputs.get(METRIC)), new Policy.View(
+        inputs.containsKey(GovernorMemory.COOLDOWN_UNTIL), recent, inputs.containsKey(GovernorMemory.PAUSED_BY),
+        receipt.timestamp()));
   }
 }

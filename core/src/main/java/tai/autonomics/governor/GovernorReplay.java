@@ -1,5 +1,8 @@
 package tai.autonomics.governor;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import tai.autonomics.ledger.Receipt;
@@ -26,7 +29,10 @@ public final class GovernorReplay {
   public record Mismatch(long seq, String id, String expected, String recorded, String why) {}
 
   private final Function<String, PolicyPack> packs;
-  private GovernorMemory left = GovernorMemory.EMPTY;
+  /** Rule names by pack and metric: built once per pair, not per receipt. */
+  private final Map<PolicyPack, Map<String, String>> rules = new HashMap<>();
+  /** The inputs of the governor's last receipt: what it left for the next decision (null: nothing). */
+  private Map<String, String> left;
   private boolean otherSince;
   private long decisions;
   private long passed;
@@ -53,11 +59,10 @@ public final class GovernorReplay {
       passed++;
       return Optional.empty();
     }
-    GovernorMemory after = GovernorMemory.fromInputs(receipt.inputs());
-    DecisionInputs inputs = DecisionInputs.of(receipt, after);
-    GovernorMemory before = left;
+    Map<String, String> before = left;
+    DecisionInputs inputs = DecisionInputs.of(receipt);
     boolean restartable = otherSince;
-    left = after;
+    left = receipt.inputs();
     otherSince = false;
     if (inputs == null) {
       passed++;
@@ -69,7 +74,7 @@ public final class GovernorReplay {
     if (pack == null) {
       return mismatch(receipt, "-", recorded(receipt), "no policy record for " + receipt.policy());
     }
-    MetricState chained = before.metric(metric);
+    MetricState chained = metricIn(before, metric);
     if (!inputs.before().equals(chained) && !(restartable && inputs.before().isInitial())) {
       return mismatch(receipt, "decided from " + metric + " " + chained.encode(), "decided from " + metric + " "
           + inputs.before().encode(), "the receipt's inputs are not what the chain left (from.metric differs from the "
@@ -78,22 +83,70 @@ public final class GovernorReplay {
     Signal signal = new Signal(receipt.tenantId(), metric, receipt.signal().value(), receipt.signal().timestampMs(),
         receipt.messageId());
     Policy.Evaluation evaluation = Policy.evaluate(pack, signal, inputs.before(), inputs.view());
-    String expected = expected(evaluation, receipt, after);
-    String recorded = recorded(receipt);
-    String rule = DecisionInputs.ruleOf(pack, metric);
-    String recordedRule = receipt.inputs().get(DecisionInputs.RULE);
-    String under = "under " + receipt.policy() + " " + rule
-        + (rule.equals(recordedRule) ? "" : " (the receipt recorded " + recordedRule + ")");
-    if (!expected.equals(recorded)) {
-      return mismatch(receipt, expected, recorded, under + ", " + metric + " " + receipt.signal().value()
-          + " from " + inputs.before().encode() + " decides " + expected + "; the receipt recorded " + recorded);
+    if (!sameOutcome(evaluation, receipt)) {
+      String expected = expected(evaluation, receipt);
+      String recorded = recorded(receipt);
+      return mismatch(receipt, expected, recorded, under(pack, receipt, metric) + ", " + metric + " "
+          + receipt.signal().value() + " from " + inputs.before().encode() + " decides " + expected
+          + "; the receipt recorded " + recorded);
     }
-    MetricState recordedAfter = after.metric(metric);
+    MetricState recordedAfter = metricIn(receipt.inputs(), metric);
     if (!evaluation.after().equals(recordedAfter)) {
       return mismatch(receipt, metric + " left at " + evaluation.after().encode(), metric + " left at "
-          + recordedAfter.encode(), under + ", the decision is the same but leaves the metric in another state");
+          + recordedAfter.encode(), under(pack, receipt, metric)
+          + ", the decision is the same but leaves the metric in another state");
     }
     return Optional.empty();
+  }
+
+  /** Which pack and rule the replay decided under, and the rule the receipt recorded when it differs. */
+  private String under(PolicyPack pack, Receipt receipt, String metric) {
+    String rule = rules.computeIfAbsent(pack, p -> new HashMap<>())
+        .computeIfAbsent(metric, m -> DecisionInputs.ruleOf(pack, m));
+    String recordedRule = receipt.inputs().get(DecisionInputs.RULE);
+    return "under " + receipt.policy() + " " + rule
+        + (rule.equals(recordedRule) ? "" : " (the receipt recorded " + recordedRule + ")");
+  }
+
+  private static MetricState metricIn(Map<String, String> inputs, String metric) {
+    String encoded = inputs == null ? null : inputs.get(GovernorMemory.METRIC + metric);
+    return encoded == null ? MetricState.INITIAL : MetricState.decode(encoded);
+  }
+
+  /** The comparison of {@link #expected} with {@link #recorded} without building either: most receipts match. */
+  private static boolean sameOutcome(Policy.Evaluation evaluation, Receipt receipt) {
+    Decision decision = evaluation.decision();
+    String to = receipt.stateTo();
+    if (decision instanceof Decision.Refuse refuse) {
+      return receipt.type() == ReceiptType.REFUSAL && refuse.reason().equals(receipt.reason())
+          && Objects.equals(to, receipt.stateFrom());
+    }
+    if (receipt.type() == ReceiptType.REFUSAL) {
+      return false;
+    }
+    if (decision instanceof Decision.Act act) {
+      return "act".equals(receipt.reason()) && act.action().equals(receipt.actionType())
+          && GovernorState.INTERVENING.wireName().equals(to);
+    } else if (decision instanceof Decision.WouldAct would) {
+      return GovernorReceipts.WOULD_ACT.equals(receipt.reason()) && would.action().equals(receipt.actionType())
+          && would.why().equals(receipt.inputs().get(GovernorReceipts.WHY))
+          && GovernorState.WARNING.wireName().equals(to);
+    } else if (decision instanceof Decision.Warn warn) {
+      return warn.reason().equals(receipt.reason()) && GovernorState.WARNING.wireName().equals(to);
+    }
+    return "ok".equals(receipt.reason()) && okState(evaluation, receipt).equals(to);
+  }
+
+  /** An ok leaves the tenant in the worst state over its metrics, this one as the policy left it. */
+  private static String okState(Policy.Evaluation evaluation, Receipt receipt) {
+    String own = GovernorMemory.METRIC + receipt.signal().metric();
+    boolean warning = evaluation.after().warning();
+    for (Map.Entry<String, String> e : receipt.inputs().entrySet()) {
+      if (!warning && e.getKey().startsWith(GovernorMemory.METRIC) && !e.getKey().equals(own)) {
+        warning = MetricState.decode(e.getValue()).warning();
+      }
+    }
+    return (warning ? GovernorState.WARNING : GovernorState.STABLE).wireName();
   }
 
   private static Optional<Mismatch> mismatch(Receipt receipt, String expected, String recorded, String why) {
@@ -102,7 +155,7 @@ public final class GovernorReplay {
   }
 
   /** The outcome the policy gives, with the state it moves the tenant to, in the words of {@link #recorded}. */
-  private static String expected(Policy.Evaluation evaluation, Receipt receipt, GovernorMemory after) {
+  private static String expected(Policy.Evaluation evaluation, Receipt receipt) {
     Decision decision = evaluation.decision();
     if (decision instanceof Decision.Refuse refuse) {
       return "refusal " + refuse.reason() + " -> " + receipt.stateFrom();
@@ -114,9 +167,7 @@ public final class GovernorReplay {
     } else if (decision instanceof Decision.Warn warn) {
       return warn.reason() + " -> " + GovernorState.WARNING.wireName();
     }
-    // an ok leaves the tenant in the worst state over its metrics, this one as the policy left it
-    GovernorMemory next = after.withMetric(receipt.signal().metric(), evaluation.after(), true);
-    return "ok -> " + (next.anyWarning() ? GovernorState.WARNING : GovernorState.STABLE).wireName();
+    return "ok -> " + okState(evaluation, receipt);
   }
 
   private static String recorded(Receipt receipt) {

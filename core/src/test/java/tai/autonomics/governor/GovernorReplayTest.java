@@ -6,29 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import tai.autonomics.entitlement.Entitlement;
-import tai.autonomics.entitlement.EntitlementState;
-import tai.autonomics.entitlement.Entitlements;
-import tai.autonomics.executor.ActionExecutor;
-import tai.autonomics.executor.ActionOutcome;
 import tai.autonomics.ledger.Ledger;
 import tai.autonomics.ledger.LedgerSettings;
 import tai.autonomics.ledger.MemoryReceiptStore;
@@ -37,7 +27,6 @@ import tai.autonomics.policy.PolicyCanonical;
 import tai.autonomics.policy.PolicyPack;
 import tai.autonomics.policy.PolicyPacks;
 import tai.autonomics.policy.PolicyRecords;
-import tai.autonomics.policy.Signal;
 
 /**
  * Replay (docs/POLICY.md): real governors on a real ledger write chains of thousands of mixed decisions (ok, warn,
@@ -48,7 +37,6 @@ import tai.autonomics.policy.Signal;
 class GovernorReplayTest {
   private static final ActorTestKit testKit =
       ActorTestKit.create(ManualTime.config().withFallback(ConfigFactory.load()));
-  private static final ManualTime manualTime = ManualTime.get(testKit.system());
   private static final MemoryReceiptStore store = new MemoryReceiptStore();
   private static final ActorRef<Ledger.Command> ledger = testKit.spawn(
       Ledger.create(store, new LedgerSettings("memory", Path.of("unused"), false, 4096, 100_000)), "ledger");
@@ -63,8 +51,6 @@ class GovernorReplayTest {
         drymix { mode = dry-run, max-signal-age = 3650d, default-rule { act-after = 2 } }
       }
       """).withFallback(ConfigFactory.defaultReference()).resolve());
-  private static final GovernorSettings SETTINGS = new GovernorSettings(100, 10, Duration.ofSeconds(5),
-      Duration.ZERO, Duration.ofSeconds(2), 3, Duration.ofMinutes(1));
   private static final int TENANTS = 6;
   private static final int SIGNALS = 600;
   private static final Map<String, List<Receipt>> chains = new HashMap<>();
@@ -72,14 +58,9 @@ class GovernorReplayTest {
 
   @BeforeAll
   static void writeChains() {
-    Random random = new Random(18);
-    for (int t = 0; t < TENANTS; t++) {
-      Tenant tenant = new Tenant("replay-" + t, t % 3 == 2 ? "drymix" : "mixed");
-      for (int i = 0; i < SIGNALS; i++) {
-        tenant.next(random);
-      }
-      chains.put(tenant.id, store.page(tenant.id, 0, 100_000));
-    }
+    ReplayChains writer = new ReplayChains(testKit, store, ledger, PACKS);
+    chains.putAll(writer.write("replay-", TENANTS, SIGNALS, 18));
+    signalsSent = writer.signalsSent();
   }
 
   @AfterAll
@@ -157,81 +138,4 @@ class GovernorReplayTest {
     }
   }
 
-  /** One governor whose signals are a seeded random walk over every kind of decision. */
-  private static final class Tenant {
-    final String id;
-    final String sku;
-    final TestProbe<Entitlements.Command> entitlements = testKit.createTestProbe();
-    final TestProbe<ActionExecutor.Command> executor = testKit.createTestProbe();
-    final TestProbe<Governor.Idle> parent = testKit.createTestProbe();
-    ActorRef<Governor.Command> governor;
-    long clock = System.currentTimeMillis();
-    boolean paused;
-
-    Tenant(String id, String sku) {
-      this.id = id;
-      this.sku = sku;
-      start();
-    }
-
-    void start() {
-      governor = testKit.spawn(Governor.create(id, new Governor.Collaborators(entitlements.getRef(), ledger,
-          executor.getRef(), PACKS, parent.getRef()), SETTINGS));
-      Entitlements.Check check = entitlements.expectMessageClass(Entitlements.Check.class);
-      check.replyTo().tell(new Entitlements.Status(id, true,
-          new Entitlement(id, "ent-" + id, sku, EntitlementState.ACTIVE, null, null)));
-    }
-
-    void next(Random random) {
-      int dice = random.nextInt(100);
-      if (dice < 1) {
-        testKit.stop(governor);
-        start();
-        return;
-      }
-      if (dice < 3) {
-        paused = !paused;
-        ask(reply -> paused ? new Governor.Pause("ops", reply) : new Governor.Resume("ops", reply));
-        return;
-      }
-      clock += 1000;
-      boolean errors = random.nextInt(5) == 0;
-      double value = level(random) / (errors ? 10 : 1);
-      Long timestamp = dice < 6 ? clock - 5000 : clock;
-      Double sent = dice >= 6 && dice < 8 ? null : value;
-      signalsSent++;
-      Receipt receipt = ask(reply -> new Governor.ProcessSignal(
-          new Signal(id, errors ? "errors" : "cpu", sent, timestamp, null), reply));
-      if ("act".equals(receipt.reason())) {
-        ActionExecutor.Execute execute = executor.expectMessageClass(ActionExecutor.Execute.class);
-        execute.replyTo().tell(new ActionOutcome.Completed(execute.action().id(), "done", 1));
-        executor.awaitAssert(() -> {
-          List<Receipt> chain = store.page(id, 0, 100_000);
-          assertEquals("action_completed", chain.get(chain.size() - 1).reason());
-          return null;
-        });
-        if (random.nextBoolean()) {
-          manualTime.timePasses(Duration.ofSeconds(5));
-        }
-      }
-    }
-
-    private static double level(Random random) {
-      int band = random.nextInt(100);
-      return band < 35 ? random.nextInt(30) : band < 50 ? 30 + random.nextInt(26) : band < 65
-          ? 55 + random.nextInt(11) : band < 75 ? 66 + random.nextInt(15) : 81 + random.nextInt(20);
-    }
-
-    private Receipt ask(Function<ActorRef<StatusReply<Receipt>>, Governor.Command> make) {
-      TestProbe<StatusReply<Receipt>> reply = testKit.createTestProbe();
-      governor.tell(make.apply(reply.getRef()));
-      StatusReply<Receipt> answer = reply.receiveMessage(Duration.ofSeconds(5));
-      assertTrue(answer.isSuccess(), () -> "error reply: " + answer);
-      return answer.getValue();
-    }
-  }
-
-  static List<Receipt> chainOf(String tenant) {
-    return new ArrayList<>(chains.get(tenant));
-  }
 }
