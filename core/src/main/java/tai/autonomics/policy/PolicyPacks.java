@@ -2,7 +2,9 @@ package tai.autonomics.policy;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -16,6 +18,9 @@ public final class PolicyPacks {
   private record Snapshot(Map<String, PolicyPack> bySku, PolicyPack fallback) {}
 
   private volatile Snapshot snapshot;
+  /** Where a reload reads the packs again: the pack file over the configuration; null without a pack file. */
+  private Path file;
+  private Config base;
 
   public PolicyPacks(Map<String, PolicyPack> bySku, String defaultPack) {
     PolicyPack fallback = bySku.get(defaultPack);
@@ -28,7 +33,31 @@ public final class PolicyPacks {
 
   /** The packs the configuration names, from the pack file when {@code autonomics.policy.file} is set. */
   public static PolicyPacks create(Config config) {
-    return PolicyFile.configured(config).map(file -> PolicyFile.load(file, config)).orElseGet(() -> of(config));
+    Optional<Path> file = PolicyFile.configured(config);
+    if (file.isEmpty()) {
+      return of(config);
+    }
+    PolicyPacks packs = PolicyFile.load(file.get(), config);
+    packs.file = file.get();
+    packs.base = config;
+    return packs;
+  }
+
+  /** The pack file a reload reads, empty when {@code autonomics.policy.file} is not set. */
+  public Optional<Path> file() {
+    return Optional.ofNullable(file);
+  }
+
+  /**
+   * The packs as the pack file has them now, not yet in use ({@link #replaceWith} does that).
+   *
+   * @throws IllegalArgumentException naming the bad key, as at start; IllegalStateException without a pack file
+   */
+  public PolicyPacks readAgain() {
+    if (file == null) {
+      throw new IllegalStateException(PolicyFile.KEY + " is not set: there is no pack file to read again");
+    }
+    return PolicyFile.load(file, base);
   }
 
   /** The packs of {@code autonomics.policy} in {@code config}, every key checked (messages name the key). */
