@@ -17,10 +17,12 @@ import tai.autonomics.ledger.ReceiptType;
  */
 public final class PolicyRecords {
   /**
-   * The chain id of the policy records. No tenant can have it: every decoder refuses a blank tenant_id, and the tenant
-   * routes answer 404 for a blank id (the dead letters' chain is the empty id).
+   * The chain id of the policy records: {@code policies.} then {@code reserved} 32 times, 265 characters. No tenant
+   * can have it: every decoder refuses a tenant_id longer than 256 characters, and the tenant routes answer 404 for
+   * one (the dead letters' chain is the empty id, which no decoder accepts either). Not blank, unlike that one: a
+   * chain's id is part of its transparency log's origin, and an origin has no spaces.
    */
-  public static final String CHAIN = " ";
+  public static final String CHAIN = "policies." + "reserved".repeat(32);
   /** The {@code inputs} key that holds the canonical JSON. */
   public static final String PACK = "pack";
 

@@ -112,11 +112,12 @@ public final class NodeGateway {
   }
 
   /**
-   * Where the tenant's chain ends. A blank id is no tenant's but a reserved chain's (the dead letters, the policy
-   * records): none, so the tenant routes answer 404 for it and never start a governor on it.
+   * Where the tenant's chain ends. An id no decoder accepts (blank, longer than 256 characters) is no tenant's but
+   * may be a reserved chain's (the dead letters, the policy records): none, so the tenant routes answer 404 for it
+   * and never start a governor on it.
    */
   public CompletionStage<Optional<ReceiptStore.TenantHead>> head(String tenantId) {
-    if (tenantId.isBlank()) {
+    if (tenantId.isBlank() || tenantId.length() > SignalDecoder.MAX_NAME) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     return read(() -> node.store().head(tenantId));
