@@ -21,19 +21,19 @@ import tai.autonomics.policy.PolicyPacks;
 import tai.autonomics.policy.Signal;
 
 /**
- * One tenant's governor: the state machine of docs/ARCHITECTURE.md (boot, stable, warning, intervening, refusing). Each signal
- * is decided by the tenant's policy pack and written as a receipt; the ledger answers the signal's sender once that
- * receipt is durable, so the governor never waits for the disk and never answers before it. At most one action is in
- * flight; signals arriving meanwhile wait in a bounded stash and are decided in order when it ends.
+ * One tenant's governor: the state machine of docs/ARCHITECTURE.md (boot, stable, warning, intervening, refusing).
+ * Each signal is decided by the tenant's policy pack and written as a receipt; the ledger answers the signal's sender
+ * once that receipt is durable, so the governor never waits for the disk and never answers before it. At most one
+ * action is in flight; signals arriving meanwhile wait in a bounded stash and are decided in order when it ends.
  *
  * <p>Lifecycle: started by {@link Governors} on first use, restored at boot from the ledger head and the tenant's
  * entitlement, restarted by its supervisor after a failure, passivated after an idle period (the parent asks; it
  * agrees unless an action is in flight or it is still booting).
  *
- * <p>The states where the governor waits for signals (stable, warning, quarantined, unentitled) are here; booting is
+ * <p>The states where the governor waits for signals (stable, warning) are here, with where they lead; booting is
  * in {@link GovernorBoot} (where it resumes is decided by {@link GovernorRestore}), intervening in
- * {@link GovernorIntervention}; receipts are drafted by {@link GovernorReceipts}, the state data is
- * {@link GovernorData}. The states quarantined and unentitled are both {@code refusing} in receipts and views.
+ * {@link GovernorIntervention}, quarantined and unentitled in {@link GovernorRefusing} (both {@code refusing} in
+ * receipts and views); receipts are drafted by {@link GovernorReceipts}, the state data is {@link GovernorData}.
  */
 public final class Governor {
 
@@ -137,6 +137,7 @@ public final class Governor {
     GovernorData data = GovernorData.booted(status, collaborators.packs(), GovernorRestore.memoryOf(head.last()), now);
     GovernorTimers.restore(timers, data, now);
     GovernorRestore restored = GovernorRestore.from(status, head.head(), data.pack().quarantine());
+    GovernorRestore.receiptSwitch(receipts, head, data, restored.state());
     return stash.unstashAll(switch (restored.state()) {
       case REFUSING -> restored.quarantineLeft() != null
           ? GovernorRefusing.quarantine(this, data, restored.quarantineLeft())

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +16,16 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tai.autonomics.entitlement.Entitlement;
+import tai.autonomics.entitlement.EntitlementState;
+import tai.autonomics.entitlement.Entitlements;
+import tai.autonomics.executor.ActionExecutor;
 import tai.autonomics.ledger.Ledger;
 import tai.autonomics.ledger.LedgerSettings;
 import tai.autonomics.ledger.MemoryReceiptStore;
@@ -27,6 +34,7 @@ import tai.autonomics.policy.PolicyCanonical;
 import tai.autonomics.policy.PolicyPack;
 import tai.autonomics.policy.PolicyPacks;
 import tai.autonomics.policy.PolicyRecords;
+import tai.autonomics.policy.Signal;
 
 /**
  * Replay (docs/POLICY.md): real governors on a real ledger write chains of thousands of mixed decisions (ok, warn,
@@ -126,6 +134,71 @@ class GovernorReplayTest {
     assertTrue(mismatch.expected().startsWith("above_warn_threshold"), mismatch::toString);
     assertTrue(mismatch.why().contains("act-above 90.0") && mismatch.why().contains("act-above 80.0"),
         mismatch::toString);
+  }
+
+  @Test
+  void aReloadedPackIsSwitchedToAtTheNextSignalOrAtBootWithAReceiptNamingBothVersions() {
+    PolicyPacks packs = packsActingAbove(80);
+    String id = "switching";
+    TestProbe<Entitlements.Command> entitlements = testKit.createTestProbe();
+    TestProbe<ActionExecutor.Command> executor = testKit.createTestProbe();
+    TestProbe<Governor.Idle> parent = testKit.createTestProbe();
+    java.util.function.Supplier<ActorRef<Governor.Command>> start = () -> {
+      ActorRef<Governor.Command> governor = testKit.spawn(Governor.create(id, new Governor.Collaborators(
+          entitlements.getRef(), ledger, executor.getRef(), packs, parent.getRef()), GovernorSettings.create(
+          ConfigFactory.load())));
+      Entitlements.Check check = entitlements.expectMessageClass(Entitlements.Check.class);
+      check.replyTo().tell(new Entitlements.Status(id, true,
+          new Entitlement(id, "ent-" + id, "base", EntitlementState.ACTIVE, null, null)));
+      return governor;
+    };
+    ActorRef<Governor.Command> governor = start.get();
+    PolicyPack p1 = packs.forSku("base");
+    String v1 = signal(governor, id, 85).policy();
+    packs.replaceWith(packsActingAbove(90));
+    PolicyPack p2 = packs.forSku("base");
+    String v2 = p2.reference();
+    assertNotEquals(v1, v2);
+    Receipt decided = signal(governor, id, 85);
+    assertEquals(v2, decided.policy());
+    assertEquals("above_warn_threshold", decided.reason(), "decided under the new threshold");
+    List<Receipt> chain = store.page(id, 0, 1000);
+    Receipt switched = chain.get(chain.size() - 2);
+    assertEquals(List.of("policy_changed", v2, v1), List.of(switched.reason(), switched.policy(),
+        switched.inputs().get("policy_was")));
+
+    testKit.stop(governor);
+    packs.replaceWith(PolicyPacks.create(ConfigFactory.defaultReference()));
+    String v3 = packs.forSku("base").reference();
+    governor = start.get();
+    assertEquals(v3, signal(governor, id, 50).policy());
+    chain = store.page(id, 0, 1000);
+    Receipt atBoot = chain.get(chain.size() - 2);
+    assertEquals(List.of("policy_changed", v3, v2), List.of(atBoot.reason(), atBoot.policy(),
+        atBoot.inputs().get("policy_was")));
+    Map<String, PolicyPack> versions = new HashMap<>();
+    versions.put(v1, p1);
+    versions.put(v2, p2);
+    versions.put(v3, packs.forSku("base"));
+    GovernorReplay replay = new GovernorReplay(versions::get);
+    for (Receipt r : chain) {
+      Optional<GovernorReplay.Mismatch> mismatch = replay.check(r);
+      assertTrue(mismatch.isEmpty(), () -> mismatch.get().toString());
+    }
+    assertEquals(3, replay.decisions(), "each signal decided under the version its receipt names");
+  }
+
+  private static PolicyPacks packsActingAbove(int actAbove) {
+    return PolicyPacks.create(ConfigFactory.parseString("autonomics.policy.packs.base.default-rule { act-above = "
+        + actAbove + ", act-after = 2 }").withFallback(ConfigFactory.defaultReference()));
+  }
+
+  private static Receipt signal(ActorRef<Governor.Command> governor, String id, double value) {
+    TestProbe<StatusReply<Receipt>> reply = testKit.createTestProbe();
+    governor.tell(new Governor.ProcessSignal(Signal.of(id, "cpu", value), reply.getRef()));
+    StatusReply<Receipt> answer = reply.receiveMessage(Duration.ofSeconds(5));
+    assertTrue(answer.isSuccess(), () -> "error reply: " + answer);
+    return answer.getValue();
   }
 
   @Test

@@ -73,17 +73,13 @@ public final class HttpServer {
           edge.stopAccepting();
           return CompletableFuture.completedFuture(Done.getInstance());
         });
-    // the packs' policy records first (once per version, whatever the restarts): no decision is written under a
-    // version whose content the ledger does not hold
-    CompletionStage<ServerBinding> binding = edge.gateway().recordPolicies(node.packs())
-        .exceptionally(failure -> {
-          throw new IllegalStateException("the policy records could not be written: " + failure.getMessage(),
-              failure);
-        })
+    // the packs' policy records first (once per version, whatever the restarts), so decisions name versions the
+    // ledger holds; a ledger that refuses them now gets them again later, and the node serves meanwhile
+    CompletionStage<ServerBinding> binding = PolicyRoutes.recordAtStart(system, edge.gateway(), node.packs())
         .thenCompose(recorded -> Http.get(system).newServerAt(settings.host(), settings.port()).bind(routes));
     binding.whenComplete((bound, failure) -> {
       if (failure != null) {
-        system.log().error("cannot start on {}:{}: {}", settings.host(), settings.port(), failure.getMessage());
+        system.log().error("cannot listen on {}:{}: {}", settings.host(), settings.port(), failure.getMessage());
         system.terminate();
         return;
       }

@@ -10,10 +10,12 @@ import static org.apache.pekko.http.javadsl.server.Directives.post;
 import static tai.autonomics.http.ReceiptRoutes.guarded;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
@@ -30,6 +32,8 @@ import tai.autonomics.policy.PolicyRecords;
  * {@code node.jar check-policies} and the packs in use stay). Tenants take the new version at their next signal.
  */
 public final class PolicyRoutes {
+  private static final Duration MAX_RETRY = Duration.ofSeconds(30);
+
   private final EdgeContext edge;
   private final PolicyPacks packs;
 
@@ -95,6 +99,29 @@ public final class PolicyRoutes {
       body.put("by", admin);
       return EdgeErrors.json(StatusCodes.OK, body);
     }));
+  }
+
+  /**
+   * Writes the packs' records at start. Completes after the first try, whatever its outcome: a ledger that refuses
+   * them (overloaded, unavailable) is asked again with a growing delay (1 s to 30 s) until they are durable or the
+   * node stops; records are found by version, so one written after the first decisions under it serves them too.
+   */
+  static CompletionStage<Void> recordAtStart(ActorSystem<?> system, NodeGateway gateway, PolicyPacks packs) {
+    return recordOnce(system, gateway, packs, Duration.ofSeconds(1));
+  }
+
+  private static CompletionStage<Void> recordOnce(ActorSystem<?> system, NodeGateway gateway, PolicyPacks packs,
+      Duration retryIn) {
+    return gateway.recordPolicies(packs).handle((records, failure) -> {
+      if (failure != null && !system.whenTerminated().isCompleted()) {
+        system.log().warn("the policy records could not be written ({}); trying again in {}", failure.getMessage(),
+            retryIn);
+        Duration next = retryIn.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retryIn.multipliedBy(2);
+        system.scheduler().scheduleOnce(retryIn, () -> recordOnce(system, gateway, packs, next),
+            system.executionContext());
+      }
+      return null;
+    });
   }
 
   private static Map<String, String> references(PolicyPacks packs) {
