@@ -2,7 +2,6 @@ package tai.autonomics.governor;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -13,28 +12,28 @@ import org.apache.pekko.pattern.StatusReply;
 import tai.autonomics.CborSerializable;
 import tai.autonomics.entitlement.Entitlements;
 import tai.autonomics.executor.ActionExecutor;
-import tai.autonomics.executor.ActionOutcome;
 import tai.autonomics.ledger.Ledger;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.node.Stash;
 import tai.autonomics.policy.Decision;
+import tai.autonomics.policy.PolicyPack;
 import tai.autonomics.policy.PolicyPacks;
 import tai.autonomics.policy.Signal;
 
 /**
- * One tenant's governor: the state machine of docs/ARCHITECTURE.md (boot, stable, warning, intervening, refusing). Each signal
- * is decided by the tenant's policy pack and written as a receipt; the ledger answers the signal's sender once that
- * receipt is durable, so the governor never waits for the disk and never answers before it. At most one action is in
- * flight; signals arriving meanwhile wait in a bounded stash and are decided in order when it ends.
+ * One tenant's governor: the state machine of docs/ARCHITECTURE.md (boot, stable, warning, intervening, refusing).
+ * Each signal is decided by the tenant's policy pack and written as a receipt; the ledger answers the signal's sender
+ * once that receipt is durable, so the governor never waits for the disk and never answers before it. At most one
+ * action is in flight; signals arriving meanwhile wait in a bounded stash and are decided in order when it ends.
  *
  * <p>Lifecycle: started by {@link Governors} on first use, restored at boot from the ledger head and the tenant's
  * entitlement, restarted by its supervisor after a failure, passivated after an idle period (the parent asks; it
  * agrees unless an action is in flight or it is still booting).
  *
- * <p>The states where the governor waits for signals (stable, warning, quarantined, unentitled) are here; booting is
+ * <p>The states where the governor waits for signals (stable, warning) are here, with where they lead; booting is
  * in {@link GovernorBoot} (where it resumes is decided by {@link GovernorRestore}), intervening in
- * {@link GovernorIntervention}; receipts are drafted by {@link GovernorReceipts}, the state data is
- * {@link GovernorData}. The states quarantined and unentitled are both {@code refusing} in receipts and views.
+ * {@link GovernorIntervention}, quarantined and unentitled in {@link GovernorRefusing} (both {@code refusing} in
+ * receipts and views); receipts are drafted by {@link GovernorReceipts}, the state data is {@link GovernorData}.
  */
 public final class Governor {
 
@@ -116,8 +115,6 @@ public final class Governor {
   private final Collaborators collaborators;
   private final GovernorSettings settings;
   private final GovernorReceipts receipts;
-  /** Built at the first action, not at start: most governors never act, and an adapter costs heap per governor. */
-  private ActorRef<ActionOutcome> outcomeAdapter;
 
   private Governor(String tenantId, ActorContext<Command> context, TimerScheduler<Command> timers,
       StashBuffer<Command> stash, Collaborators collaborators, GovernorSettings settings) {
@@ -140,9 +137,11 @@ public final class Governor {
     GovernorData data = GovernorData.booted(status, collaborators.packs(), GovernorRestore.memoryOf(head.last()), now);
     GovernorTimers.restore(timers, data, now);
     GovernorRestore restored = GovernorRestore.from(status, head.head(), data.pack().quarantine());
+    GovernorRestore.receiptSwitch(receipts, head, data, restored.state());
     return stash.unstashAll(switch (restored.state()) {
       case REFUSING -> restored.quarantineLeft() != null
-          ? quarantine(data, restored.quarantineLeft()) : new GovernorRefusing(this, receipts).unentitled(data);
+          ? GovernorRefusing.quarantine(this, data, restored.quarantineLeft())
+          : new GovernorRefusing(this, receipts).unentitled(data);
       case WARNING -> warning(data);
       default -> restored.because() != null ? resume(data, restored.because()) : stable(data);
     });
@@ -199,9 +198,10 @@ public final class Governor {
   }
 
   /** An act decision: its action starts and the governor intervenes until it ends. */
-  Behavior<Command> intervene(GovernorState from, GovernorData data, Decision.Act act, ProcessSignal message) {
-    return GovernorIntervention.start(this, context, timers, stash, receipts, from, data, act, message,
-        collaborators.executor(), outcomes(), settings);
+  Behavior<Command> intervene(GovernorState from, GovernorData data, Decision.Act act, ProcessSignal message,
+      DecisionInputs inputs) {
+    return GovernorIntervention.start(this, context, timers, stash, receipts, from, data, act, message, inputs,
+        collaborators.executor(), settings);
   }
 
   TimerScheduler<Command> timers() {
@@ -210,22 +210,6 @@ public final class Governor {
 
   GovernorReceipts receipts() {
     return receipts;
-  }
-
-  /** Refuses until the entitlement is active again: the transition names the entitlement's reason. */
-  Behavior<Command> refuseUnentitled(GovernorState from, GovernorData data, String reason) {
-    receipts.transition(from, GovernorState.REFUSING, reason, data);
-    return new GovernorRefusing(this, receipts).unentitled(data);
-  }
-
-  /** Refuses until the quarantine timer says it is over; whoever entered it wrote the transition. */
-  Behavior<Command> quarantine(GovernorData data, Duration left) {
-    timers.startSingleTimer(Timer.QUARANTINE_OVER, left);
-    return new GovernorRefusing(this, receipts).quarantined(data);
-  }
-
-  void cancelQuarantine() {
-    timers.cancel(Timer.QUARANTINE_OVER);
   }
 
   /** Serves again after refusing. */
@@ -256,13 +240,8 @@ public final class Governor {
     return data.withStatus(status, collaborators.packs());
   }
 
-  private ActorRef<ActionOutcome> outcomes() {
-    if (outcomeAdapter == null) {
-      outcomeAdapter = context.messageAdapter(ActionOutcome.class, outcome ->
-          outcome instanceof ActionOutcome.Completed completed
-              ? new ActionCompleted(completed.actionId(), completed.result())
-              : new ActionFailed(outcome.actionId(), ((ActionOutcome.Failed) outcome).reason()));
-    }
-    return outcomeAdapter;
+  /** The SKU's pack as the node has it now (a reload replaces it). */
+  PolicyPack packFor(String sku) {
+    return collaborators.packs().forSku(sku);
   }
 }

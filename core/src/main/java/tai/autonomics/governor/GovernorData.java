@@ -42,6 +42,11 @@ record GovernorData(
         actions, memory);
   }
 
+  /** The tenant's pack was reloaded: the same SKU, another version. */
+  GovernorData withPack(PolicyPack next) {
+    return new GovernorData(entitled, sku, next, coolingDown, signals, refusals, actions, memory);
+  }
+
   GovernorData withCooldown(boolean cooling, long until) {
     return new GovernorData(entitled, sku, pack, cooling, signals, refusals, actions,
         memory.withCooldownUntil(cooling ? until : 0));

@@ -48,16 +48,26 @@ final class GovernorIntervention {
    */
   static Behavior<Command> start(Governor governor, ActorContext<Command> context, TimerScheduler<Command> timers,
       StashBuffer<Command> stash, GovernorReceipts receipts, GovernorState from, GovernorData before,
-      Decision.Act act, Governor.ProcessSignal message, ActorRef<ActionExecutor.Command> executor,
-      ActorRef<ActionOutcome> outcomes, GovernorSettings settings) {
-    Action action = new Action(Ids.newId(), receipts.tenantId(), act.action(),
-        act.params());
+      Decision.Act act, Governor.ProcessSignal message, DecisionInputs inputs,
+      ActorRef<ActionExecutor.Command> executor, GovernorSettings settings) {
+    Action action = new Action(Ids.newId(), receipts.tenantId(), act.action(), act.params());
     // before is what the governor knows after this decision: the signal and the action are counted in it
     GovernorData data = before;
-    receipts.decided(from, GovernorState.INTERVENING, act, action, message, data);
-    executor.tell(new ActionExecutor.Execute(action, outcomes));
+    receipts.decided(from, GovernorState.INTERVENING, act, action, message, data, inputs);
+    executor.tell(new ActionExecutor.Execute(action, outcomes(context)));
     timers.startSingleTimer(new ActionDeadline(action.id()), settings.actionDeadline());
     return new GovernorIntervention(governor, context, timers, stash, receipts, action.id()).intervening(data);
+  }
+
+  /**
+   * Where the action's outcome comes back. Registered at each action, not at start: most governors never act, and an
+   * adapter costs heap per governor; a new registration replaces the one before.
+   */
+  private static ActorRef<ActionOutcome> outcomes(ActorContext<Command> context) {
+    return context.messageAdapter(ActionOutcome.class, outcome ->
+        outcome instanceof ActionOutcome.Completed completed
+            ? new ActionCompleted(completed.actionId(), completed.result())
+            : new ActionFailed(outcome.actionId(), ((ActionOutcome.Failed) outcome).reason()));
   }
 
   // waits for the one action in flight to end; new signals are stashed (bounded)
@@ -91,7 +101,7 @@ final class GovernorIntervention {
     timers.startSingleTimer(Governor.Timer.COOLDOWN_OVER, data.pack().cooldown());
     GovernorData cooling = data.withCooldown(true, System.currentTimeMillis() + data.pack().cooldown().toMillis());
     if (!data.entitled()) {
-      return stash.unstashAll(governor.refuseUnentitled(GovernorState.INTERVENING, cooling,
+      return stash.unstashAll(GovernorRefusing.refuseUnentitled(governor, GovernorState.INTERVENING, cooling,
           cooling.refusalReason()));
     }
     receipts.transition(GovernorState.INTERVENING, GovernorState.STABLE, "action_completed", cooling);
@@ -109,9 +119,10 @@ final class GovernorIntervention {
     timers.cancel(new ActionDeadline(actionId));
     if (!data.entitled()) {
       // without an entitlement there is no quarantine to wait out
-      return stash.unstashAll(governor.refuseUnentitled(GovernorState.INTERVENING, data, data.refusalReason()));
+      return stash.unstashAll(GovernorRefusing.refuseUnentitled(governor, GovernorState.INTERVENING, data,
+          data.refusalReason()));
     }
     receipts.transition(GovernorState.INTERVENING, GovernorState.REFUSING, why, data);
-    return stash.unstashAll(governor.quarantine(data, data.pack().quarantine()));
+    return stash.unstashAll(GovernorRefusing.quarantine(governor, data, data.pack().quarantine()));
   }
 }

@@ -20,7 +20,7 @@ record GovernorMemory(Map<String, MetricState> metrics, long cooldownUntil, List
     String pausedBy) {
 
   static final GovernorMemory EMPTY = new GovernorMemory(Map.of(), 0, List.of(), null);
-  private static final String METRIC = "m.";
+  static final String METRIC = "m.";
   static final String COOLDOWN_UNTIL = "cooldown_until";
   static final String ACTIONS = "actions";
   static final String PAUSED_BY = "paused_by";

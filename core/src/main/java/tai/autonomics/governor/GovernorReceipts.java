@@ -41,31 +41,40 @@ final class GovernorReceipts {
 
   /**
    * A decision on a signal in stable or warning, moving to {@code to}; {@code action} is the one an act decision
-   * starts; {@code data} is what the governor knows after it.
+   * starts; {@code data} is what the governor knows after it, {@code inputs} what the decision was made from (its
+   * clock is the receipt's timestamp, so a replay decides at the same time).
    */
   void decided(GovernorState from, GovernorState to, Decision decision, Action action,
-      Governor.ProcessSignal message, GovernorData data) {
+      Governor.ProcessSignal message, GovernorData data, DecisionInputs inputs) {
+    Map<String, String> extra = inputs.toInputs(data.pack(), message.signal().metric());
+    ReceiptType type = ReceiptType.TRANSITION;
+    String reason;
     if (decision instanceof Decision.Refuse refuse) {
-      append(ReceiptType.REFUSAL, from, from, refuse.reason(), message.signal(), message, data, null, null);
-    } else if (decision instanceof Decision.Ok) {
-      append(ReceiptType.TRANSITION, from, to, "ok", message.signal(), message, data, null, null);
+      type = ReceiptType.REFUSAL;
+      to = from;
+      reason = refuse.reason();
     } else if (decision instanceof Decision.Warn warn) {
-      append(ReceiptType.TRANSITION, from, to, warn.reason(), message.signal(), message, data, null, null);
+      reason = warn.reason();
     } else if (decision instanceof Decision.WouldAct would) {
-      Receipt.Builder draft = draft(ReceiptType.TRANSITION, from, to, WOULD_ACT, message.signal(), data,
-          Map.of(WHY, would.why()));
-      draft.action(null, would.action());
-      ledger.tell(new Ledger.Append(draft.build(), message.replyTo()));
+      reason = WOULD_ACT;
+      extra.put(WHY, would.why());
     } else {
-      append(ReceiptType.TRANSITION, from, GovernorState.INTERVENING, "act", message.signal(), message, data,
-          action, null);
+      reason = decision instanceof Decision.Ok ? "ok" : "act";
     }
+    Receipt.Builder draft = draft(type, from, to, reason, message.signal(), data, extra)
+        .timestamp(inputs.view().now());
+    if (decision instanceof Decision.WouldAct would) {
+      draft.action(null, would.action());
+    } else if (action != null) {
+      draft.action(action.id(), action.type());
+    }
+    ledger.tell(new Ledger.Append(draft.build(), message.replyTo()));
   }
 
   /** A signal refused while refusing. */
   void refused(String reason, Governor.ProcessSignal message, GovernorData data) {
-    append(ReceiptType.REFUSAL, GovernorState.REFUSING, GovernorState.REFUSING, reason, message.signal(), message,
-        data, null, null);
+    ledger.tell(new Ledger.Append(draft(ReceiptType.REFUSAL, GovernorState.REFUSING, GovernorState.REFUSING, reason,
+        message.signal(), data, null).build(), message.replyTo()));
   }
 
   /** A metric fell silent for its rule's stale-after. */
@@ -80,15 +89,6 @@ final class GovernorReceipts {
       ActorRef<StatusReply<Receipt>> replyTo) {
     ledger.tell(new Ledger.Append(draft(ReceiptType.TRANSITION, from, to, reason, null, data,
         Map.of(OPERATOR, by)).build(), replyTo));
-  }
-
-  private void append(ReceiptType type, GovernorState from, GovernorState to, String reason, Signal signal,
-      Governor.ProcessSignal message, GovernorData data, Action action, Map<String, String> extra) {
-    Receipt.Builder draft = draft(type, from, to, reason, signal, data, extra);
-    if (action != null) {
-      draft.action(action.id(), action.type());
-    }
-    ledger.tell(new Ledger.Append(draft.build(), message.replyTo()));
   }
 
   private Receipt.Builder draft(ReceiptType type, GovernorState from, GovernorState to, String reason,
@@ -111,7 +111,13 @@ final class GovernorReceipts {
 
   /** A transition not caused by a signal. */
   void transition(GovernorState from, GovernorState to, String reason, GovernorData data) {
-    ledger.tell(new Ledger.Append(draft(ReceiptType.TRANSITION, from, to, reason, null, data, null).build(),
+    transition(from, to, reason, data, null);
+  }
+
+  /** The same, with what else it records ({@code extra} is added to the memory in its inputs). */
+  void transition(GovernorState from, GovernorState to, String reason, GovernorData data,
+      Map<String, String> extra) {
+    ledger.tell(new Ledger.Append(draft(ReceiptType.TRANSITION, from, to, reason, null, data, extra).build(),
         nobody));
   }
 }

@@ -1,5 +1,6 @@
 package tai.autonomics.governor;
 
+import java.time.Duration;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import tai.autonomics.governor.Governor.ClearQuarantine;
@@ -23,6 +24,19 @@ final class GovernorRefusing {
   GovernorRefusing(Governor governor, GovernorReceipts receipts) {
     this.governor = governor;
     this.receipts = receipts;
+  }
+
+  /** Refuses until the entitlement is active again: the transition names the entitlement's reason. */
+  static Behavior<Command> refuseUnentitled(Governor governor, GovernorState from, GovernorData data,
+      String reason) {
+    governor.receipts().transition(from, GovernorState.REFUSING, reason, data);
+    return new GovernorRefusing(governor, governor.receipts()).unentitled(data);
+  }
+
+  /** Refuses until the quarantine timer says it is over; whoever entered it wrote the transition. */
+  static Behavior<Command> quarantine(Governor governor, GovernorData data, Duration left) {
+    governor.timers().startSingleTimer(Timer.QUARANTINE_OVER, left);
+    return new GovernorRefusing(governor, governor.receipts()).quarantined(data);
   }
 
   // waits for the quarantine timer after a failed action; refuses every signal meanwhile, whatever the entitlement
@@ -79,7 +93,7 @@ final class GovernorRefusing {
    * receipt names who did it.
    */
   private Behavior<Command> onClearQuarantine(GovernorData data, ClearQuarantine clear) {
-    governor.cancelQuarantine();
+    governor.timers().cancel(Timer.QUARANTINE_OVER);
     GovernorState to = data.entitled() ? GovernorState.STABLE : GovernorState.REFUSING;
     receipts.control(GovernorState.REFUSING, to, GovernorControls.QUARANTINE_CLEARED, clear.by(), data,
         clear.replyTo());

@@ -1,7 +1,9 @@
 package tai.autonomics.governor;
 
 import java.time.Duration;
+import java.util.Map;
 import tai.autonomics.entitlement.Entitlements;
+import tai.autonomics.ledger.Ledger;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptStore;
 
@@ -36,6 +38,23 @@ record GovernorRestore(GovernorState state, String because, Duration quarantineL
     }
     return new GovernorRestore(last == GovernorState.WARNING ? GovernorState.WARNING : GovernorState.STABLE, null,
         null);
+  }
+
+  /**
+   * A governor that booted under another version of its pack than its last receipt names (the packs were reloaded,
+   * or the node restarted with others, while it did not run) writes the switch, as a running one does at its next
+   * signal: {@code policy_changed} in the state it was in, naming both versions.
+   */
+  static void receiptSwitch(GovernorReceipts receipts, Ledger.Head head, GovernorData data, GovernorState restored) {
+    Receipt last = head.last();
+    if (last == null || !last.type().carriesGovernorState() || last.policy() == null
+        || last.policy().equals(data.pack().reference())) {
+      return;
+    }
+    GovernorState was = GovernorState.fromWireName(head.head().governorState());
+    GovernorState in = was == null ? restored : was;
+    receipts.transition(in, in, GovernorSignals.POLICY_CHANGED, data,
+        Map.of(GovernorSignals.POLICY_WAS, last.policy()));
   }
 
   /**

@@ -10,7 +10,9 @@ public enum ReceiptType {
   ACTION_ATTEMPT,
   ACTION_RESULT,
   /** A push the edge acknowledged without deciding it: kept in the node's own chain (docs/API.md, dead letters). */
-  DEAD_LETTER;
+  DEAD_LETTER,
+  /** A policy pack's canonical content, written once per version in a reserved chain (docs/POLICY.md, replay). */
+  POLICY;
 
   @JsonValue
   public String wireName() {

@@ -1,21 +1,16 @@
 package tai.autonomics.policy;
 
 import com.typesafe.config.Config;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
-import org.erdtman.jcs.JsonCanonicalizer;
-import tai.autonomics.Json;
 
 /**
  * The rules of one SKU tier: per-metric thresholds, a default rule for other metrics, the cooldown after an action
  * and the quarantine after a failed one, and the tenant-wide limits of {@link Limits}. {@code version} is a hash of
  * the canonical form, so two nodes with the same pack name but different contents are told apart in the receipts;
- * keys at their defaults are left out of it, so a pack written before a key existed keeps its version.
+ * keys at their defaults are left out of it, so a pack written before a key existed keeps its version
+ * ({@link PolicyCanonical}).
  */
 public record PolicyPack(
     String name,
@@ -123,31 +118,6 @@ public record PolicyPack(
 
   private static String versionOf(String name, MetricRule defaultRule, Map<String, MetricRule> rules,
       Duration cooldown, Duration quarantine, Limits limits) {
-    Map<String, Object> canonical = new TreeMap<>();
-    canonical.put("name", name);
-    canonical.put("default_rule", ruleMap(defaultRule));
-    Map<String, Object> ruleMaps = new TreeMap<>();
-    rules.forEach((metric, rule) -> ruleMaps.put(metric, ruleMap(rule)));
-    canonical.put("rules", ruleMaps);
-    canonical.put("cooldown_ms", cooldown.toMillis());
-    canonical.put("quarantine_ms", quarantine.toMillis());
-    limits.addCanonical(canonical);
-    try {
-      String jcs = new JsonCanonicalizer(Json.MAPPER.writeValueAsString(canonical)).getEncodedString();
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(jcs.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 8);
-    } catch (java.io.IOException | NoSuchAlgorithmException e) {
-      throw new IllegalStateException("policy pack " + name + " cannot be hashed", e);
-    }
-  }
-
-  private static Map<String, Object> ruleMap(MetricRule rule) {
-    Map<String, Object> map = new TreeMap<>();
-    map.put("warn_above", rule.warnAbove());
-    map.put("act_above", rule.actAbove());
-    map.put("action", rule.action());
-    map.put("params", new TreeMap<>(rule.params()));
-    map.putAll(rule.behavior().canonical());
-    return map;
+    return PolicyCanonical.versionOf(PolicyCanonical.json(name, defaultRule, rules, cooldown, quarantine, limits));
   }
 }

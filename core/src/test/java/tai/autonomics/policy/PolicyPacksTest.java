@@ -9,9 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Packs read from HOCON (reference.conf and overrides) and their content-derived versions. */
 class PolicyPacksTest {
@@ -165,5 +168,41 @@ class PolicyPacksTest {
     assertNotEquals(plain.version(), tuned.version());
     assertEquals(plain.version(), load("autonomics.policy.packs.p { mode = enforce, max-signal-age = 5m, "
         + "default-rule { act-after = 1, tolerance = 0 } }").forSku("p").version(), "defaults written out");
+  }
+
+  @Test
+  void thePackFileIsReadOverTheConfigurationAndEveryProblemNamesItsKey(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("packs.conf"),
+        "autonomics.policy.packs.base.default-rule { act-above = 90 }\n");
+    PolicyPacks packs = load("autonomics.policy.file = \"" + file.toString().replace("\\", "/") + "\"");
+    assertEquals(90, packs.forSku("base").defaultRule().actAbove());
+    assertEquals(Duration.ofSeconds(30), packs.forSku("base").cooldown(), "what the file leaves out stays");
+    assertEquals(3, packs.all().size());
+    assertEquals(file, packs.file().orElseThrow());
+
+    Files.writeString(file, "autonomics.policy.packs.base.default-rule { act-after = 0 }\n");
+    IllegalArgumentException reread = assertThrows(IllegalArgumentException.class, packs::readAgain);
+    assertTrue(reread.getMessage().contains("autonomics.policy.packs.base.default-rule.act-after"),
+        reread.getMessage());
+    assertEquals(90, packs.forSku("base").defaultRule().actAbove(), "a failed read changes nothing");
+
+    Files.writeString(file, "autonomics.policy.packs.base.default-rule { act-above = \"high\" }\n");
+    IllegalArgumentException wrongType = assertThrows(IllegalArgumentException.class, packs::readAgain);
+    assertTrue(wrongType.getMessage().contains("autonomics.policy.packs.base"), wrongType.getMessage());
+    assertTrue(wrongType.getMessage().contains("act-above"), wrongType.getMessage());
+
+    Files.writeString(file, "autonomics.policy.packs.base { \n");
+    IllegalArgumentException hocon = assertThrows(IllegalArgumentException.class, packs::readAgain);
+    assertTrue(hocon.getMessage().contains("not valid HOCON"), hocon.getMessage());
+
+    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+        () -> load("autonomics.policy.file = \"" + dir.resolve("none.conf").toString().replace("\\", "/") + "\""));
+    assertTrue(missing.getMessage().startsWith("autonomics.policy.file: "), missing.getMessage());
+
+    PolicyPacks next = load("autonomics.policy.packs.base.default-rule { act-above = 95 }");
+    packs.replaceWith(next);
+    assertEquals(95, packs.forSku("base").defaultRule().actAbove());
+    assertTrue(load("").file().isEmpty());
+    assertThrows(IllegalStateException.class, () -> load("").readAgain());
   }
 }

@@ -59,6 +59,7 @@ public final class HttpServer {
         new TenantControlRoutes(edge).routes(),
         new DeadLetterRoutes(edge).routes(),
         new BackupRoutes(edge).routes(),
+        new PolicyRoutes(edge).routes(),
         new SignupRoutes(edge, system).routes(),
         new MetricsRoutes(edge, registry).routes());
     // the handlers too: the inner Supplier of handleExceptions runs on every request
@@ -72,9 +73,10 @@ public final class HttpServer {
           edge.stopAccepting();
           return CompletableFuture.completedFuture(Done.getInstance());
         });
-    CompletionStage<ServerBinding> binding = Http.get(system)
-        .newServerAt(settings.host(), settings.port())
-        .bind(routes);
+    // the packs' policy records first (once per version, whatever the restarts), so decisions name versions the
+    // ledger holds; a ledger that refuses them now gets them again later, and the node serves meanwhile
+    CompletionStage<ServerBinding> binding = PolicyRoutes.recordAtStart(system, edge.gateway(), node.packs())
+        .thenCompose(recorded -> Http.get(system).newServerAt(settings.host(), settings.port()).bind(routes));
     binding.whenComplete((bound, failure) -> {
       if (failure != null) {
         system.log().error("cannot listen on {}:{}: {}", settings.host(), settings.port(), failure.getMessage());
@@ -113,7 +115,10 @@ public final class HttpServer {
       case "health" -> parts.length == 2 ? "/health"
           : parts.length == 3 && (parts[2].equals("ready") || parts[2].equals("live")) ? "/health/" + parts[2]
               : "other";
-      case "admin" -> parts.length == 3 && parts[2].equals("backup") ? "/admin/backup" : "other";
+      case "admin" -> parts.length == 3 && parts[2].equals("backup") ? "/admin/backup"
+          : parts.length == 4 && parts[2].equals("policies") && parts[3].equals("reload") ? "/admin/policies/reload"
+              : "other";
+      case "policies" -> parts.length == 3 ? "/policies/{version}" : "other";
       case "receipts" -> parts.length == 3 ? "/receipts/{id}" : "other";
       case "log" -> parts.length == 3 && parts[2].equals("vkey") ? "/log/vkey" : "other";
       case "tenants" -> parts.length == 3 ? "/tenants/{id}"

@@ -55,7 +55,9 @@ final class LogCommands {
         require(options, List.of("url", "tenant", "out"), List.of("token"));
         long size = ExportDir.write(new HttpLogSource(options.get("url"), options.get("tenant"), token),
             Path.of(options.get("out")));
-        out.println("exported " + options.get("tenant") + ": checkpoint of size " + size + " to " + options.get("out"));
+        int versions = new PolicyClient(options.get("url"), token).exportPolicies(Path.of(options.get("out")));
+        out.println("exported " + options.get("tenant") + ": checkpoint of size " + size + " and " + versions
+            + " policy versions to " + options.get("out"));
         return 0;
       }
       boolean fromExport = options.containsKey("export");

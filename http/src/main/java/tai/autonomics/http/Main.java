@@ -32,6 +32,9 @@ public final class Main {
     if (LogCommands.handles(args)) {
       System.exit(LogCommands.run(args, System.out, System.err));
     }
+    if (PolicyCommands.handles(args)) {
+      System.exit(PolicyCommands.run(args, System.out, System.err));
+    }
     NodeLauncher.launch(NodeLauncher.SINGLE);
   }
 

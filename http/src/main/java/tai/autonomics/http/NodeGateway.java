@@ -69,6 +69,16 @@ public final class NodeGateway {
         timeout, system.scheduler()));
   }
 
+  /**
+   * Writes the {@code policy} record of every version among {@code packs} that the ledger does not hold yet (it
+   * answers a version it holds with its record); completes once they are durable.
+   */
+  public CompletionStage<List<Receipt>> recordPolicies(tai.autonomics.policy.PolicyPacks packs) {
+    return onDispatcher(AskPattern.askWithStatus(node.ledger(),
+        replyTo -> new Ledger.AppendBatch(tai.autonomics.policy.PolicyRecords.drafts(packs), replyTo),
+        timeout, system.scheduler()));
+  }
+
   public CompletionStage<Entitlements.Result> apply(EntitlementEvent event) {
     return onDispatcher(AskPattern.ask(node.entitlements(), replyTo -> new Entitlements.Apply(event, replyTo),
         timeout, system.scheduler()));
@@ -101,7 +111,15 @@ public final class NodeGateway {
     return read(() -> node.store().page(tenantId, afterSeq, limit));
   }
 
+  /**
+   * Where the tenant's chain ends. An id no decoder accepts (blank, longer than 256 characters) is no tenant's but
+   * may be a reserved chain's (the dead letters, the policy records): none, so the tenant routes answer 404 for it
+   * and never start a governor on it.
+   */
   public CompletionStage<Optional<ReceiptStore.TenantHead>> head(String tenantId) {
+    if (tenantId.isBlank() || tenantId.length() > SignalDecoder.MAX_NAME) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
     return read(() -> node.store().head(tenantId));
   }
 
