@@ -1,12 +1,17 @@
 package tai.autonomics.entitlement;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.pubsub.Topic;
@@ -16,9 +21,10 @@ import tai.autonomics.ledger.MessageKey;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptStore;
 import tai.autonomics.node.Stash;
+import tai.autonomics.procurement.ProcurementClient;
 
 /**
- * Owns every tenant's entitlement (docs/API.md, Marketplace). It applies flat actions and Marketplace Procurement events one at a
+ * Owns every tenant's entitlement (docs/API.md, Marketplace). It applies flat actions and Procurement events one at a
  * time: an event changes the entitlement only once its {@code entitlement} receipt is durable, so the ledger and
  * this actor never disagree; events arriving meanwhile wait in a bounded stash, while status checks are answered at
  * once from the committed state. Every change is published on the node's {@link #changesTopic() changes topic}.
@@ -28,11 +34,13 @@ import tai.autonomics.node.Stash;
  * <p>At start ({@link EntitlementsBoot}) it rebuilds its state from the ledger (a receipt carries the whole
  * entitlement, so a restart changes no answer); the committed state is in {@link EntitlementBook}. From a store that
  * may block, the rare read of a likely repeated event id runs on the blocking dispatcher, never on this thread.
+ * The Marketplace decisions, and the outbox of calls to Google, are in {@link EntitlementsMarketplace}.
  */
 public final class Entitlements {
 
   public sealed interface Command extends CborSerializable
-      permits Apply, Check, Subscribe, RepeatChecked, Written, WriteFailed, EntitlementsBoot.Restored {}
+      permits Apply, Check, Subscribe, MarketplaceCommand, RepeatChecked, Written, WriteFailed,
+      EntitlementsBoot.Restored {}
 
   /** Apply an entitlement event; the answer comes once its receipt is durable. */
   public record Apply(EntitlementEvent event, ActorRef<Result> replyTo) implements Command {}
@@ -92,8 +100,16 @@ public final class Entitlements {
 
   public static Behavior<Command> create(ActorRef<Ledger.Command> ledger, ReceiptStore store,
       EntitlementSettings settings, ActorRef<Topic.Command<Status>> changes) {
-    return Behaviors.setup(context -> Behaviors.withStash(settings.stashCapacity(),
-        stash -> new Entitlements(context, stash, ledger, store, settings, changes).start()));
+    return create(ledger, store, settings, changes, MarketplaceSettings.defaults(), Optional.empty(),
+        new SimpleMeterRegistry());
+  }
+
+  /** With Marketplace decisions: made through {@code client} when present (autonomics.procurement.enabled). */
+  public static Behavior<Command> create(ActorRef<Ledger.Command> ledger, ReceiptStore store,
+      EntitlementSettings settings, ActorRef<Topic.Command<Status>> changes, MarketplaceSettings marketplace,
+      Optional<ProcurementClient> client, MeterRegistry registry) {
+    return Behaviors.setup(context -> Behaviors.withStash(settings.stashCapacity(), stash -> new Entitlements(
+        context, stash, ledger, store, settings, changes, marketplace, client, registry).start()));
   }
 
   private static final Duration LEDGER_TIMEOUT = Duration.ofSeconds(30);
@@ -107,25 +123,32 @@ public final class Entitlements {
   private final java.util.Set<String> seedTenants;
   private final EntitlementBook book;
   private final ActorRef<Topic.Command<Status>> changes;
+  private final EntitlementsMarketplace marketplace;
   /** Where a store read that may wait for the disk runs: never on this actor's (the default) dispatcher. */
   private final Executor blocking;
 
   private Entitlements(ActorContext<Command> context, StashBuffer<Command> stash, ActorRef<Ledger.Command> ledger,
-      ReceiptStore store, EntitlementSettings settings, ActorRef<Topic.Command<Status>> changes) {
+      ReceiptStore store, EntitlementSettings settings, ActorRef<Topic.Command<Status>> changes,
+      MarketplaceSettings marketplaceSettings, Optional<ProcurementClient> client, MeterRegistry registry) {
     this.context = context;
     this.stash = stash;
     this.ledger = ledger;
     this.store = store;
     this.settings = settings;
-    this.seedTenants = settings.seeds().stream().map(Entitlement::tenantId).collect(java.util.stream.Collectors.toSet());
-    this.book = new EntitlementBook(settings.refuseUnknownTenants(), settings.tiers());
+    this.seedTenants = settings.seeds().stream().map(Entitlement::tenantId).collect(Collectors.toSet());
+    this.book = new EntitlementBook(settings.refuseUnknownTenants(), settings.tiers(),
+        marketplaceSettings.skuForPlan());
     this.changes = changes;
+    this.marketplace = new EntitlementsMarketplace(context, book, ledger, store, marketplaceSettings, client,
+        registry);
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
   }
 
   private Behavior<Command> start() {
-    return EntitlementsBoot.start(context, stash, store, blocking, book, settings.seeds(), this::idle,
-        this::stashOrRefuse);
+    return EntitlementsBoot.start(context, stash, store, blocking, book, settings.seeds(), () -> {
+      marketplace.restored();
+      return idle();
+    }, this::stashOrRefuse);
   }
 
   /** An event the full stash cannot keep is answered overloaded; anything else is dropped. */
@@ -140,31 +163,33 @@ public final class Entitlements {
     return Behaviors.same();
   }
 
-  // waits for the next event; nothing is being written
-  private Behavior<Command> idle() {
+  /** What every state answers at once: status checks, subscriptions, the Marketplace's questions. */
+  private BehaviorBuilder<Command> answering() {
     return Behaviors.receive(Command.class)
-        .onMessage(Apply.class, this::onApply)
         .onMessage(Check.class, this::onCheck)
         .onMessage(Subscribe.class, this::onSubscribe)
+        .onMessage(MarketplaceCommand.class, marketplace::onCommand);
+  }
+
+  // waits for the next event; nothing is being written
+  private Behavior<Command> idle() {
+    return answering()
+        .onMessage(Apply.class, this::onApply)
         .build();
   }
 
   // waits for the store to say whether one event was seen before; other events wait in the stash
   private Behavior<Command> checkingRepeat() {
-    return Behaviors.receive(Command.class)
+    return answering()
         .onMessage(Apply.class, this::stashOrRefuse)
-        .onMessage(Check.class, this::onCheck)
-        .onMessage(Subscribe.class, this::onSubscribe)
         .onMessage(RepeatChecked.class, this::onRepeatChecked)
         .build();
   }
 
   // waits for the receipt of one event; other events wait in the stash
   private Behavior<Command> writing() {
-    return Behaviors.receive(Command.class)
+    return answering()
         .onMessage(Apply.class, this::stashOrRefuse)
-        .onMessage(Check.class, this::onCheck)
-        .onMessage(Subscribe.class, this::onSubscribe)
         .onMessage(Written.class, this::onWritten)
         .onMessage(WriteFailed.class, this::onWriteFailed)
         .build();
@@ -225,6 +250,10 @@ public final class Entitlements {
       return answerDuplicate(apply, inEffect.receipt());
     }
     EntitlementBook.ToWrite write = (EntitlementBook.ToWrite) prepared;
+    if (marketplace.full(apply.event(), write.next())) {
+      apply.replyTo().tell(new Unavailable("overloaded"));
+      return nextEvent();
+    }
     context.askWithStatus(Receipt.class, ledger, LEDGER_TIMEOUT,
         replyTo -> new Ledger.Append(write.draft(), replyTo),
         (receipt, failure) -> failure == null
@@ -238,6 +267,7 @@ public final class Entitlements {
     if (book.commit(next, written.receipt())) {
       changes.tell(Topic.publish(book.statusOf(next.tenantId())));
     }
+    marketplace.committed(written.apply().event(), next, written.receipt());
     written.apply().replyTo().tell(new Applied(written.receipt(), next));
     return stash.unstashAll(idle());
   }

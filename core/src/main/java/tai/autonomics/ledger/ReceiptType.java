@@ -10,7 +10,9 @@ public enum ReceiptType {
   ACTION_ATTEMPT,
   ACTION_RESULT,
   /** A push the edge acknowledged without deciding it: kept in the node's own chain (docs/API.md, dead letters). */
-  DEAD_LETTER;
+  DEAD_LETTER,
+  /** A Marketplace decision or a call to Google's Partner Procurement API and its result (docs/RECEIPTS.md). */
+  PROCUREMENT_CALL;
 
   @JsonValue
   public String wireName() {

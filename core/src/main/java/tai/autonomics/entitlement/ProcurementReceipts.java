@@ -1,0 +1,77 @@
+package tai.autonomics.entitlement;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tai.autonomics.entitlement.OutboxJob.Step;
+import tai.autonomics.ledger.Receipt;
+import tai.autonomics.ledger.ReceiptType;
+
+/**
+ * The {@code procurement_call} receipts of the {@link ProcurementOutbox} (docs/RECEIPTS.md), and the way back: a job
+ * as its latest receipt left it. A receipt records one step: {@code state_from} the step it ends, {@code state_to}
+ * the job's next step ({@code decide}, {@code call}, {@code held}, {@code awaiting_account}, {@code done}),
+ * {@code action_id} the job, {@code action_type} the Procurement method called (or, for a decision, to be called),
+ * {@code pending_sku} Google's plan name, {@code sku} the SKU it maps to, {@code customer_id} the account, and
+ * {@code inputs} what Google said (plan, offer dates, HTTP status).
+ */
+final class ProcurementReceipts {
+  private ProcurementReceipts() {}
+
+  /** The receipt of the step from {@code before} to {@code after}; {@code result} adds the call's outcome. */
+  static Receipt step(OutboxJob before, OutboxJob after, String call, String reason, Integer attempts,
+      Map<String, String> result) {
+    Map<String, String> inputs = new LinkedHashMap<>(after.facts());
+    if (result != null) {
+      inputs.putAll(result);
+    }
+    Receipt.Builder draft = Receipt.draft(ReceiptType.PROCUREMENT_CALL, after.tenantId())
+        .states(before.step().wireName(), after.step().wireName())
+        .reason(reason)
+        .action(after.id(), call)
+        .entitlement(after.entitlementId(), after.sku())
+        .entitlementDetails(after.accountId(), after.plan())
+        .inputs(inputs);
+    if (attempts != null) {
+      draft.attempts(attempts);
+    }
+    return draft.build();
+  }
+
+  /** The receipt that links a Procurement account to a tenant at its sign-up, before accounts.approve is called. */
+  static Receipt signUp(String tenantId, String accountId, String outcome, String reason, Integer attempts) {
+    Receipt.Builder draft = Receipt.draft(ReceiptType.PROCUREMENT_CALL, tenantId)
+        .states("signup", outcome)
+        .reason(reason)
+        .action("account:" + accountId, "accounts.approve")
+        .entitlementDetails(accountId, null);
+    if (attempts != null) {
+      draft.attempts(attempts);
+    }
+    return draft.build();
+  }
+
+  /**
+   * The job the chain after its request leaves: {@code later} are the tenant's receipts after {@code request} (the
+   * entitlement receipt that asked for the job), of which the latest {@code procurement_call} of this job decides.
+   */
+  static OutboxJob restore(Entitlement entitlement, Receipt request, List<Receipt> later) {
+    String id = entitlement.entitlementId();
+    OutboxJob job = OutboxJob.decide(id, entitlement, request.timestamp());
+    Receipt last = null;
+    for (Receipt receipt : later) {
+      if (receipt.type() == ReceiptType.PROCUREMENT_CALL && id.equals(receipt.actionId())) {
+        last = receipt;
+      }
+    }
+    if (last == null) {
+      return job;
+    }
+    Step step = Step.valueOf(last.stateTo().toUpperCase(java.util.Locale.ROOT));
+    Map<String, String> facts = new LinkedHashMap<>(last.inputs() == null ? Map.of() : last.inputs());
+    List.of("outcome", "http_status", "google_status", "error").forEach(facts::remove);
+    return job.withFacts(last.customerId(), facts)
+        .next(step, step == Step.CALL ? last.actionType() : null, last.pendingSku(), last.sku(), last.reason(),
+            last.timestamp());
+  }
+}
