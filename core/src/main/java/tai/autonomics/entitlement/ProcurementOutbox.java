@@ -185,6 +185,10 @@ final class ProcurementOutbox {
   private Behavior<Command> onStepped(Stepped stepped) {
     OutboxJob current = jobs.get(stepped.next().entitlementId());
     if (current == null || !current.id().equals(stepped.id())) {
+      if (stepped.draft() != null) {
+        // Google's next event ended the job before the call's answer came: the call is still recorded
+        ledger.tell(new Ledger.Append(stepped.draft(), context.getSystem().ignoreRef()));
+      }
       return Behaviors.same();
     }
     if (!stepped.next().facts().isEmpty()) {
