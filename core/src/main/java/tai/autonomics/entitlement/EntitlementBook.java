@@ -40,14 +40,24 @@ final class EntitlementBook {
   /** Google's plan names to SKUs: a Procurement event's plan is kept as the SKU it maps to. */
   private final Map<String, String> skuForPlan;
 
+  /** The seed tenants: a Check for one of them waits while its grant is being written. */
+  private final Set<String> seedTenants;
+
   EntitlementBook(boolean refuseUnknownTenants, List<String> tiers) {
-    this(refuseUnknownTenants, tiers, Map.of());
+    this(refuseUnknownTenants, tiers, Map.of(), List.of());
   }
 
-  EntitlementBook(boolean refuseUnknownTenants, List<String> tiers, Map<String, String> skuForPlan) {
+  EntitlementBook(boolean refuseUnknownTenants, List<String> tiers, Map<String, String> skuForPlan,
+      List<Entitlement> seeds) {
     this.refuseUnknownTenants = refuseUnknownTenants;
     this.tiers = List.copyOf(tiers);
     this.skuForPlan = Map.copyOf(skuForPlan);
+    this.seedTenants = seeds.stream().map(Entitlement::tenantId).collect(java.util.stream.Collectors.toSet());
+  }
+
+  /** A seed tenant whose grant is not committed yet (it is being written at start). */
+  boolean seedPending(String tenantId) {
+    return seedTenants.contains(tenantId) && !knows(tenantId);
   }
 
   /** The entitlements waiting for Google (a creation or a plan change requested), with their latest receipts. */

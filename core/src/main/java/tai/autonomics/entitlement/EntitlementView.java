@@ -16,6 +16,14 @@ public record EntitlementView(
     @JsonProperty("google") Map<String, String> google,
     @JsonProperty("pending_approval") PendingApproval pendingApproval) implements CborSerializable {
 
+  static EntitlementView of(Entitlement entitlement, Map<String, String> google, OutboxJob job, long now,
+      long stuckAfterMillis) {
+    PendingApproval pending = job == null ? null : new PendingApproval(job.step().wireName(), job.call(),
+        job.plan(), job.sku(), job.reason(), job.since(), job.rounds(), job.lastError(),
+        job.stuck(now, stuckAfterMillis));
+    return new EntitlementView(entitlement, google, pending);
+  }
+
   /**
    * Work still to do for Google: {@code step} is {@code decide}, {@code call}, {@code held} (an operator settles it)
    * or {@code awaiting_account}; {@code stuck} when it failed a round or waited longer than {@code stuck-after}.

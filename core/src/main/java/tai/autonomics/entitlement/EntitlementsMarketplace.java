@@ -1,8 +1,6 @@
 package tai.autonomics.entitlement;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
-import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -12,7 +10,6 @@ import tai.autonomics.entitlement.Entitlements.Command;
 import tai.autonomics.ledger.Ledger;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptStore;
-import tai.autonomics.procurement.ProcurementClient;
 
 /**
  * The Marketplace side of {@link Entitlements}: its {@link ProcurementOutbox} child (when the Procurement client is
@@ -27,9 +24,9 @@ final class EntitlementsMarketplace {
   private final ActorRef<ProcurementOutbox.Command> outbox;
 
   EntitlementsMarketplace(ActorContext<Command> context, EntitlementBook book, ActorRef<Ledger.Command> ledger,
-      ReceiptStore store, MarketplaceSettings settings, Optional<ProcurementClient> client, MeterRegistry registry) {
+      ReceiptStore store, MarketplaceWiring wiring) {
     this.book = book;
-    this.settings = settings;
+    this.settings = wiring.settings();
     // a restart keeps the children (see Guardian): the previous outbox goes, and its jobs are re-derived from the
     // ledger by the new one; a repeated call is harmless
     context.getChildren().forEach(child -> {
@@ -37,8 +34,8 @@ final class EntitlementsMarketplace {
         context.stop(child);
       }
     });
-    this.outbox = client.map(c -> context.spawn(ProcurementOutbox.create(ledger, context.getSelf(), store, c,
-        settings, new OutboxMetrics(registry)), CHILD + "-" + System.nanoTime())).orElse(null);
+    this.outbox = wiring.client().map(c -> context.spawn(ProcurementOutbox.create(ledger, context.getSelf(), store,
+        c, settings, new OutboxMetrics(wiring.registry())), CHILD + "-" + System.nanoTime())).orElse(null);
   }
 
   /** The state was restored: every entitlement waiting for Google resumes its job from the ledger. */

@@ -4,6 +4,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import tai.autonomics.entitlement.OutboxJob.Step;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.procurement.ProcurementAccount;
 import tai.autonomics.procurement.ProcurementClient;
@@ -16,6 +18,13 @@ import tai.autonomics.procurement.ProcurementResult;
  * (every attempt of the client failed) keeps the step for a later round; a refusal (4xx other than 429) ends it.
  */
 final class ProcurementCalls {
+  /**
+   * A step's outcome: the job's next state and the receipt to write first ({@code retry}: the step is made again
+   * after a backoff); {@code replyTo} is the operator waiting for a settlement's receipt.
+   */
+  record Stepped(String id, OutboxJob next, Receipt draft, boolean retry, ActorRef<StatusReply<Receipt>> replyTo)
+      implements ProcurementOutbox.Command {}
+
   private static final int MAX_REASON = 200;
 
   private final ProcurementClient client;
@@ -29,7 +38,7 @@ final class ProcurementCalls {
   }
 
   /** {@code entitlements.get} (and, for a creation, {@code accounts.get}), then the decision. */
-  CompletionStage<ProcurementOutbox.Stepped> decide(OutboxJob job) {
+  CompletionStage<Stepped> decide(OutboxJob job) {
     return client.getEntitlement(job.entitlementId()).thenCompose(got -> {
       count("entitlements.get", got);
       if (!(got instanceof ProcurementResult.Ok<ProcurementEntitlement> ok)) {
@@ -52,7 +61,7 @@ final class ProcurementCalls {
   }
 
   /** The decided call. */
-  CompletionStage<ProcurementOutbox.Stepped> call(OutboxJob job) {
+  CompletionStage<Stepped> call(OutboxJob job) {
     String id = job.entitlementId();
     String reason = job.reason() == null ? null
         : job.reason().substring(0, Math.min(job.reason().length(), MAX_REASON));
@@ -75,7 +84,7 @@ final class ProcurementCalls {
     });
   }
 
-  private ProcurementOutbox.Stepped decided(OutboxJob job, ProcurementEntitlement entitlement,
+  private Stepped decided(OutboxJob job, ProcurementEntitlement entitlement,
       ProcurementAccount account) {
     OutboxJob next = ProcurementDecision.decide(job, entitlement, account, settings, System.currentTimeMillis());
     return step(job, next, next.call() != null ? next.call() : "entitlements.get", next.reason(), null,
@@ -83,7 +92,7 @@ final class ProcurementCalls {
   }
 
   /** Every attempt failed (a later round makes it again), or Google refused for good (the job ends). */
-  private ProcurementOutbox.Stepped failed(OutboxJob job, String call, ProcurementResult<?> result) {
+  private Stepped failed(OutboxJob job, String call, ProcurementResult<?> result) {
     if (result instanceof ProcurementResult.Failed<?> refused) {
       String why = "Google refused " + call + ": HTTP " + refused.httpStatus() + " " + refused.status() + " "
           + refused.message();
@@ -98,10 +107,10 @@ final class ProcurementCalls {
         Map.of("outcome", "exhausted"), true);
   }
 
-  private static ProcurementOutbox.Stepped step(OutboxJob before, OutboxJob after, String call, String reason,
+  private static Stepped step(OutboxJob before, OutboxJob after, String call, String reason,
       Integer attempts, Map<String, String> result, boolean retry) {
     Receipt draft = ProcurementReceipts.step(before, after, call, reason, attempts, result);
-    return new ProcurementOutbox.Stepped(before.id(), after, draft, retry, null);
+    return new Stepped(before.id(), after, draft, retry, null);
   }
 
   private void count(String call, ProcurementResult<?> result) {

@@ -57,6 +57,18 @@ final class ProcurementDecision {
         "operator " + operator + ": " + (approve ? "approve on SKU " + chosen : "reject"), now);
   }
 
+  /** The node's own event that puts the decided SKU on the entitlement before its approval is called. */
+  static EntitlementEvent.Procurement resolved(OutboxJob job) {
+    return new EntitlementEvent.Procurement(null, EntitlementTransitions.PLAN_RESOLVED, null, job.entitlementId(),
+        job.sku(), null, job.tenantId());
+  }
+
+  /** A decision (not a call's result) to approve a creation on a SKU: the SKU goes on the entitlement first. */
+  static boolean approvesCreation(ProcurementCalls.Stepped stepped) {
+    return stepped.next().step() == Step.CALL && APPROVE.equals(stepped.next().call())
+        && !"call".equals(stepped.draft().stateFrom()) && stepped.next().sku() != null;
+  }
+
   static boolean approved(ProcurementAccount account) {
     return account != null && (account.approved("signup") || "ACCOUNT_ACTIVE".equals(account.state()));
   }

@@ -1,10 +1,7 @@
 package tai.autonomics.entitlement;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -18,22 +15,20 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.pattern.StatusReply;
 import tai.autonomics.entitlement.OutboxJob.Step;
+import tai.autonomics.entitlement.ProcurementCalls.Stepped;
 import tai.autonomics.ledger.Ledger;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptStore;
 import tai.autonomics.procurement.ProcurementClient;
-import tai.autonomics.procurement.ProcurementResult;
 
 /**
- * The durable outbox of Marketplace decisions, a child of {@link Entitlements} (so, in cluster mode, inside its
- * singleton: exactly one node drains it). It keeps no storage of its own: an entitlement waiting for Google (a
- * creation or a plan change requested) is a job, and each step of the job is a {@code procurement_call} receipt in
- * the tenant's chain, written before the next step begins. At start {@link Entitlements} hands over every waiting
- * entitlement with the receipt that asked for it, and the job resumes where its latest receipt left it
- * ({@link ProcurementReceipts#restore}), in RocksDB and PostgreSQL alike. A call is made only after the decision to
- * make it is durable, so after a crash it may be made twice: Google's approve of an approved entitlement changes
- * nothing. A call that failed every attempt is made again after a backoff; one Google refuses (a 4xx other than 429)
- * is recorded and not repeated. Lifecycle: stopped and spawned again with its parent.
+ * The durable outbox of Marketplace decisions, a child of {@link Entitlements} (in cluster mode inside its
+ * singleton: one node drains it). No storage of its own: an entitlement waiting for Google is a job, each step of it
+ * a {@code procurement_call} receipt in the tenant's chain written before the next step; at start every waiting
+ * entitlement resumes where its latest receipt left it ({@link ProcurementReceipts#restore}), on RocksDB and
+ * PostgreSQL alike. A call follows its durable decision, so after a crash it may be made twice: Google's approve of
+ * an approved entitlement changes nothing. A call that failed every attempt is made again after a backoff; one Google
+ * refuses (a 4xx other than 429) is recorded, not repeated. Lifecycle: stopped and spawned again with its parent.
  */
 final class ProcurementOutbox {
 
@@ -50,14 +45,8 @@ final class ProcurementOutbox {
 
   record Describe(List<Entitlement> entitlements, ActorRef<List<EntitlementView>> replyTo) implements Command {}
 
-  private record ChainRead(Entitlement entitlement, Receipt request, List<Receipt> later) implements Command {}
-
-  /**
-   * A step's outcome: the job's next state and the receipt to write first ({@code retry}: the step is made again
-   * after a backoff); {@code replyTo} is the operator waiting for a settlement's receipt.
-   */
-  record Stepped(String id, OutboxJob next, Receipt draft, boolean retry, ActorRef<StatusReply<Receipt>> replyTo)
-      implements Command {}
+  /** Where a job of the ledger stood, read from the tenant's chain at start. */
+  private record ChainRead(OutboxJob job) implements Command {}
 
   /** The SKU of an approved creation is on the entitlement: its decision can be written. */
   private record Resolved(Stepped stepped, boolean ok) implements Command {}
@@ -73,7 +62,6 @@ final class ProcurementOutbox {
   }
 
   private static final Duration LEDGER_TIMEOUT = Duration.ofSeconds(30);
-  private static final int PAGE = 1000;
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
@@ -84,10 +72,8 @@ final class ProcurementOutbox {
   private final OutboxMetrics metrics;
   private final Executor blocking;
   private final ProcurementCalls calls;
-  /** By entitlement id: at most one job per entitlement, one step of it in flight at a time. */
-  private final Map<String, OutboxJob> jobs = new LinkedHashMap<>();
-  /** What Google said of each entitlement, for the operator's view. */
-  private final Map<String, Map<String, String>> facts = new LinkedHashMap<>();
+  /** At most one job per entitlement, one step of it in flight at a time. */
+  private final OutboxBook jobs;
 
   private ProcurementOutbox(ActorContext<Command> context, TimerScheduler<Command> timers,
       ActorRef<Ledger.Command> ledger, ActorRef<Entitlements.Command> entitlements, ReceiptStore store,
@@ -101,14 +87,14 @@ final class ProcurementOutbox {
     this.metrics = metrics;
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     this.calls = new ProcurementCalls(client, settings, metrics);
+    this.jobs = new OutboxBook(metrics, settings.stuckAfter().toMillis());
   }
 
   // drains the jobs; every message is answered at once, Google's and the ledger's answers come back as messages
   private Behavior<Command> running() {
     return Behaviors.receive(Command.class)
         .onMessage(Track.class, this::onTrack)
-        .onMessage(ChainRead.class, read -> start(ProcurementReceipts.restore(read.entitlement(), read.request(),
-            read.later())))
+        .onMessage(ChainRead.class, read -> start(read.job()))
         .onMessage(AccountApproved.class, this::onAccountApproved)
         .onMessage(Settle.class, this::onSettle)
         .onMessage(Describe.class, this::onDescribe)
@@ -116,11 +102,13 @@ final class ProcurementOutbox {
         .onMessage(Resolved.class, this::onResolved)
         .onMessage(Written.class, this::onWritten)
         .onMessage(Retry.class, retry -> proceed(jobs.get(retry.id())))
-        .onSignal(PostStop.class, stop -> {
-          metrics.close();
-          return Behaviors.same();
-        })
+        .onSignal(PostStop.class, stop -> stopped())
         .build();
+  }
+
+  private Behavior<Command> stopped() {
+    metrics.close();
+    return Behaviors.same();
   }
 
   private Behavior<Command> onTrack(Track track) {
@@ -129,9 +117,9 @@ final class ProcurementOutbox {
     if (!EntitlementBook.awaitsGoogle(entitlement)) {
       jobs.remove(id);
       timers.cancel(id);
-      return updated();
+      return Behaviors.same();
     }
-    if (jobs.containsKey(id)) {
+    if (jobs.get(id) != null) {
       return Behaviors.same();
     }
     if (!track.fromLedger()) {
@@ -140,28 +128,14 @@ final class ProcurementOutbox {
     // where the job stood: the tenant's receipts after the request, read off this thread
     String tenant = entitlement.tenantId();
     long after = track.receipt().seq();
-    context.pipeToSelf(CompletableFuture.supplyAsync(() -> readAfter(tenant, after), blocking),
-        (later, failure) -> new ChainRead(entitlement, track.receipt(), failure == null ? later : List.of()));
+    context.pipeToSelf(CompletableFuture.supplyAsync(() -> ProcurementReceipts.after(store, tenant, after), blocking),
+        (later, failure) -> new ChainRead(ProcurementReceipts.restore(entitlement, track.receipt(),
+            failure == null ? later : List.of())));
     return Behaviors.same();
   }
 
-  private List<Receipt> readAfter(String tenantId, long afterSeq) {
-    List<Receipt> all = new ArrayList<>();
-    long from = afterSeq;
-    List<Receipt> page;
-    do {
-      page = store.page(tenantId, from, PAGE);
-      all.addAll(page);
-      from = page.isEmpty() ? from : page.get(page.size() - 1).seq();
-    } while (page.size() == PAGE);
-    return all;
-  }
-
   private Behavior<Command> start(OutboxJob job) {
-    if (!job.facts().isEmpty()) {
-      facts.put(job.entitlementId(), job.facts());
-    }
-    jobs.put(job.entitlementId(), job);
+    jobs.put(job);
     return proceed(job);
   }
 
@@ -179,50 +153,35 @@ final class ProcurementOutbox {
       context.pipeToSelf(step, (stepped, failure) -> failure == null ? stepped
           : new Stepped(job.id(), job.failedRound(String.valueOf(failure)), null, true, null));
     }
-    return updated();
+    return Behaviors.same();
   }
 
   private Behavior<Command> onStepped(Stepped stepped) {
-    OutboxJob current = jobs.get(stepped.next().entitlementId());
-    if (current == null || !current.id().equals(stepped.id())) {
+    if (!jobs.current(stepped.id(), stepped.next())) {
       if (stepped.draft() != null) {
         // Google's next event ended the job before the call's answer came: the call is still recorded
         ledger.tell(new Ledger.Append(stepped.draft(), context.getSystem().ignoreRef()));
       }
       return Behaviors.same();
     }
-    if (!stepped.next().facts().isEmpty()) {
-      facts.put(stepped.next().entitlementId(), stepped.next().facts());
-    }
+    jobs.remember(stepped.next());
     if (stepped.draft() == null) {
       return written(stepped.next(), stepped.retry());
     }
-    if (approvesCreation(stepped)) {
+    if (ProcurementDecision.approvesCreation(stepped)) {
       // Google's ENTITLEMENT_ACTIVE names no plan: the SKU goes on the entitlement before the decision to approve
-      EntitlementEvent.Procurement resolve = new EntitlementEvent.Procurement(null,
-          EntitlementTransitions.PLAN_RESOLVED, null, stepped.next().entitlementId(), stepped.next().sku(), null,
-          stepped.next().tenantId());
       context.ask(Entitlements.Result.class, entitlements, LEDGER_TIMEOUT,
-          replyTo -> new Entitlements.Apply(resolve, replyTo),
-          (result, failure) -> new Resolved(stepped, failure == null
-              && !(result instanceof Entitlements.Unavailable)));
+          replyTo -> new Entitlements.Apply(ProcurementDecision.resolved(stepped.next()), replyTo),
+          (result, failure) -> new Resolved(stepped, failure == null && !(result instanceof Entitlements.Unavailable)));
       return Behaviors.same();
     }
     return write(stepped);
   }
 
-  /** A decision (not a call's result) to approve a creation, on a SKU. */
-  private static boolean approvesCreation(Stepped stepped) {
-    return stepped.next().step() == Step.CALL && ProcurementDecision.APPROVE.equals(stepped.next().call())
-        && !"call".equals(stepped.draft().stateFrom()) && stepped.next().sku() != null;
-  }
-
   private Behavior<Command> onResolved(Resolved resolved) {
     Stepped stepped = resolved.stepped();
-    if (!resolved.ok()) {
-      return onWritten(new Written(stepped.id(), stepped.next(), stepped.retry(), false));
-    }
-    return write(stepped);
+    return resolved.ok() ? write(stepped)
+        : onWritten(new Written(stepped.id(), stepped.next(), stepped.retry(), false));
   }
 
   private Behavior<Command> write(Stepped stepped) {
@@ -240,14 +199,14 @@ final class ProcurementOutbox {
 
   private Behavior<Command> onWritten(Written written) {
     OutboxJob current = jobs.get(written.next().entitlementId());
-    if (current == null || !current.id().equals(written.id())) {
+    if (!jobs.current(written.id(), written.next())) {
       return Behaviors.same();
     }
     if (!written.ok()) {
       // the step is not durable: it is done again after a backoff (a repeated call is harmless); an operator's
       // settlement that was not written leaves the job held, as the ledger says it is
       context.getLog().warn("procurement step of {} not recorded; retried later", written.id());
-      return current.reason() != null && current.reason().equals("settling")
+      return OutboxBook.SETTLING.equals(current.reason())
           ? written(current.next(Step.HELD, null, current.plan(), current.sku(), "settlement not recorded",
               current.since()), false)
           : written(current.failedRound("ledger_unavailable"), true);
@@ -258,57 +217,34 @@ final class ProcurementOutbox {
   private Behavior<Command> written(OutboxJob next, boolean retry) {
     if (next.step() == Step.DONE) {
       jobs.remove(next.entitlementId());
-      return updated();
+      return Behaviors.same();
     }
-    jobs.put(next.entitlementId(), next);
+    jobs.put(next);
     if (retry) {
       long delay = settings.retryDelayMillis(next.rounds(), ThreadLocalRandom.current().nextDouble());
       timers.startSingleTimer(next.entitlementId(), new Retry(next.entitlementId()), Duration.ofMillis(delay));
-      return updated();
+      return Behaviors.same();
     }
     return proceed(next);
   }
 
   private Behavior<Command> onAccountApproved(AccountApproved approved) {
-    List<OutboxJob> waiting = jobs.values().stream()
-        .filter(j -> j.step() == Step.AWAITING_ACCOUNT && approved.accountId().equals(j.accountId())).toList();
-    long now = System.currentTimeMillis();
-    waiting.forEach(job -> start(job.next(Step.DECIDE, null, job.plan(), job.sku(), "account approved", now)));
+    jobs.awaitingAccount(approved.accountId()).forEach(job ->
+        start(job.next(Step.DECIDE, null, job.plan(), job.sku(), "account approved", System.currentTimeMillis())));
     return Behaviors.same();
   }
 
   private Behavior<Command> onSettle(Settle settle) {
-    OutboxJob job = jobs.get(settle.entitlementId());
-    if (job == null || job.step() != Step.HELD && job.step() != Step.AWAITING_ACCOUNT) {
+    Stepped decision = jobs.settle(settle);
+    if (decision == null) {
       settle.replyTo().tell(StatusReply.error("not_held"));
       return Behaviors.same();
     }
-    OutboxJob next = ProcurementDecision.settle(job, settle.approve(), settle.operator(), settle.sku(),
-        System.currentTimeMillis());
-    // while the decision is being written the job is no longer held: a second settlement is refused
-    OutboxJob settling = job.next(Step.CALL, next.call(), next.plan(), next.sku(), "settling", job.since());
-    jobs.put(job.entitlementId(), settling);
-    Receipt draft = ProcurementReceipts.step(job, next, next.call(), next.reason(), null, Map.of("outcome",
-        "decided"));
-    return onStepped(new Stepped(settling.id(), next, draft, false, settle.replyTo()));
+    return onStepped(decision);
   }
 
   private Behavior<Command> onDescribe(Describe describe) {
-    long now = System.currentTimeMillis();
-    List<EntitlementView> views = describe.entitlements().stream().map(e -> {
-      OutboxJob job = jobs.get(e.entitlementId());
-      EntitlementView.PendingApproval pending = job == null ? null : new EntitlementView.PendingApproval(
-          job.step().wireName(), job.call(), job.plan(), job.sku(), job.reason(), job.since(), job.rounds(),
-          job.lastError(), job.stuck(now, settings.stuckAfter().toMillis()));
-      Map<String, String> google = facts.get(e.entitlementId());
-      return new EntitlementView(e, google, pending);
-    }).toList();
-    describe.replyTo().tell(views);
-    return Behaviors.same();
-  }
-
-  private Behavior<Command> updated() {
-    metrics.update(jobs.values(), System.currentTimeMillis(), settings.stuckAfter().toMillis());
+    describe.replyTo().tell(jobs.views(describe.entitlements()));
     return Behaviors.same();
   }
 }

@@ -1,10 +1,12 @@
 package tai.autonomics.entitlement;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tai.autonomics.entitlement.OutboxJob.Step;
 import tai.autonomics.ledger.Receipt;
+import tai.autonomics.ledger.ReceiptStore;
 import tai.autonomics.ledger.ReceiptType;
 
 /**
@@ -16,6 +18,8 @@ import tai.autonomics.ledger.ReceiptType;
  * {@code inputs} what Google said (plan, offer dates, HTTP status).
  */
 final class ProcurementReceipts {
+  private static final int PAGE = 1000;
+
   private ProcurementReceipts() {}
 
   /** The receipt of the step from {@code before} to {@code after}; {@code result} adds the call's outcome. */
@@ -38,17 +42,17 @@ final class ProcurementReceipts {
     return draft.build();
   }
 
-  /** The receipt that links a Procurement account to a tenant at its sign-up, before accounts.approve is called. */
-  static Receipt signUp(String tenantId, String accountId, String outcome, String reason, Integer attempts) {
-    Receipt.Builder draft = Receipt.draft(ReceiptType.PROCUREMENT_CALL, tenantId)
-        .states("signup", outcome)
-        .reason(reason)
-        .action("account:" + accountId, "accounts.approve")
-        .entitlementDetails(accountId, null);
-    if (attempts != null) {
-      draft.attempts(attempts);
-    }
-    return draft.build();
+  /** The tenant's receipts after {@code afterSeq}, read page by page (a blocking read: off the actor's thread). */
+  static List<Receipt> after(ReceiptStore store, String tenantId, long afterSeq) {
+    List<Receipt> all = new ArrayList<>();
+    long from = afterSeq;
+    List<Receipt> page;
+    do {
+      page = store.page(tenantId, from, PAGE);
+      all.addAll(page);
+      from = page.isEmpty() ? from : page.get(page.size() - 1).seq();
+    } while (page.size() == PAGE);
+    return all;
   }
 
   /**

@@ -8,6 +8,7 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import tai.autonomics.entitlement.Entitlements;
 import tai.autonomics.entitlement.MarketplaceSettings;
+import tai.autonomics.entitlement.MarketplaceWiring;
 import tai.autonomics.procurement.Procurement;
 import tai.autonomics.executor.ActionExecutor;
 import tai.autonomics.governor.Governor;
@@ -54,8 +55,8 @@ public final class Guardian {
       var entitlementChanges = context.spawn(Entitlements.changesTopic(), Entitlements.CHANGES_TOPIC);
       var entitlements = topology.entitlements(context,
           Behaviors.supervise(Entitlements.create(ledger, store, settings.entitlements(), entitlementChanges,
-                  MarketplaceSettings.create(context.getSystem().settings().config()),
-                  Procurement.get(context.getSystem()).client(), metrics))
+                  new MarketplaceWiring(MarketplaceSettings.create(context.getSystem().settings().config()),
+                      Procurement.get(context.getSystem()).client(), metrics)))
               .onFailure(SupervisorStrategy.restart().withStopChildren(false)));
       var executor = context.spawn(
           Behaviors.supervise(ActionExecutor.create(ledger, settings.executor(), metrics))
