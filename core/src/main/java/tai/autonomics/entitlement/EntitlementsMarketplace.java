@@ -92,7 +92,8 @@ final class EntitlementsMarketplace {
   private void onDescribe(MarketplaceCommand.Describe describe) {
     List<Entitlement> entitlements = book.entitlementsOf(describe.tenantId());
     if (outbox == null) {
-      describe.replyTo().tell(entitlements.stream().map(e -> new EntitlementView(e, null, null)).toList());
+      describe.replyTo().tell(new MarketplaceCommand.Overview(
+          entitlements.stream().map(e -> new EntitlementView(e, null, null)).toList()));
     } else {
       outbox.tell(new ProcurementOutbox.Describe(entitlements, describe.replyTo()));
     }

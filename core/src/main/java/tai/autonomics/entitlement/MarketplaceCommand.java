@@ -3,6 +3,7 @@ package tai.autonomics.entitlement;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
+import tai.autonomics.CborSerializable;
 import tai.autonomics.ledger.Receipt;
 
 /**
@@ -13,7 +14,14 @@ import tai.autonomics.ledger.Receipt;
 public sealed interface MarketplaceCommand extends Entitlements.Command {
 
   /** The tenant's entitlements with what Google said of them and their pending approvals (GET /tenants/{id}). */
-  record Describe(String tenantId, ActorRef<List<EntitlementView>> replyTo) implements MarketplaceCommand {}
+  record Describe(String tenantId, ActorRef<Overview> replyTo) implements MarketplaceCommand {}
+
+  /** The answer to {@link Describe}: a record, so that it crosses the network in cluster mode. */
+  record Overview(List<EntitlementView> entitlements) implements CborSerializable {
+    public Overview {
+      entitlements = List.copyOf(entitlements);
+    }
+  }
 
   /**
    * An operator settles a held approval: approve (on {@code sku}, null for the plan's) or reject at Google. The

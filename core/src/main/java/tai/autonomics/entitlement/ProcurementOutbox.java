@@ -43,7 +43,7 @@ final class ProcurementOutbox {
   record Settle(String entitlementId, boolean approve, String operator, String sku,
       ActorRef<StatusReply<Receipt>> replyTo) implements Command {}
 
-  record Describe(List<Entitlement> entitlements, ActorRef<List<EntitlementView>> replyTo) implements Command {}
+  record Describe(List<Entitlement> entitlements, ActorRef<MarketplaceCommand.Overview> replyTo) implements Command {}
 
   /** Where a job of the ledger stood, read from the tenant's chain at start. */
   private record ChainRead(OutboxJob job) implements Command {}
@@ -244,7 +244,7 @@ final class ProcurementOutbox {
   }
 
   private Behavior<Command> onDescribe(Describe describe) {
-    describe.replyTo().tell(jobs.views(describe.entitlements()));
+    describe.replyTo().tell(new MarketplaceCommand.Overview(jobs.views(describe.entitlements())));
     return Behaviors.same();
   }
 }

@@ -83,8 +83,9 @@ public final class NodeGateway {
 
   /** The tenant's entitlements with what Google said of them and their pending approvals. */
   public CompletionStage<List<EntitlementView>> entitlements(String tenantId) {
-    return onDispatcher(AskPattern.ask(node.entitlements(),
-        replyTo -> new MarketplaceCommand.Describe(tenantId, replyTo), timeout, system.scheduler()));
+    return onDispatcher(AskPattern.<Entitlements.Command, MarketplaceCommand.Overview>ask(node.entitlements(),
+        replyTo -> new MarketplaceCommand.Describe(tenantId, replyTo), timeout, system.scheduler()))
+        .thenApply(MarketplaceCommand.Overview::entitlements);
   }
 
   /** An operator's settlement of a held approval: the decision's receipt once durable. */
