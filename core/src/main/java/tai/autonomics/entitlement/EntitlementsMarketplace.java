@@ -35,7 +35,8 @@ final class EntitlementsMarketplace {
       }
     });
     this.outbox = wiring.client().map(c -> context.spawn(ProcurementOutbox.create(ledger, context.getSelf(), store,
-        c, settings, new OutboxMetrics(wiring.registry())), CHILD + "-" + System.nanoTime())).orElse(null);
+        c, settings, new OutboxMetrics(wiring.registry(), settings.stuckAfter().toMillis())),
+        CHILD + "-" + System.nanoTime())).orElse(null);
   }
 
   /** The state was restored: every entitlement waiting for Google resumes its job from the ledger. */

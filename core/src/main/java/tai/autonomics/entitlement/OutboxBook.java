@@ -78,6 +78,6 @@ final class OutboxBook {
   }
 
   void report() {
-    metrics.update(jobs.values(), System.currentTimeMillis(), stuckAfterMillis);
+    metrics.update(jobs.values());
   }
 }

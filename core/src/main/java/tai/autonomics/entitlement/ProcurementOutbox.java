@@ -126,9 +126,9 @@ final class ProcurementOutbox {
       return start(OutboxJob.decide(id, entitlement, System.currentTimeMillis()));
     }
     // where the job stood: the tenant's receipts after the request, read off this thread
-    String tenant = entitlement.tenantId();
     long after = track.receipt().seq();
-    context.pipeToSelf(CompletableFuture.supplyAsync(() -> ProcurementReceipts.after(store, tenant, after), blocking),
+    context.pipeToSelf(CompletableFuture.supplyAsync(
+        () -> ProcurementReceipts.after(store, entitlement.tenantId(), id, after), blocking),
         (later, failure) -> new ChainRead(ProcurementReceipts.restore(entitlement, track.receipt(),
             failure == null ? later : List.of())));
     return Behaviors.same();

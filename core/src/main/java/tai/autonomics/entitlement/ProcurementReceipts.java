@@ -42,14 +42,18 @@ final class ProcurementReceipts {
     return draft.build();
   }
 
-  /** The tenant's receipts after {@code afterSeq}, read page by page (a blocking read: off the actor's thread). */
-  static List<Receipt> after(ReceiptStore store, String tenantId, long afterSeq) {
+  /**
+   * The entitlement's {@code procurement_call} receipts in its tenant's chain after {@code afterSeq}, read page by
+   * page and only those kept (a blocking read: off the actor's thread).
+   */
+  static List<Receipt> after(ReceiptStore store, String tenantId, String entitlementId, long afterSeq) {
     List<Receipt> all = new ArrayList<>();
     long from = afterSeq;
     List<Receipt> page;
     do {
       page = store.page(tenantId, from, PAGE);
-      all.addAll(page);
+      page.stream().filter(r -> r.type() == ReceiptType.PROCUREMENT_CALL && entitlementId.equals(r.actionId()))
+          .forEach(all::add);
       from = page.isEmpty() ? from : page.get(page.size() - 1).seq();
     } while (page.size() == PAGE);
     return all;
