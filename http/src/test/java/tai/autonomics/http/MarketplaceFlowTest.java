@@ -199,6 +199,20 @@ class MarketplaceFlowTest {
     assertEquals("base", tenant("acct-5").path("entitlement").path("sku").asText());
   }
 
+  @Test
+  void anIdGoogleCouldNeverHaveIssuedIsRecordedAndNeverSent() throws Exception {
+    ok(push("b1", "ENTITLEMENT_CREATION_REQUESTED", "ent x/..", "acct-6", null));
+    waiter.awaitAssert(WAIT, () -> {
+      assertTrue(receipts("acct-6").stream().anyMatch(r -> r.path("type").asText().equals("procurement_call")
+          && r.path("reason").asText().startsWith("Google refused entitlements.get: HTTP 0 INVALID_ARGUMENT")));
+      return null;
+    });
+    assertFalse(google.calls().stream().anyMatch(c -> c.path().contains("ent x")), "nothing malformed is sent");
+    HttpResponse<String> settle = node.post("/tenants/acct-6/entitlements/ent%20x%2F../approve", "",
+        "Authorization", ADMIN);
+    assertTrue(settle.statusCode() >= 400 && settle.statusCode() < 500, settle.statusCode() + " " + settle.body());
+  }
+
   private HttpResponse<String> push(String id, String type, String entitlementId, String accountId,
       String newPlan) {
     String entitlement = entitlementId == null ? "" : ",\"entitlement\":{\"id\":\"" + entitlementId + "\""
