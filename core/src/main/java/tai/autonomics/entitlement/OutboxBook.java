@@ -1,8 +1,10 @@
 package tai.autonomics.entitlement;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The jobs of the {@link ProcurementOutbox}, at most one per entitlement, and what Google said of each entitlement
@@ -14,6 +16,8 @@ final class OutboxBook {
 
   private final Map<String, OutboxJob> jobs = new LinkedHashMap<>();
   private final Map<String, Map<String, String>> facts = new LinkedHashMap<>();
+  /** Entitlements whose job is being read from the ledger: one that stops waiting for Google meanwhile has none. */
+  private final Set<String> restoring = new HashSet<>();
   private final OutboxMetrics metrics;
   private final long stuckAfterMillis;
 
@@ -32,13 +36,25 @@ final class OutboxBook {
     return held != null && held.id().equals(id);
   }
 
+  /** The entitlement's job from now on (one being read from the ledger meanwhile is no longer wanted). */
   void put(OutboxJob job) {
+    restoring.remove(job.entitlementId());
     remember(job);
     jobs.put(job.entitlementId(), job);
     report();
   }
 
+  void restoring(String entitlementId) {
+    restoring.add(entitlementId);
+  }
+
+  /** The job read from the ledger is still wanted (its entitlement still waits for Google). */
+  boolean claim(OutboxJob job) {
+    return restoring.remove(job.entitlementId());
+  }
+
   void remove(String entitlementId) {
+    restoring.remove(entitlementId);
     jobs.remove(entitlementId);
     report();
   }

@@ -94,7 +94,7 @@ final class ProcurementOutbox {
   private Behavior<Command> running() {
     return Behaviors.receive(Command.class)
         .onMessage(Track.class, this::onTrack)
-        .onMessage(ChainRead.class, read -> start(read.job()))
+        .onMessage(ChainRead.class, read -> jobs.claim(read.job()) ? start(read.job()) : Behaviors.same())
         .onMessage(AccountApproved.class, this::onAccountApproved)
         .onMessage(Settle.class, this::onSettle)
         .onMessage(Describe.class, this::onDescribe)
@@ -110,7 +110,6 @@ final class ProcurementOutbox {
     metrics.close();
     return Behaviors.same();
   }
-
   private Behavior<Command> onTrack(Track track) {
     Entitlement entitlement = track.entitlement();
     String id = entitlement.entitlementId();
@@ -126,6 +125,7 @@ final class ProcurementOutbox {
       return start(OutboxJob.decide(id, entitlement, System.currentTimeMillis()));
     }
     // where the job stood: the tenant's receipts after the request, read off this thread
+    jobs.restoring(id);
     long after = track.receipt().seq();
     context.pipeToSelf(CompletableFuture.supplyAsync(
         () -> ProcurementReceipts.after(store, entitlement.tenantId(), id, after), blocking),
