@@ -37,10 +37,53 @@ final class EntitlementBook {
   private final List<String> tiers;
   private final Map<String, Held> byId = new HashMap<>();
   private final Map<String, Set<String>> idsByTenant = new HashMap<>();
+  /** Google's plan names to SKUs: a Procurement event's plan is kept as the SKU it maps to. */
+  private final Map<String, String> skuForPlan;
+
+  /** The seed tenants: a Check for one of them waits while its grant is being written. */
+  private final Set<String> seedTenants;
 
   EntitlementBook(boolean refuseUnknownTenants, List<String> tiers) {
+    this(refuseUnknownTenants, tiers, Map.of(), List.of());
+  }
+
+  EntitlementBook(boolean refuseUnknownTenants, List<String> tiers, Map<String, String> skuForPlan,
+      List<Entitlement> seeds) {
     this.refuseUnknownTenants = refuseUnknownTenants;
     this.tiers = List.copyOf(tiers);
+    this.skuForPlan = Map.copyOf(skuForPlan);
+    this.seedTenants = seeds.stream().map(Entitlement::tenantId).collect(java.util.stream.Collectors.toSet());
+  }
+
+  /** A seed tenant whose grant is not committed yet (it is being written at start). */
+  boolean seedPending(String tenantId) {
+    return seedTenants.contains(tenantId) && !knows(tenantId);
+  }
+
+  /** The entitlements waiting for Google (a creation or a plan change requested), with their latest receipts. */
+  List<Receipt> awaitingGoogle() {
+    return byId.values().stream().filter(h -> awaitsGoogle(h.entitlement())).map(Held::receipt).toList();
+  }
+
+  static boolean awaitsGoogle(Entitlement entitlement) {
+    return entitlement.state() == EntitlementState.PENDING
+        || entitlement.state() == EntitlementState.PENDING_PLAN_CHANGE;
+  }
+
+  /** The tenant's entitlements, in the order they were first seen. */
+  List<Entitlement> entitlementsOf(String tenantId) {
+    return idsByTenant.getOrDefault(tenantId, Set.of()).stream().map(id -> byId.get(id).entitlement()).toList();
+  }
+
+  Entitlement entitlement(String entitlementId) {
+    Held held = byId.get(entitlementId);
+    return held == null ? null : held.entitlement();
+  }
+
+  /** The tenant a Procurement account's entitlements are bound to; the account id itself when it has none. */
+  String tenantOfAccount(String accountId) {
+    return byId.values().stream().map(Held::entitlement).filter(e -> accountId.equals(e.customerId()))
+        .map(Entitlement::tenantId).findFirst().orElse(accountId);
   }
 
   /** Rebuilds the state from the latest entitlement receipts, which carry the whole entitlement; last seq wins. */
@@ -160,10 +203,11 @@ final class EntitlementBook {
     return procurement.accountId() != null ? procurement.accountId() : procurement.entitlementId();
   }
 
-  private static EntitlementEvent withTenant(EntitlementEvent event, String tenantId) {
+  private EntitlementEvent withTenant(EntitlementEvent event, String tenantId) {
     if (event instanceof EntitlementEvent.Procurement p) {
+      String plan = p.newPlan() == null ? null : skuForPlan.getOrDefault(p.newPlan(), p.newPlan());
       return new EntitlementEvent.Procurement(p.eventId(), p.eventType(), p.providerId(), p.entitlementId(),
-          p.newPlan(), p.accountId(), tenantId);
+          plan, p.accountId(), tenantId);
     }
     return event;
   }

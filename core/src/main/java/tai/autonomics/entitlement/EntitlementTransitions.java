@@ -19,6 +19,11 @@ import java.util.Set;
  */
 public final class EntitlementTransitions {
   public static final String DEFAULT_SKU = "base";
+  /**
+   * Not Google's: the node's own event once it decided to approve a requested entitlement, carrying the SKU its plan
+   * maps to in {@code newPlan}, so that Google's ENTITLEMENT_ACTIVE (which names no plan) serves that SKU.
+   */
+  public static final String PLAN_RESOLVED = "PLAN_RESOLVED";
 
   private EntitlementTransitions() {}
 
@@ -113,8 +118,15 @@ public final class EntitlementTransitions {
       // a renewal is worth its own receipt, not the answer of the one that activated the entitlement
       case "ENTITLEMENT_RENEWED" -> current != null && current.state() == ACTIVE
           ? new Recorded(type) : invalid(type, current == null ? null : current.state());
-      // informational: an offer's lifecycle and the account's approval do not change what the tenant may use
-      case "ENTITLEMENT_OFFER_ACCEPTED", "ENTITLEMENT_OFFER_ENDED", "ACCOUNT_ACTIVE" -> new Recorded(type);
+      case PLAN_RESOLVED -> current == null || current.state() != PENDING || event.newPlan() == null
+          ? invalid(type, current == null ? null : current.state())
+          : new Changed(current.withPlan(event.newPlan(), null), type);
+      // the offer's term is over: the entitlement ends (an expiry), whatever state it served in
+      case "ENTITLEMENT_OFFER_ENDED" -> current == null ? new Recorded(type)
+          : current.state() == CANCELLED || current.state() == DELETED ? new Changed(current, type)
+          : new Changed(current.withState(CANCELLED), type + ": expired");
+      // informational: an offer's acceptance and the account's state do not change what the tenant may use
+      case "ENTITLEMENT_OFFER_ACCEPTED", "ACCOUNT_CREATION_REQUESTED", "ACCOUNT_ACTIVE" -> new Recorded(type);
       default -> new Recorded("unknown_event_type:" + type);
     };
   }

@@ -1,38 +1,37 @@
 package tai.autonomics.entitlement;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import tai.autonomics.CborSerializable;
 import tai.autonomics.ledger.Ledger;
-import tai.autonomics.ledger.MessageKey;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptStore;
 import tai.autonomics.node.Stash;
 
 /**
- * Owns every tenant's entitlement (docs/API.md, Marketplace). It applies flat actions and Marketplace Procurement events one at a
+ * Owns every tenant's entitlement (docs/API.md, Marketplace). It applies flat actions and Procurement events one at a
  * time: an event changes the entitlement only once its {@code entitlement} receipt is durable, so the ledger and
  * this actor never disagree; events arriving meanwhile wait in a bounded stash, while status checks are answered at
- * once from the committed state. Every change is published on the node's {@link #changesTopic() changes topic}.
- * The subscribers (the governors) are kept there, not here: a topic actor outlives a restart of this actor, so a
- * restart by its supervisor loses no subscriber, and Pekko's Topic reaches subscribers on every node of a cluster.
+ * once. Every change is published on the node's {@link #changesTopic() changes topic}, where the subscribers (the
+ * governors) are kept: a topic actor outlives a restart of this actor and reaches subscribers on every cluster node.
  *
  * <p>At start ({@link EntitlementsBoot}) it rebuilds its state from the ledger (a receipt carries the whole
- * entitlement, so a restart changes no answer); the committed state is in {@link EntitlementBook}. From a store that
- * may block, the rare read of a likely repeated event id runs on the blocking dispatcher, never on this thread.
+ * entitlement); the committed state is in {@link EntitlementBook}, the repeat check in {@link EntitlementsRepeat},
+ * the Marketplace decisions and the outbox of calls to Google in {@link EntitlementsMarketplace}.
  */
 public final class Entitlements {
 
   public sealed interface Command extends CborSerializable
-      permits Apply, Check, Subscribe, RepeatChecked, Written, WriteFailed, EntitlementsBoot.Restored {}
+      permits Apply, Check, Subscribe, MarketplaceCommand, EntitlementsRepeat.RepeatChecked, Written, WriteFailed,
+      EntitlementsBoot.Restored {}
 
   /** Apply an entitlement event; the answer comes once its receipt is durable. */
   public record Apply(EntitlementEvent event, ActorRef<Result> replyTo) implements Command {}
@@ -41,9 +40,8 @@ public final class Entitlements {
   public record Check(String tenantId, ActorRef<Status> replyTo) implements Command {}
 
   /**
-   * Tell {@code listener} the new status of a tenant whenever its entitlement changes: it is subscribed to the
-   * changes topic of this actor's node, where the subscription lives until the listener stops. A listener on
-   * another node subscribes to its own node's topic instead, so a singleton that moves does not take it along.
+   * Tell {@code listener} the new status of a tenant whenever its entitlement changes, through this node's changes
+   * topic (a listener on another node subscribes to its own node's, so a singleton that moves takes none along).
    */
   public record Subscribe(ActorRef<Status> listener) implements Command {}
 
@@ -60,10 +58,7 @@ public final class Entitlements {
   /** Applied (or recorded, for informational events); the receipt is durable. */
   public record Applied(Receipt receipt, Entitlement entitlement) implements Result {}
 
-  /**
-   * The event was seen before, or asks for a state already in effect (a retried grant, a repeated activation):
-   * {@code receipt} is the one written then, the receipt that made it so.
-   */
+  /** Seen before, or asks for the state in effect (a retried grant): {@code receipt} is the one that made it so. */
   public record Duplicate(Receipt receipt) implements Result {}
 
   /** Refused: {@code invalid_transition} (409), {@code missing_required_fields} (400). Nothing was written. */
@@ -72,9 +67,6 @@ public final class Entitlements {
   /** Could not be applied now ({@code overloaded}, {@code ledger_unavailable}); the sender may retry (503). */
   public record Unavailable(String reason) implements Result {}
 
-  /** The store's answer to whether the event's id was seen: {@code original} if so, {@code failure} if unreadable. */
-  private record RepeatChecked(Apply apply, Receipt original, String failure) implements Command {}
-
   private record Written(Apply apply, Entitlement next, Receipt receipt) implements Command {}
 
   private record WriteFailed(Apply apply, String reason) implements Command {}
@@ -82,18 +74,21 @@ public final class Entitlements {
   /** The name of the topic the changes are published on; one topic actor per node carries it. */
   public static final String CHANGES_TOPIC = "entitlement-changes";
 
-  /**
-   * The topic actor for {@link #CHANGES_TOPIC}: spawn it once per node, beside (not below) this actor, so that it
-   * outlives this actor's restarts, and give its ref to {@link #create}.
-   */
+  /** The topic actor for {@link #CHANGES_TOPIC}: one per node, beside this actor so it outlives its restarts. */
   public static Behavior<Topic.Command<Status>> changesTopic() {
     return Topic.create(Status.class, CHANGES_TOPIC);
   }
 
   public static Behavior<Command> create(ActorRef<Ledger.Command> ledger, ReceiptStore store,
       EntitlementSettings settings, ActorRef<Topic.Command<Status>> changes) {
-    return Behaviors.setup(context -> Behaviors.withStash(settings.stashCapacity(),
-        stash -> new Entitlements(context, stash, ledger, store, settings, changes).start()));
+    return create(ledger, store, settings, changes, MarketplaceWiring.none());
+  }
+
+  /** With Marketplace decisions, made when {@code marketplace} has a Procurement client. */
+  public static Behavior<Command> create(ActorRef<Ledger.Command> ledger, ReceiptStore store,
+      EntitlementSettings settings, ActorRef<Topic.Command<Status>> changes, MarketplaceWiring marketplace) {
+    return Behaviors.setup(context -> Behaviors.withStash(settings.stashCapacity(), stash -> new Entitlements(
+        context, stash, ledger, store, settings, changes, marketplace).start()));
   }
 
   private static final Duration LEDGER_TIMEOUT = Duration.ofSeconds(30);
@@ -103,29 +98,35 @@ public final class Entitlements {
   private final ActorRef<Ledger.Command> ledger;
   private final ReceiptStore store;
   private final EntitlementSettings settings;
-  /** The seed tenants, once: a Check for one of them waits while its grant is being written. */
-  private final java.util.Set<String> seedTenants;
   private final EntitlementBook book;
   private final ActorRef<Topic.Command<Status>> changes;
+  private final EntitlementsMarketplace marketplace;
   /** Where a store read that may wait for the disk runs: never on this actor's (the default) dispatcher. */
   private final Executor blocking;
+  private final EntitlementsRepeat repeat;
 
   private Entitlements(ActorContext<Command> context, StashBuffer<Command> stash, ActorRef<Ledger.Command> ledger,
-      ReceiptStore store, EntitlementSettings settings, ActorRef<Topic.Command<Status>> changes) {
+      ReceiptStore store, EntitlementSettings settings, ActorRef<Topic.Command<Status>> changes,
+      MarketplaceWiring wiring) {
     this.context = context;
     this.stash = stash;
     this.ledger = ledger;
     this.store = store;
     this.settings = settings;
-    this.seedTenants = settings.seeds().stream().map(Entitlement::tenantId).collect(java.util.stream.Collectors.toSet());
-    this.book = new EntitlementBook(settings.refuseUnknownTenants(), settings.tiers());
+    this.book = new EntitlementBook(settings.refuseUnknownTenants(), settings.tiers(),
+        wiring.settings().skuForPlan(), settings.seeds());
     this.changes = changes;
+    this.marketplace = new EntitlementsMarketplace(context, book, ledger, store, wiring);
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+    this.repeat = new EntitlementsRepeat(context, store, blocking, this::answerDuplicate, this::applyNew,
+        this::checkingRepeat, this::nextEvent);
   }
 
   private Behavior<Command> start() {
-    return EntitlementsBoot.start(context, stash, store, blocking, book, settings.seeds(), this::idle,
-        this::stashOrRefuse);
+    return EntitlementsBoot.start(context, stash, store, blocking, book, settings.seeds(), () -> {
+      marketplace.restored();
+      return idle();
+    }, this::stashOrRefuse);
   }
 
   /** An event the full stash cannot keep is answered overloaded; anything else is dropped. */
@@ -140,31 +141,33 @@ public final class Entitlements {
     return Behaviors.same();
   }
 
-  // waits for the next event; nothing is being written
-  private Behavior<Command> idle() {
+  /** What every state answers at once: status checks, subscriptions, the Marketplace's questions. */
+  private BehaviorBuilder<Command> answering() {
     return Behaviors.receive(Command.class)
-        .onMessage(Apply.class, this::onApply)
         .onMessage(Check.class, this::onCheck)
         .onMessage(Subscribe.class, this::onSubscribe)
+        .onMessage(MarketplaceCommand.class, marketplace::onCommand);
+  }
+
+  // waits for the next event; nothing is being written
+  private Behavior<Command> idle() {
+    return answering()
+        .onMessage(Apply.class, this::onApply)
         .build();
   }
 
   // waits for the store to say whether one event was seen before; other events wait in the stash
   private Behavior<Command> checkingRepeat() {
-    return Behaviors.receive(Command.class)
+    return answering()
         .onMessage(Apply.class, this::stashOrRefuse)
-        .onMessage(Check.class, this::onCheck)
-        .onMessage(Subscribe.class, this::onSubscribe)
-        .onMessage(RepeatChecked.class, this::onRepeatChecked)
+        .onMessage(EntitlementsRepeat.RepeatChecked.class, repeat::onChecked)
         .build();
   }
 
   // waits for the receipt of one event; other events wait in the stash
   private Behavior<Command> writing() {
-    return Behaviors.receive(Command.class)
+    return answering()
         .onMessage(Apply.class, this::stashOrRefuse)
-        .onMessage(Check.class, this::onCheck)
-        .onMessage(Subscribe.class, this::onSubscribe)
         .onMessage(Written.class, this::onWritten)
         .onMessage(WriteFailed.class, this::onWriteFailed)
         .build();
@@ -177,31 +180,7 @@ public final class Entitlements {
       apply.replyTo().tell(new Rejected("missing_required_fields", "a flat event needs an action"));
       return Behaviors.same();
     }
-    // the store's in-memory filters rule out almost every new eventId, so the store is read only for likely repeats:
-    // at once from memory, or on the blocking dispatcher from a store that may wait for the disk
-    MessageKey key = book.keyOf(event);
-    if (key != null && store.mayContainMessageId(key)) {
-      if (!store.mayBlock()) {
-        Receipt original = store.findByMessageId(key).orElse(null);
-        return original != null ? answerDuplicate(apply, original) : applyNew(apply);
-      }
-      context.pipeToSelf(CompletableFuture.supplyAsync(() -> store.findByMessageId(key), blocking),
-          (original, failure) -> failure == null
-              ? new RepeatChecked(apply, original.orElse(null), null)
-              : new RepeatChecked(apply, null, "ledger_unavailable"));
-      return checkingRepeat();
-    }
-    return applyNew(apply);
-  }
-
-  private Behavior<Command> onRepeatChecked(RepeatChecked checked) {
-    if (checked.failure() != null) {
-      context.getLog().warn("entitlement event not applied, the ledger could not be read: {}", checked.apply().event());
-      checked.apply().replyTo().tell(new Unavailable(checked.failure()));
-      return nextEvent();
-    }
-    return checked.original() != null
-        ? answerDuplicate(checked.apply(), checked.original()) : applyNew(checked.apply());
+    return repeat.check(apply, book.keyOf(event));
   }
 
   private Behavior<Command> answerDuplicate(Apply apply, Receipt original) {
@@ -225,6 +204,10 @@ public final class Entitlements {
       return answerDuplicate(apply, inEffect.receipt());
     }
     EntitlementBook.ToWrite write = (EntitlementBook.ToWrite) prepared;
+    if (marketplace.full(apply.event(), write.next())) {
+      apply.replyTo().tell(new Unavailable("overloaded"));
+      return nextEvent();
+    }
     context.askWithStatus(Receipt.class, ledger, LEDGER_TIMEOUT,
         replyTo -> new Ledger.Append(write.draft(), replyTo),
         (receipt, failure) -> failure == null
@@ -238,6 +221,7 @@ public final class Entitlements {
     if (book.commit(next, written.receipt())) {
       changes.tell(Topic.publish(book.statusOf(next.tenantId())));
     }
+    marketplace.committed(written.apply().event(), next, written.receipt());
     written.apply().replyTo().tell(new Applied(written.receipt(), next));
     return stash.unstashAll(idle());
   }
@@ -250,7 +234,7 @@ public final class Entitlements {
   }
 
   private Behavior<Command> onCheck(Check check) {
-    if (seedTenants.contains(check.tenantId()) && !book.knows(check.tenantId())) {
+    if (book.seedPending(check.tenantId())) {
       // a seed granted at boot whose receipt is still being written: answered once it is, not as unknown before
       return stashOrRefuse(check);
     }

@@ -12,7 +12,9 @@ public enum ReceiptType {
   /** A push the edge acknowledged without deciding it: kept in the node's own chain (docs/API.md, dead letters). */
   DEAD_LETTER,
   /** A policy pack's canonical content, written once per version in a reserved chain (docs/POLICY.md, replay). */
-  POLICY;
+  POLICY,
+  /** A Marketplace decision or a call to Google's Partner Procurement API and its result (docs/RECEIPTS.md). */
+  PROCUREMENT_CALL;
 
   @JsonValue
   public String wireName() {

@@ -7,6 +7,9 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import tai.autonomics.entitlement.Entitlements;
+import tai.autonomics.entitlement.MarketplaceSettings;
+import tai.autonomics.entitlement.MarketplaceWiring;
+import tai.autonomics.procurement.Procurement;
 import tai.autonomics.executor.ActionExecutor;
 import tai.autonomics.governor.Governor;
 import tai.autonomics.ledger.Ledger;
@@ -51,7 +54,9 @@ public final class Guardian {
       // singleton spawns its governor notifier), and Entitlements itself has none to leave behind
       var entitlementChanges = context.spawn(Entitlements.changesTopic(), Entitlements.CHANGES_TOPIC);
       var entitlements = topology.entitlements(context,
-          Behaviors.supervise(Entitlements.create(ledger, store, settings.entitlements(), entitlementChanges))
+          Behaviors.supervise(Entitlements.create(ledger, store, settings.entitlements(), entitlementChanges,
+                  new MarketplaceWiring(MarketplaceSettings.create(context.getSystem().settings().config()),
+                      Procurement.get(context.getSystem()).client(), metrics)))
               .onFailure(SupervisorStrategy.restart().withStopChildren(false)));
       var executor = context.spawn(
           Behaviors.supervise(ActionExecutor.create(ledger, settings.executor(), metrics))

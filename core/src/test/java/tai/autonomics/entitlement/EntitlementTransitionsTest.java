@@ -65,7 +65,7 @@ class EntitlementTransitionsTest {
 
   /** Informational types: recorded and acknowledged in every state, nothing changes. */
   private static final List<String> INFORMATIONAL =
-      List.of("ENTITLEMENT_OFFER_ACCEPTED", "ENTITLEMENT_OFFER_ENDED", "ACCOUNT_ACTIVE");
+      List.of("ENTITLEMENT_OFFER_ACCEPTED", "ACCOUNT_CREATION_REQUESTED", "ACCOUNT_ACTIVE");
 
   /** Deletions: from any existing state to deleted; for an unknown entitlement only recorded. */
   private static final List<String> DELETIONS = List.of("ENTITLEMENT_DELETED", "ACCOUNT_DELETED");
@@ -181,13 +181,31 @@ class EntitlementTransitionsTest {
         "ENTITLEMENT_PLAN_CHANGE_REQUESTED", "ENTITLEMENT_PLAN_CHANGED", "ENTITLEMENT_PLAN_CHANGE_CANCELLED",
         "ENTITLEMENT_PENDING_CANCELLATION", "ENTITLEMENT_CANCELLATION_REVERTED", "ENTITLEMENT_CANCELLING",
         "ENTITLEMENT_CANCELLED", "ENTITLEMENT_DELETED", "ENTITLEMENT_OFFER_ACCEPTED", "ENTITLEMENT_OFFER_ENDED",
-        "ENTITLEMENT_RENEWED", "ACCOUNT_ACTIVE", "ACCOUNT_DELETED");
+        "ENTITLEMENT_RENEWED", "ACCOUNT_CREATION_REQUESTED", "ACCOUNT_ACTIVE", "ACCOUNT_DELETED");
     Set<String> tested = new java.util.HashSet<>(PROCUREMENT.keySet());
     tested.addAll(INFORMATIONAL);
     tested.addAll(DELETIONS);
     tested.add("ENTITLEMENT_RENEWED");
+    tested.add("ENTITLEMENT_OFFER_ENDED");
     assertEquals(design, tested);
     assertEquals(EnumSet.allOf(FlatActionType.class), EnumSet.copyOf(FLAT.keySet()));
+  }
+
+  @Test
+  void anEndedOfferExpiresTheEntitlementAndAResolvedPlanSetsThePendingSku() {
+    for (EntitlementState from : List.of(PENDING, ACTIVE, PENDING_PLAN_CHANGE, PENDING_CANCELLATION, SUSPENDED)) {
+      Changed ended = (Changed) EntitlementTransitions.apply(in(from), procurement("ENTITLEMENT_OFFER_ENDED", null));
+      assertEquals(CANCELLED, ended.next().state(), "from " + from);
+      assertEquals("ENTITLEMENT_OFFER_ENDED: expired", ended.label());
+    }
+    assertInstanceOf(EntitlementTransitions.Recorded.class,
+        EntitlementTransitions.apply(null, procurement("ENTITLEMENT_OFFER_ENDED", null)));
+    Changed resolved = (Changed) EntitlementTransitions.apply(in(PENDING),
+        procurement(EntitlementTransitions.PLAN_RESOLVED, "enterprise"));
+    assertEquals("enterprise", resolved.next().sku());
+    assertEquals(PENDING, resolved.next().state());
+    assertInstanceOf(EntitlementTransitions.Rejected.class,
+        EntitlementTransitions.apply(in(ACTIVE), procurement(EntitlementTransitions.PLAN_RESOLVED, "enterprise")));
   }
 
   @Test

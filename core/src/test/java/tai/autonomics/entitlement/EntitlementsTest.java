@@ -197,7 +197,7 @@ class EntitlementsTest {
     Fixture f = fixture(REFUSE_UNKNOWN);
     f.applied(flat("t4", FlatActionType.GRANT, null, null));
     f.listener().receiveMessage();
-    for (String type : List.of("ENTITLEMENT_OFFER_ACCEPTED", "ENTITLEMENT_OFFER_ENDED", "ACCOUNT_ACTIVE",
+    for (String type : List.of("ENTITLEMENT_OFFER_ACCEPTED", "ACCOUNT_CREATION_REQUESTED", "ACCOUNT_ACTIVE",
         "ENTITLEMENT_RENEWED")) {
       Entitlements.Applied applied = f.applied(procurement("i-" + type, type, "ent-t4", null, null));
       assertEquals("t4", applied.receipt().tenantId());

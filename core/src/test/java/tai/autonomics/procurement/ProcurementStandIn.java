@@ -62,6 +62,7 @@ public final class ProcurementStandIn implements AutoCloseable {
   private final Map<String, ObjectNode> accounts = new ConcurrentHashMap<>();
   private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
+  private final Map<String, Fault> pathFaults = new ConcurrentHashMap<>();
   private final AtomicInteger issued = new AtomicInteger();
   private volatile long tokenLifetimeSeconds = 3600;
   private volatile CountDownLatch hold = new CountDownLatch(0);
@@ -125,6 +126,30 @@ public final class ProcurementStandIn implements AutoCloseable {
     account.putArray("approvals").addObject().put("name", "signup").put("state", "PENDING")
         .put("updateTime", "2026-12-01T09:00:00Z");
     accounts.put(id, account);
+  }
+
+  /** The account's {@code signup} approval granted, as after a sign-up. */
+  public void approvedAccount(String id) {
+    account(id);
+    ObjectNode account = accounts.get(id);
+    account.put("state", "ACCOUNT_ACTIVE");
+    ((ObjectNode) account.path("approvals").get(0)).put("state", "APPROVED");
+  }
+
+  /** Sets an entitlement's state, e.g. {@code ENTITLEMENT_ACTIVE} as if an approval had landed before a crash. */
+  public void entitlementState(String id, String state) {
+    entitlements.get(id).put("state", state);
+  }
+
+  /** Every call whose path ends with {@code suffix} (e.g. {@code ":approve"}) answers {@code status} until cleared. */
+  public void failPath(String suffix, int status, String googleStatus) {
+    pathFaults.put(suffix, new Fault(status, googleStatus, "failing " + suffix));
+  }
+
+  /** The faults still queued ({@link #failNext}, {@link #failPath}) are dropped: Google is back. */
+  public void clearFaults() {
+    faults.clear();
+    pathFaults.clear();
   }
 
   public JsonNode entitlementState(String id) {
@@ -228,8 +253,10 @@ public final class ProcurementStandIn implements AutoCloseable {
       error(exchange, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials.");
       return;
     }
-    if (!faults.isEmpty()) {
-      Fault fault = faults.remove(0);
+    Fault byPath = pathFaults.entrySet().stream().filter(e -> path.endsWith(e.getKey())).map(Map.Entry::getValue)
+        .findFirst().orElse(null);
+    if (byPath != null || !faults.isEmpty()) {
+      Fault fault = byPath != null ? byPath : faults.remove(0);
       error(exchange, fault.status(), fault.googleStatus(), fault.message());
       return;
     }

@@ -13,8 +13,8 @@ public final class MarketplaceDecoder {
   private MarketplaceDecoder() {}
 
   /**
-   * A decoded request. {@code signature} is the Marketplace JWT carried in the body (flat: {@code signature};
-   * envelope: the message attribute {@code signature}), null when absent.
+   * A decoded request. {@code signature} is the flat contract's JWT carried in the body ({@code signature}), null
+   * when absent and always for a push (Google's events carry only the push token).
    */
   public record Request(EntitlementEvent event, boolean envelope, String signature) {}
 
@@ -32,7 +32,7 @@ public final class MarketplaceDecoder {
     if (!event.isObject()) {
       throw ClientError.badRequest("invalid_envelope", "message.data is not a Procurement event object");
     }
-    return new Request(procurement(event, envelope), true, envelope.attributes().get("signature"));
+    return new Request(procurement(event, envelope), true, null);
   }
 
   private static EntitlementEvent.Procurement procurement(JsonNode event, PushEnvelope envelope) {

@@ -7,7 +7,6 @@ import static org.apache.pekko.http.javadsl.server.Directives.post;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.JWTClaimsSet;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -26,13 +25,11 @@ import tai.autonomics.entitlement.Entitlements;
  * 503. A push that can never be applied (malformed, invalid transition) is a dead letter answered 200 by the ack
  * policy ({@link DeadLetters}); flat callers keep 400 and 409.
  *
- * <p>Authentication: a push is checked as a Pub/Sub push when push authentication is on, against
- * {@code push-auth.marketplace-audience}. When Marketplace
- * authentication is on, a signed JWT is required (the body's {@code signature}, the envelope's {@code signature}
- * attribute, or else the {@code Authorization} bearer token when push authentication does not use it); its
- * {@code entitlement_id} claim must equal the event's (an account event without an entitlement: its
- * {@code account_id} claim the account's), and its {@code tenant_id} claim the flat body's tenant (for a Procurement
- * event, the tenant the envelope's {@code tenant_id} attribute names, when the claim is present).
+ * <p>Authentication: a Procurement push is checked as a Pub/Sub push (Google's OIDC token) when push
+ * authentication is on, against {@code push-auth.marketplace-audience}; Google issues no other token for it. A flat
+ * event, the node's own contract, needs a signed JWT when Marketplace authentication is on (the body's
+ * {@code signature}, or else the {@code Authorization} bearer token), whose {@code tenant_id} and
+ * {@code entitlement_id} claims must equal the body's. A buyer's sign-up JWT is checked by {@link SignupRoutes}.
  */
 public final class MarketplaceRoutes {
   private final EdgeContext edge;
@@ -85,16 +82,16 @@ public final class MarketplaceRoutes {
       return edge.authenticateMarketplacePush(authorization).thenCompose(claims ->
           deadLetter(error.reason(), error.detail(), http, bytes));
     }
-    CompletionStage<JWTClaimsSet> pushed = request.envelope()
-        ? edge.authenticateMarketplacePush(authorization) : CompletableFuture.completedFuture(null);
-    String marketplaceToken = request.signature() != null ? request.signature()
-        : request.envelope() && edge.pushAuthEnabled() ? null
-        : JwtVerifier.bearer(authorization).orElse(null);
-    return pushed
-        .thenCompose(pushClaims -> edge.authenticateMarketplace(marketplaceToken))
+    // a Procurement push carries Google's push OIDC token and nothing else (Google issues no other token for it);
+    // the Marketplace JWT and its claims speak only for the node's own flat contract
+    CompletionStage<JWTClaimsSet> authenticated = request.envelope()
+        ? edge.authenticateMarketplacePush(authorization)
+        : edge.authenticateMarketplace(request.signature() != null ? request.signature()
+            : JwtVerifier.bearer(authorization).orElse(null));
+    return authenticated
         .thenCompose(claims -> {
-          if (claims != null) {
-            checkBinding(claims, request.event());
+          if (claims != null && !request.envelope()) {
+            checkBinding(claims, (EntitlementEvent.Flat) request.event());
           }
           return edge.gateway().apply(request.event());
         })
@@ -133,22 +130,10 @@ public final class MarketplaceRoutes {
   }
 
   /** The token must speak for the ids in the body: a valid token for one tenant must not change another. */
-  private static void checkBinding(JWTClaimsSet claims, EntitlementEvent event) {
-    Object entitlementClaim = claims.getClaim("entitlement_id");
-    Object tenantClaim = claims.getClaim("tenant_id");
-    if (event instanceof EntitlementEvent.Flat flat) {
-      if (!flat.entitlementId().equals(entitlementClaim) || !flat.tenantId().equals(tenantClaim)) {
-        throw ClientError.unauthorized("the token's tenant_id and entitlement_id claims do not match the body");
-      }
-      return;
-    }
-    EntitlementEvent.Procurement procurement = (EntitlementEvent.Procurement) event;
-    boolean entitlementMatches = procurement.entitlementId() != null
-        ? procurement.entitlementId().equals(entitlementClaim)
-        : Objects.equals(procurement.accountId(), claims.getClaim("account_id"));
-    boolean tenantMatches = tenantClaim == null || Objects.equals(tenantClaim, procurement.tenantId());
-    if (!entitlementMatches || !tenantMatches) {
-      throw ClientError.unauthorized("the token's claims do not match the Procurement event's ids");
+  private static void checkBinding(JWTClaimsSet claims, EntitlementEvent.Flat flat) {
+    if (!flat.entitlementId().equals(claims.getClaim("entitlement_id"))
+        || !flat.tenantId().equals(claims.getClaim("tenant_id"))) {
+      throw ClientError.unauthorized("the token's tenant_id and entitlement_id claims do not match the body");
     }
   }
 }

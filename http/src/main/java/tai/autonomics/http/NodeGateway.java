@@ -11,7 +11,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import tai.autonomics.entitlement.EntitlementEvent;
+import tai.autonomics.entitlement.EntitlementView;
 import tai.autonomics.entitlement.Entitlements;
+import tai.autonomics.entitlement.MarketplaceCommand;
 import tai.autonomics.governor.Governor;
 import tai.autonomics.governor.Governors;
 import tai.autonomics.ledger.ChainVerifier;
@@ -87,6 +89,32 @@ public final class NodeGateway {
   public CompletionStage<Entitlements.Status> entitlement(String tenantId) {
     return onDispatcher(AskPattern.ask(node.entitlements(), replyTo -> new Entitlements.Check(tenantId, replyTo),
         timeout, system.scheduler()));
+  }
+
+  /** The tenant's entitlements with what Google said of them and their pending approvals. */
+  public CompletionStage<List<EntitlementView>> entitlements(String tenantId) {
+    return onDispatcher(AskPattern.<Entitlements.Command, MarketplaceCommand.Overview>ask(node.entitlements(),
+        replyTo -> new MarketplaceCommand.Describe(tenantId, replyTo), timeout, system.scheduler()))
+        .thenApply(MarketplaceCommand.Overview::entitlements);
+  }
+
+  /** An operator's settlement of a held approval: the decision's receipt once durable. */
+  public CompletionStage<Receipt> settle(String tenantId, String entitlementId, boolean approve, String operator,
+      String sku) {
+    return onDispatcher(AskPattern.askWithStatus(node.entitlements(),
+        replyTo -> new MarketplaceCommand.Settle(tenantId, entitlementId, approve, operator, sku, replyTo), timeout,
+        system.scheduler()));
+  }
+
+  /** The tenant a Procurement account is linked to. */
+  public CompletionStage<String> tenantOfAccount(String accountId) {
+    return onDispatcher(AskPattern.ask(node.entitlements(),
+        replyTo -> new MarketplaceCommand.TenantOfAccount(accountId, replyTo), timeout, system.scheduler()));
+  }
+
+  /** The account was approved at Google: its entitlements waiting for that are decided again. */
+  public void accountApproved(String accountId) {
+    node.entitlements().tell(new MarketplaceCommand.AccountApproved(accountId));
   }
 
   /** The governor's view; starts the governor when it is not running (callers check the tenant exists first). */

@@ -22,6 +22,8 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.util.ByteString;
+import tai.autonomics.ledger.Receipt;
+import tai.autonomics.ledger.ReceiptType;
 import tai.autonomics.procurement.Procurement;
 import tai.autonomics.procurement.ProcurementClient;
 import tai.autonomics.procurement.ProcurementResult;
@@ -35,8 +37,9 @@ import tai.autonomics.procurement.ProcurementResult;
  * Google refuses: 502 with Google's status and message. While {@code autonomics.http.signup.enabled} is off: 404
  * {@code signup_disabled}.
  *
- * <p>Not yet here: linking the account to a tenant (it waits for the entitlement model keyed by entitlement id);
- * the account id is on the page and in the log.
+ * <p>The account is linked to a tenant (the one its entitlements serve, else the tenant named by the account id) by
+ * a {@code procurement_call} receipt in that tenant's chain, before Google is called; an approved account's
+ * entitlements waiting for it are then decided again.
  */
 public final class SignupRoutes {
   private static final String FIELD = "x-gcp-marketplace-token";
@@ -83,26 +86,52 @@ public final class SignupRoutes {
     return EdgeErrors.recover(answer);
   }
 
+  /**
+   * The account is linked to its tenant first (a {@code procurement_call} receipt in the tenant's chain, durable
+   * before Google is called), then approved; the call's result is a receipt too.
+   */
   private CompletionStage<HttpResponse> approve(String accountId) {
-    return procurement.approveAccount(accountId, "signup", "signed up on " + settings.partnerDomain())
-        .thenApply(result -> {
-          if (result instanceof ProcurementResult.Ok<Void>) {
-            system.log().info("sign-up: procurement account {} approved (signup)", accountId);
-            return confirmation(accountId);
-          }
-          if (result instanceof ProcurementResult.Failed<Void> failed) {
-            system.log().warn("sign-up: Google refused to approve account {}: {} {}", accountId, failed.status(),
-                failed.message());
-            return EdgeErrors.refusal(StatusCodes.BAD_GATEWAY, "procurement_refused",
-                "Google refused the account approval: " + failed.status() + " " + failed.message());
-          }
-          ProcurementResult.Exhausted<Void> exhausted = (ProcurementResult.Exhausted<Void>) result;
-          system.log().warn("sign-up: account {} not approved yet, Google unavailable: {}", accountId,
-              exhausted.lastError());
-          return EdgeErrors.refusal(StatusCodes.SERVICE_UNAVAILABLE, "procurement_unavailable",
-                  "Google could not be reached to approve the account; retry later")
-              .addHeader(RawHeader.create("Retry-After", Long.toString(settings.retryAfter().toSeconds())));
-        });
+    return edge.gateway().tenantOfAccount(accountId).thenCompose(tenant ->
+        edge.gateway().record(signUpReceipt(tenant, accountId, "linked", "signup: account " + accountId
+                + " linked to tenant " + tenant + "; accounts.approve (signup) to call"))
+            .thenCompose(link -> procurement.approveAccount(accountId, "signup",
+                "signed up on " + settings.partnerDomain()))
+            .thenCompose(result -> edge.gateway().record(signUpReceipt(tenant, accountId,
+                    result.ok() ? "done" : "failed", "signup: accounts.approve " + outcome(result)))
+                .thenApply(recorded -> answer(accountId, result))));
+  }
+
+  private static String outcome(ProcurementResult<Void> result) {
+    if (result instanceof ProcurementResult.Failed<Void> failed) {
+      return "refused: HTTP " + failed.httpStatus() + " " + failed.status() + " " + failed.message();
+    }
+    return result instanceof ProcurementResult.Exhausted<Void> exhausted
+        ? "not made, Google unavailable: " + exhausted.lastError() : "accepted";
+  }
+
+  private static Receipt signUpReceipt(String tenant, String accountId, String outcome, String reason) {
+    return Receipt.draft(ReceiptType.PROCUREMENT_CALL, tenant).states("signup", outcome).reason(reason)
+        .action("account:" + accountId, "accounts.approve").entitlementDetails(accountId, null).build();
+  }
+
+  private HttpResponse answer(String accountId, ProcurementResult<Void> result) {
+    if (result instanceof ProcurementResult.Ok<Void>) {
+      system.log().info("sign-up: procurement account {} approved (signup)", accountId);
+      edge.gateway().accountApproved(accountId);
+      return confirmation(accountId);
+    }
+    if (result instanceof ProcurementResult.Failed<Void> failed) {
+      system.log().warn("sign-up: Google refused to approve account {}: {} {}", accountId, failed.status(),
+          failed.message());
+      return EdgeErrors.refusal(StatusCodes.BAD_GATEWAY, "procurement_refused",
+          "Google refused the account approval: " + failed.status() + " " + failed.message());
+    }
+    ProcurementResult.Exhausted<Void> exhausted = (ProcurementResult.Exhausted<Void>) result;
+    system.log().warn("sign-up: account {} not approved yet, Google unavailable: {}", accountId,
+        exhausted.lastError());
+    return EdgeErrors.refusal(StatusCodes.SERVICE_UNAVAILABLE, "procurement_unavailable",
+            "Google could not be reached to approve the account; retry later")
+        .addHeader(RawHeader.create("Retry-After", Long.toString(settings.retryAfter().toSeconds())));
   }
 
   /** The token field of a form body; a body that is no form has none. */

@@ -3,6 +3,7 @@ package tai.autonomics.http;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
+import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
@@ -25,7 +26,9 @@ import tai.autonomics.ledger.Receipt;
  * Operator controls of one tenant, behind the admin token: {@code POST /tenants/{id}/pause}, {@code /resume} and
  * {@code /quarantine/clear}. Each answers 200 with the control's receipt in the tenant's chain, which names the
  * operator (the token's {@code admin-name}); 404 for a tenant never seen, 409 {@code not_quarantined} when there is
- * no quarantine to clear.
+ * no quarantine to clear. {@code POST /tenants/{id}/entitlements/{eid}/approve[?sku=S]|reject} settles a held
+ * Marketplace approval: 200 with the decision's receipt, 404 {@code not_found}, 409 {@code not_held} or
+ * {@code procurement_disabled}.
  */
 public final class TenantControlRoutes {
   private final EdgeContext edge;
@@ -40,7 +43,26 @@ public final class TenantControlRoutes {
             path("pause", () -> control(tenantId, authorization, Governor.Pause::new)),
             path("resume", () -> control(tenantId, authorization, Governor.Resume::new)),
             path(PathMatchers.segment("quarantine").slash("clear"), () ->
-                control(tenantId, authorization, Governor.ClearQuarantine::new)))))));
+                control(tenantId, authorization, Governor.ClearQuarantine::new)),
+            path(PathMatchers.segment("entitlements").slash(PathMatchers.segment()).slash("approve"), eid ->
+                parameterOptional("sku", sku -> settle(tenantId, eid, true, sku, authorization))),
+            path(PathMatchers.segment("entitlements").slash(PathMatchers.segment()).slash("reject"), eid ->
+                settle(tenantId, eid, false, Optional.empty(), authorization)))))));
+  }
+
+  /** An operator settles a held Marketplace approval: the decision's receipt, then the call to Google follows. */
+  private Route settle(String tenantId, String entitlementId, boolean approve, Optional<String> sku,
+      Optional<String> authorization) {
+    return completeWithFuture(guarded(() -> {
+      String admin = edge.checkAdminToken(authorization);
+      edge.checkReady();
+      if (sku.isPresent() && !sku.get().matches("[A-Za-z0-9._-]{1,64}")) {
+        throw ClientError.badRequest("invalid_parameter", "sku must be 1 to 64 letters, digits, . _ -");
+      }
+      return edge.gateway().settle(tenantId, entitlementId, approve, admin, sku.orElse(null))
+          .thenApply(receipt -> EdgeErrors.json(StatusCodes.OK, receipt))
+          .exceptionally(TenantControlRoutes::answer);
+    }));
   }
 
   private Route control(String tenantId, Optional<String> authorization,
@@ -65,8 +87,27 @@ public final class TenantControlRoutes {
 
   private static HttpResponse answer(Throwable failure) {
     Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
-    if (cause instanceof StatusReply.ErrorMessage error && "not_quarantined".equals(error.getMessage())) {
-      return EdgeErrors.refusal(StatusCodes.CONFLICT, "not_quarantined", "the tenant is not quarantined");
+    if (cause instanceof StatusReply.ErrorMessage error) {
+      switch (error.getMessage()) {
+        case "not_quarantined" -> {
+          return EdgeErrors.refusal(StatusCodes.CONFLICT, "not_quarantined", "the tenant is not quarantined");
+        }
+        case "not_found" -> {
+          return EdgeErrors.refusal(StatusCodes.NOT_FOUND, "not_found", "the tenant has no such entitlement");
+        }
+        case "not_held" -> {
+          return EdgeErrors.refusal(StatusCodes.CONFLICT, "not_held", "no approval of this entitlement is held");
+        }
+        case "procurement_disabled" -> {
+          return EdgeErrors.refusal(StatusCodes.CONFLICT, "procurement_disabled",
+              "autonomics.procurement.enabled is off: nothing is decided here");
+        }
+        case "ledger_unavailable" -> {
+          return EdgeErrors.refusal(StatusCodes.SERVICE_UNAVAILABLE, "ledger_unavailable",
+              "the decision could not be recorded; retry later");
+        }
+        default -> { }
+      }
     }
     return EdgeErrors.toResponse(failure);
   }

@@ -11,6 +11,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static tai.autonomics.http.ReceiptRoutes.guarded;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -19,12 +20,14 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
+import tai.autonomics.entitlement.EntitlementView;
 import tai.autonomics.entitlement.Entitlements;
 import tai.autonomics.governor.Governor;
 import tai.autonomics.ledger.ChainVerifier;
 
 /**
- * {@code GET /tenants/{id}} (governor state, entitlement, counters; 404 for a tenant never seen),
+ * {@code GET /tenants/{id}} (governor state, the serving entitlement, every entitlement with Google's plan and offer
+ * dates and its pending approval, counters; 404 for a tenant never seen),
  * {@code GET /tenants/{id}/receipts?after=SEQ&limit=N} (the chain, paged) and {@code GET /tenants/{id}/verify}.
  */
 public final class TenantRoutes {
@@ -66,16 +69,19 @@ public final class TenantRoutes {
         .thenCompose(status -> status == null
             ? CompletableFuture.completedFuture(EdgeErrors.refusal(StatusCodes.NOT_FOUND, "not_found",
                 "tenant " + tenantId + " has no receipts and no entitlement"))
-            : edge.gateway().governor(tenantId).thenApply(view -> EdgeErrors.json(StatusCodes.OK, body(view, status))));
+            : edge.gateway().governor(tenantId).thenCombine(edge.gateway().entitlements(tenantId),
+                (view, entitlements) -> EdgeErrors.json(StatusCodes.OK, body(view, status, entitlements))));
   }
 
-  private static Map<String, Object> body(Governor.View view, Entitlements.Status status) {
+  private static Map<String, Object> body(Governor.View view, Entitlements.Status status,
+      List<EntitlementView> entitlements) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("tenant_id", view.tenantId());
     body.put("state", view.state().wireName());
     body.put("action_id", view.actionId());
     body.put("entitled", view.entitled());
     body.put("entitlement", status.entitlement());
+    body.put("entitlements", entitlements);
     body.put("policy", view.policy());
     Map<String, Object> counters = new LinkedHashMap<>();
     counters.put("signals", view.signals());

@@ -85,6 +85,12 @@ class SignupTest {
     assertEquals("/v1/providers/" + PROVIDER + "/accounts/acct-valid:approve", call.path());
     assertEquals("signup", call.body().path("approvalName").asText());
     assertEquals("APPROVED", google.accountState("acct-valid").path("approvals").get(0).path("state").asText());
+    // the account was linked to its tenant durably before the call, and the call's result recorded after it
+    JsonNode chain = Json.MAPPER.readTree(node.get("/tenants/acct-valid/receipts").body()).path("receipts");
+    assertEquals("procurement_call:linked", chain.get(0).path("type").asText() + ":" + chain.get(0).path("state_to")
+        .asText());
+    assertEquals("procurement_call:done", chain.get(1).path("type").asText() + ":" + chain.get(1).path("state_to")
+        .asText());
   }
 
   @Test
