@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -48,7 +49,7 @@ public final class FileSignedHeads implements SignedHeads {
 
   @Override
   public void save(Checkpoint checkpoint) throws IOException {
-    saveAll(java.util.List.of(checkpoint));
+    saveAll(List.of(checkpoint));
   }
 
   /** Records every checkpoint of {@code checkpoints} with one append and one fsync; returns once they are on disk. */

@@ -2,13 +2,8 @@ package tai.autonomics.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import tai.autonomics.Json;
@@ -18,15 +13,12 @@ import tai.autonomics.tlog.TilePath;
 
 /** A tenant's log read from a node's HTTP routes, with the read token when one is given. */
 final class HttpLogSource implements LogSource {
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-  private final String base;
+  private final NodeReads reads;
   private final String tenantPath;
-  private final String token;
 
   HttpLogSource(String url, String tenant, String token) {
-    this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    this.reads = new NodeReads(url, token);
     this.tenantPath = "/tenants/" + URLEncoder.encode(tenant, StandardCharsets.UTF_8).replace("+", "%20");
-    this.token = token;
   }
 
   @Override
@@ -49,26 +41,7 @@ final class HttpLogSource implements LogSource {
     return get(tenantPath + "/log/" + path.path(), false);
   }
 
-  /** The body of a 200; null for a 404 unless {@code required}; an IOException naming the status otherwise. */
   private byte[] get(String path, boolean required) throws IOException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    HttpResponse<byte[]> response;
-    try {
-      response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
-    if (response.statusCode() == 200) {
-      return response.body();
-    }
-    if (response.statusCode() == 404 && !required) {
-      return null;
-    }
-    throw new IOException("GET " + base + path + " answered " + response.statusCode() + ": "
-        + new String(response.body(), StandardCharsets.UTF_8).strip());
+    return reads.get(path, required);
   }
 }

@@ -113,6 +113,7 @@ final class LogNode implements AutoCloseable {
       if (System.nanoTime() > deadline) {
         throw new AssertionError(tenant + ": checkpoint size " + signed + " still short of its chain");
       }
+      // signing runs on the node's own cadence and nothing over HTTP announces it: poll the route, bounded above
       Thread.sleep(50);
     }
   }
