@@ -71,6 +71,8 @@ start_nodes() {
     echo "building $JAR"
     (cd "$ROOT" && mvn -B -q -DskipTests package -pl cluster -am)
   fi
+  # every node signs the tenants' checkpoints with this one key (made by the first node that starts)
+  export TAI_LOG_KEY_FILE="${TAI_LOG_KEY_FILE:-$RUN_DIR/signer.key}"
   for i in "${NODES[@]}"; do
     if [ -n "$(node_pid "$i")" ]; then echo "node $i already running"; continue; fi
     nohup java -Xmx512m -Dconfig.file="$ROOT/conf/cluster/node-$i.conf" -jar "$JAR" \

@@ -27,6 +27,10 @@ public final class ClusterMain {
         throw new IllegalArgumentException("cluster mode needs the shared ledger: autonomics.ledger.store = postgres, "
             + "not " + settings.ledger().store());
       }
+      if (config.getString("autonomics.ledger.log-key-file").isEmpty()) {
+        throw new IllegalArgumentException("cluster mode needs autonomics.ledger.log-key-file (TAI_LOG_KEY_FILE): "
+            + "every node signs the tenants' checkpoints with the same key, so one node's default key would not do");
+      }
     }
 
     @Override

@@ -66,10 +66,16 @@ public final class TransparencyLog {
     return store.attach(hook).map(side -> new TransparencyLog(store, side, hook, logName, key, heads));
   }
 
-  /** As configured: the key loaded from (or created in) its file, signed heads in the data directory. */
+  /**
+   * As configured: the key loaded from (or created in) its file; the signed heads in the store when it keeps them
+   * (shared by a cluster's nodes), else in the data directory.
+   */
   public static Optional<TransparencyLog> attach(ReceiptStore store, TlogSettings settings) throws IOException {
     NoteSigner key = NoteKeyFile.loadOrCreate(settings.keyFile(), settings.logName());
-    return attach(store, settings.logName(), key, new FileSignedHeads(settings.headsDir()));
+    SignedHeads heads = store instanceof SignedHeadsStore shared
+        ? shared.signedHeads(key.named(settings.logName()).verifier())
+        : new FileSignedHeads(settings.headsDir());
+    return attach(store, settings.logName(), key, heads);
   }
 
   public String origin(String tenant) {

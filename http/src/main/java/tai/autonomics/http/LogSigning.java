@@ -38,7 +38,7 @@ final class LogSigning {
     try {
       return TransparencyLog.attach(store, TlogSettings.create(config));
     } catch (IOException e) {
-      throw new IllegalStateException("cannot load or create the log signing key: " + e.getMessage(), e);
+      throw new IllegalStateException("cannot attach the transparency logs: " + e.getMessage(), e);
     }
   }
 

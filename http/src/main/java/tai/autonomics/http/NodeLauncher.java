@@ -85,7 +85,8 @@ public final class NodeLauncher {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       exit(NOT_STARTED, "node did not start: " + cause.getMessage());
     } catch (IllegalStateException e) {
-      // the log's signing key could not be loaded or created (a file others can read, a directory not writable)
+      // the log key could not be loaded or created (a file others can read, a directory not writable), or the
+      // shared ledger is signed with another key
       store.close();
       exit(NOT_STARTED, "node did not start: " + e.getMessage());
     }

@@ -3,6 +3,7 @@ package tai.autonomics.cluster.postgres;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,6 +17,9 @@ import tai.autonomics.ledger.MessageKey;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptStore;
 import tai.autonomics.ledger.ReceiptType;
+import tai.autonomics.tlog.NoteVerifier;
+import tai.autonomics.tlog.SignedHeads;
+import tai.autonomics.tlog.SignedHeadsStore;
 
 /**
  * The ledger every node of a cluster shares (docs/OPERATIONS.md, cluster mode), in PostgreSQL through a HikariCP pool.
@@ -35,7 +39,7 @@ import tai.autonomics.ledger.ReceiptType;
  *
  * <p>Calls block on JDBC: the Ledger calls {@link #commit} on its io dispatcher; reads block their caller's thread.
  */
-public final class PostgresReceiptStore implements ReceiptStore {
+public final class PostgresReceiptStore implements ReceiptStore, SignedHeadsStore {
   private static final String RECEIPT_COLUMNS = "SELECT body FROM receipts ";
 
   private final HikariDataSource pool;
@@ -111,6 +115,12 @@ public final class PostgresReceiptStore implements ReceiptStore {
   public Optional<CommitHook.Reader> attach(CommitHook commitHook) {
     hook = commitHook;
     return Optional.of(PostgresTlog.reader(pool));
+  }
+
+  /** The heads every node of the cluster signs against, beside the trees in {@code tlog_tiles}. */
+  @Override
+  public SignedHeads signedHeads(NoteVerifier key) throws IOException {
+    return PostgresSignedHeads.open(pool, key);
   }
 
   @Override

@@ -63,6 +63,8 @@ final class PostgresSchema {
       statement.execute("INSERT INTO ledger_seq (id, last) VALUES (1, 0) ON CONFLICT (id) DO NOTHING");
       // the tenants' Merkle tiles and tree states (PostgresTlog)
       PostgresTlog.createTable(statement);
+      // the last checkpoint signed for each tenant, and the key the logs are signed with (PostgresSignedHeads)
+      PostgresSignedHeads.createTables(statement);
       connection.commit();
     } catch (SQLException e) {
       connection.rollback();

@@ -2,8 +2,10 @@ package tai.autonomics.cluster.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -24,6 +26,7 @@ import tai.autonomics.tlog.Ed25519Key;
 import tai.autonomics.tlog.FileSignedHeads;
 import tai.autonomics.tlog.MerkleVerifier;
 import tai.autonomics.tlog.NoteSigner;
+import tai.autonomics.tlog.SignedHeads;
 import tai.autonomics.tlog.TilePath;
 import tai.autonomics.tlog.Tiles;
 import tai.autonomics.tlog.TransparencyLog;
@@ -31,7 +34,8 @@ import tai.autonomics.tlog.TransparencyLog;
 /**
  * A tenant's tree in PostgreSQL, grown in each commit's transaction: two nodes on one database (a failover, and then
  * both writing at once, re-linking each other's receipts) leave one tree equal to the chain, and the checkpoint the
- * second node signs is consistent with the one the first signed before the move.
+ * second node signs is consistent with the one the first signed before the move. The nodes sign against the heads
+ * kept in PostgreSQL, with the one key the logs were first signed with.
  */
 class PostgresTlogTest {
   static final String TENANT = "t-moving";
@@ -99,6 +103,41 @@ class PostgresTlogTest {
       assertEquals(entries.size(), now.size());
       assertTrue(MerkleVerifier.verifyConsistency(old.size(), now.size(), old.root(), now.root(),
           b.consistency(TENANT, old.size(), now.size())));
+    }
+  }
+
+  @Test
+  void everyNodeSignsAgainstTheSharedHeadsWithTheOneKey() throws Exception {
+    PostgresSettings settings = TestPostgres.get().settings();
+    String logName = "autonomics.cluster";
+    NoteSigner key = NoteSigner.of(logName, Ed25519Key.generate());
+    try (PostgresReceiptStore first = PostgresReceiptStore.open(settings);
+        PostgresReceiptStore second = PostgresReceiptStore.open(settings)) {
+      SignedHeads firstHeads = first.signedHeads(key.verifier());
+      TransparencyLog a = TransparencyLog.attach(first, logName, key, firstHeads).orElseThrow();
+      first.commit(drafts(40, 0, Receipt.GENESIS_HASH), true);
+      assertEquals(1, a.signGrown());
+      String origin = a.origin(TENANT);
+      assertEquals(40, firstHeads.last(origin).orElseThrow().size());
+
+      // the tenant moves to the second node, which sees the head the first signed and extends it
+      SignedHeads secondHeads = second.signedHeads(key.verifier());
+      assertEquals(40, secondHeads.last(origin).orElseThrow().size());
+      TransparencyLog b = TransparencyLog.attach(second, logName, key, secondHeads).orElseThrow();
+      second.commit(drafts(25, 0, Receipt.GENESIS_HASH), true);
+      assertEquals(1, b.signGrown());
+      Checkpoint now = Checkpoint.open(b.checkpoint(TENANT).orElseThrow(), b.verifier(TENANT));
+      assertEquals(65, now.size());
+      assertEquals(65, firstHeads.last(origin).orElseThrow().size());
+
+      // a late write of an older head (the first node, mid hand-over) does not move the shared head back
+      firstHeads.save(new Checkpoint(origin, 40, new byte[32]));
+      assertEquals(65, secondHeads.last(origin).orElseThrow().size());
+
+      // a node configured with another key is refused at start, before it signs anything
+      NoteSigner stranger = NoteSigner.of(logName, Ed25519Key.generate());
+      IOException refused = assertThrows(IOException.class, () -> second.signedHeads(stranger.verifier()));
+      assertTrue(refused.getMessage().contains("autonomics.ledger.log-key-file"), refused.getMessage());
     }
   }
 }
