@@ -25,26 +25,11 @@ public final class TransparencyLog {
   private final TreeHook hook;
   private final String logName;
   private final NoteSigner key;
+  private final SignedHeads heads;
   private final Checkpointer checkpointer;
   /** The last note signed per tenant: one per tenant that has receipts, a few hundred bytes each. */
   private final Map<String, String> notes = new ConcurrentHashMap<>();
-  /**
-   * Hashes of complete subtrees of 16 leaves and more, by tenant, level and index. A tile stores every 8th level;
-   * a hash between is recomputed from up to 255 hashes of its tile, and a proof needs about 20 of them: with these
-   * cached, a proof at a million receipts costs ~20 tile reads instead of ~800 SHA-256 (measured in
-   * {@code TlogBenchmark}). A complete subtree's hash never changes, so an entry is never stale. Bounded (LRU).
-   */
-  private final Map<CachedHash, byte[]> subtrees = java.util.Collections.synchronizedMap(
-      new java.util.LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<CachedHash, byte[]> eldest) {
-          return size() > CACHED_SUBTREES;
-        }
-      });
-  private static final int CACHED_SUBTREES = 1 << 17;
-  private static final int CACHED_FROM_LEVEL = 4;
-
-  private record CachedHash(String tenant, int level, long index) {}
+  private final SubtreeCache subtrees = new SubtreeCache();
 
   private TransparencyLog(ReceiptStore store, CommitHook.Reader side, TreeHook hook, String logName, NoteSigner key,
       SignedHeads heads) {
@@ -53,6 +38,7 @@ public final class TransparencyLog {
     this.hook = hook;
     this.logName = logName;
     this.key = key.named(logName);
+    this.heads = heads;
     this.checkpointer = new Checkpointer(this.key, heads);
   }
 
@@ -96,11 +82,16 @@ public final class TransparencyLog {
     return state(tenant).size();
   }
 
-  /** The tenant's latest signed checkpoint; signs the current tree when none was signed since start. */
+  /**
+   * The tenant's latest signed checkpoint; signs the current tree when none was signed since start. When another node
+   * of a cluster signed a larger head since (the heads are shared), that head is signed here too: the same note, as
+   * Ed25519 signatures are deterministic, so every node serves the newest checkpoint.
+   */
   public Optional<String> checkpoint(String tenant) throws IOException, CheckpointRefusedException {
     String note = notes.get(tenant);
     if (note != null) {
-      return Optional.of(note);
+      Optional<Checkpoint> head = heads.last(origin(tenant));
+      return Optional.of(head.isPresent() && head.get().size() > sizeOf(note) ? sign(tenant, head.get().size()) : note);
     }
     TreeState state = state(tenant);
     return state.size() == 0 ? Optional.empty() : Optional.of(sign(tenant, state.size()));
@@ -235,19 +226,7 @@ public final class TransparencyLog {
   }
 
   private HashReader reader(String tenant, long size) {
-    TileHashReader tiles = new TileHashReader(tiles(tenant), size);
-    return (level, index) -> {
-      if (level < CACHED_FROM_LEVEL || level % TilePath.HEIGHT == 0 || index < 0 || index >= (size >>> level)) {
-        return tiles.readHash(level, index); // stored as is in a tile, or not in the tree (it throws)
-      }
-      CachedHash key = new CachedHash(tenant, level, index);
-      byte[] hash = subtrees.get(key);
-      if (hash == null) {
-        hash = tiles.readHash(level, index);
-        subtrees.put(key, hash);
-      }
-      return hash;
-    };
+    return subtrees.reader(tenant, tiles(tenant), size);
   }
 
   private long bundleStart(String tenant, long bundle) throws IOException {

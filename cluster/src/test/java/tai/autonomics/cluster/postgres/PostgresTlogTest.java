@@ -129,6 +129,8 @@ class PostgresTlogTest {
       Checkpoint now = Checkpoint.open(b.checkpoint(TENANT).orElseThrow(), b.verifier(TENANT));
       assertEquals(65, now.size());
       assertEquals(65, firstHeads.last(origin).orElseThrow().size());
+      // the first node serves the newest checkpoint, not the one it signed itself: the very note the second signed
+      assertEquals(b.checkpoint(TENANT).orElseThrow(), a.checkpoint(TENANT).orElseThrow());
 
       // a late write of an older head (the first node, mid hand-over) does not move the shared head back
       firstHeads.save(new Checkpoint(origin, 40, new byte[32]));
