@@ -1,6 +1,8 @@
 package tai.autonomics.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import tai.autonomics.policy.Signal;
 
 /**
@@ -42,7 +44,7 @@ public final class SignalDecoder {
     Double number = value != null && value.isNumber() ? value.doubleValue() : null;
     JsonNode timestamp = data.get("timestamp_ms");
     Long timestampMs = timestamp != null && timestamp.isIntegralNumber() && timestamp.canConvertToLong()
-        ? timestamp.longValue() : null;
+        ? Long.valueOf(timestamp.longValue()) : publishedMs(envelope.publishTime());
     return new Signal(tenantId, metric, number, timestampMs, envelope.messageId(), envelope.delivery());
   }
 
@@ -65,6 +67,23 @@ public final class SignalDecoder {
       return null;
     }
     return fromAttributes != null ? fromAttributes : fromData;
+  }
+
+  /**
+   * Issue 15: a signal without timestamp_ms is dated by its Pub/Sub publishTime (RFC 3339, PubsubMessage in
+   * https://cloud.google.com/pubsub/docs/reference/rest/v1/PubsubMessage), so a redelivered old message is still
+   * refused stale_signal. The date goes into the receipt's timestamp_ms, so a replay decides it the same way.
+   * A missing or unparseable publishTime leaves the signal undated (decided at the governor's now).
+   */
+  static Long publishedMs(String publishTime) {
+    if (publishTime == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(publishTime).toInstant().toEpochMilli();
+    } catch (DateTimeParseException | ArithmeticException notRfc3339) {
+      return null;
+    }
   }
 
   private static String valid(String tenantId) {

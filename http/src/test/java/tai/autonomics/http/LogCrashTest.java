@@ -110,9 +110,9 @@ class LogCrashTest {
   HttpRequest push(String url) {
     String data = "{\"tenant_id\":\"%s\",\"metric\":\"cpu\",\"value\":%d}".formatted(TENANT, 40 + messages % 50);
     String body = """
-        {"message":{"data":"%s","messageId":"crash-%d","publishTime":"2026-01-26T14:30:45.123Z","attributes":{}},
+        {"message":{"data":"%s","messageId":"crash-%d","publishTime":"%s","attributes":{}},
          "subscription":"projects/p/subscriptions/s"}""".formatted(
-        Base64.getEncoder().encodeToString(data.getBytes(StandardCharsets.UTF_8)), ++messages);
+        Base64.getEncoder().encodeToString(data.getBytes(StandardCharsets.UTF_8)), ++messages, java.time.Instant.now());
     return HttpRequest.newBuilder(URI.create(url + "/pubsub")).timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
   }

@@ -81,9 +81,9 @@ final class LogNode implements AutoCloseable {
     for (int i = 0; i < count; i++) {
       String data = "{\"tenant_id\":\"%s\",\"metric\":\"cpu\",\"value\":%d}".formatted(tenant, 30 + i % 60);
       String body = """
-          {"message":{"data":"%s","messageId":"log-%d","publishTime":"2026-01-26T14:30:45.123Z","attributes":{}},
+          {"message":{"data":"%s","messageId":"log-%d","publishTime":"%s","attributes":{}},
            "subscription":"projects/p/subscriptions/s"}""".formatted(
-          Base64.getEncoder().encodeToString(data.getBytes(StandardCharsets.UTF_8)), ++messages + count * 1000L);
+          Base64.getEncoder().encodeToString(data.getBytes(StandardCharsets.UTF_8)), ++messages + count * 1000L, java.time.Instant.now());
       HttpRequest request = HttpRequest.newBuilder(URI.create(url() + "/pubsub")).timeout(Duration.ofSeconds(30))
           .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
       try {

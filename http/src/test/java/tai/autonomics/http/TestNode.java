@@ -95,8 +95,8 @@ final class TestNode implements AutoCloseable {
   static String envelope(String messageId, String data, String attributes) {
     String encoded = Base64.getEncoder().encodeToString(data.getBytes(StandardCharsets.UTF_8));
     return """
-        {"message":{"data":"%s","messageId":"%s","publishTime":"2026-01-26T14:30:45.123Z","attributes":%s},
-         "subscription":"projects/p/subscriptions/s"}""".formatted(encoded, messageId, attributes);
+        {"message":{"data":"%s","messageId":"%s","publishTime":"%s","attributes":%s},
+         "subscription":"projects/p/subscriptions/s"}""".formatted(encoded, messageId, java.time.Instant.now(), attributes);
   }
 
   static String signal(String tenant, String metric, String value) {
