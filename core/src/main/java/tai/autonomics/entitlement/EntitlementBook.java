@@ -32,6 +32,9 @@ final class EntitlementBook {
   /** An entitlement as committed and the receipt that brought it into its state. */
   private record Held(Entitlement entitlement, Receipt receipt) {}
 
+  /** The key of an entitlement receipt's {@code inputs} that holds the offer end time. */
+  static final String OFFER_END_TIME = "offer_end_time";
+
   private final boolean refuseUnknownTenants;
   /** SKU tiers, lowest first: of a tenant's entitlements the active one on the highest tier serves it. */
   private final List<String> tiers;
@@ -65,6 +68,11 @@ final class EntitlementBook {
     return byId.values().stream().filter(h -> awaitsGoogle(h.entitlement())).map(Held::receipt).toList();
   }
 
+  /** Every committed entitlement (the expiry looks for those with an offer end). */
+  List<Entitlement> all() {
+    return byId.values().stream().map(Held::entitlement).toList();
+  }
+
   static boolean awaitsGoogle(Entitlement entitlement) {
     return entitlement.state() == EntitlementState.PENDING
         || entitlement.state() == EntitlementState.PENDING_PLAN_CHANGE;
@@ -91,7 +99,8 @@ final class EntitlementBook {
     latest.stream().sorted(Comparator.comparingLong(Receipt::seq)).forEach(receipt -> {
       if (receipt.entitlementId() != null && receipt.stateTo() != null) {
         remember(new Entitlement(receipt.tenantId(), receipt.entitlementId(), receipt.sku(),
-            EntitlementState.fromWireName(receipt.stateTo()), receipt.customerId(), receipt.pendingSku()), receipt);
+            EntitlementState.fromWireName(receipt.stateTo()), receipt.customerId(), receipt.pendingSku(),
+            receipt.inputs() == null ? null : receipt.inputs().get(OFFER_END_TIME)), receipt);
       }
     });
   }
@@ -154,6 +163,8 @@ final class EntitlementBook {
         .providerId(providerOf(event))
         .entitlement(next == null ? entitlementId : next.entitlementId(), next == null ? null : next.sku())
         .entitlementDetails(next == null ? null : next.customerId(), next == null ? null : next.pendingSku())
+        // the receipt carries the whole entitlement, its offer end too: the expiry is restored from it at start
+        .inputs(next == null || next.offerEndTime() == null ? null : Map.of(OFFER_END_TIME, next.offerEndTime()))
         .build();
     return new ToWrite(draft, next);
   }
@@ -207,7 +218,7 @@ final class EntitlementBook {
     if (event instanceof EntitlementEvent.Procurement p) {
       String plan = p.newPlan() == null ? null : skuForPlan.getOrDefault(p.newPlan(), p.newPlan());
       return new EntitlementEvent.Procurement(p.eventId(), p.eventType(), p.providerId(), p.entitlementId(),
-          plan, p.accountId(), tenantId);
+          plan, p.accountId(), tenantId, p.offerEndTime());
     }
     return event;
   }

@@ -29,8 +29,16 @@ public sealed interface EntitlementEvent extends CborSerializable {
   /**
    * A Google Cloud Marketplace Procurement event ({@code eventType} as Google sends it). The tenant is the one
    * already bound to {@code entitlementId}; for a new entitlement, {@code tenantId} when the envelope named one,
-   * else the account id, else the entitlement id.
+   * else the account id, else the entitlement id. {@code offerEndTime} is set only on the node's own
+   * {@code PLAN_RESOLVED}: the offer end Google's entitlements.get gave.
    */
   record Procurement(String eventId, String eventType, String providerId, String entitlementId, String newPlan,
-      String accountId, String tenantId) implements EntitlementEvent {}
+      String accountId, String tenantId, String offerEndTime) implements EntitlementEvent {
+
+    /** As Google sends an event: no offer end time. */
+    public Procurement(String eventId, String eventType, String providerId, String entitlementId, String newPlan,
+        String accountId, String tenantId) {
+      this(eventId, eventType, providerId, entitlementId, newPlan, accountId, tenantId, null);
+    }
+  }
 }

@@ -25,6 +25,12 @@ public final class EntitlementTransitions {
    */
   public static final String PLAN_RESOLVED = "PLAN_RESOLVED";
 
+  /**
+   * Not Google's: the node's own event when the offer end time it knows (from entitlements.get) has passed. It ends
+   * the entitlement as Google's ENTITLEMENT_OFFER_ENDED does, without waiting for that event.
+   */
+  public static final String OFFER_END_PASSED = "OFFER_END_PASSED";
+
   private EntitlementTransitions() {}
 
   /** The outcome of applying one event. */
@@ -116,15 +122,20 @@ public final class EntitlementTransitions {
           ? new Recorded(type)
           : new Changed(current.withState(DELETED), type);
       // a renewal is worth its own receipt, not the answer of the one that activated the entitlement
-      case "ENTITLEMENT_RENEWED" -> current != null && current.state() == ACTIVE
-          ? new Recorded(type) : invalid(type, current == null ? null : current.state());
+      // and the offer's term changes with it: the end time known so far no longer holds, so it no longer ends the
+      // entitlement (Google's ENTITLEMENT_OFFER_ENDED still does)
+      case "ENTITLEMENT_RENEWED" -> current == null || current.state() != ACTIVE
+          ? invalid(type, current == null ? null : current.state())
+          : current.offerEndTime() != null ? new Changed(current.withOfferEnd(null), type + ": offer end time cleared")
+          : new Recorded(type);
       case PLAN_RESOLVED -> current == null || current.state() != PENDING || event.newPlan() == null
           ? invalid(type, current == null ? null : current.state())
-          : new Changed(current.withPlan(event.newPlan(), null), type);
+          : new Changed(current.withPlan(event.newPlan(), null).withOfferEnd(event.offerEndTime()), type);
       // the offer's term is over: the entitlement ends (an expiry), whatever state it served in
-      case "ENTITLEMENT_OFFER_ENDED" -> current == null ? new Recorded(type)
+      case "ENTITLEMENT_OFFER_ENDED", OFFER_END_PASSED -> current == null ? new Recorded(type)
           : current.state() == CANCELLED || current.state() == DELETED ? new Changed(current, type)
-          : new Changed(current.withState(CANCELLED), type + ": expired");
+          : new Changed(current.withState(CANCELLED), type + ": expired"
+              + (type.equals(OFFER_END_PASSED) ? ", the offer ended at " + current.offerEndTime() : ""));
       // informational: an offer's acceptance and the account's state do not change what the tenant may use
       case "ENTITLEMENT_OFFER_ACCEPTED", "ACCOUNT_CREATION_REQUESTED", "ACCOUNT_ACTIVE" -> new Recorded(type);
       default -> new Recorded("unknown_event_type:" + type);

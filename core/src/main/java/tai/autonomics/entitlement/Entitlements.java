@@ -9,6 +9,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import tai.autonomics.CborSerializable;
 import tai.autonomics.ledger.Ledger;
@@ -31,11 +32,10 @@ public final class Entitlements {
 
   public sealed interface Command extends CborSerializable
       permits Apply, Check, Subscribe, MarketplaceCommand, EntitlementsRepeat.RepeatChecked, Written, WriteFailed,
-      EntitlementsBoot.Restored {}
+      EntitlementsBoot.Restored, EntitlementsExpiry.Due, EntitlementsExpiry.Ended {}
 
   /** Apply an entitlement event; the answer comes once its receipt is durable. */
   public record Apply(EntitlementEvent event, ActorRef<Result> replyTo) implements Command {}
-
   /** Is the tenant served, and on which SKU. */
   public record Check(String tenantId, ActorRef<Status> replyTo) implements Command {}
 
@@ -54,21 +54,16 @@ public final class Entitlements {
 
   /** The answer to {@link Apply}. */
   public sealed interface Result extends CborSerializable {}
-
   /** Applied (or recorded, for informational events); the receipt is durable. */
   public record Applied(Receipt receipt, Entitlement entitlement) implements Result {}
-
   /** Seen before, or asks for the state in effect (a retried grant): {@code receipt} is the one that made it so. */
   public record Duplicate(Receipt receipt) implements Result {}
-
   /** Refused: {@code invalid_transition} (409), {@code missing_required_fields} (400). Nothing was written. */
   public record Rejected(String reason, String detail) implements Result {}
-
   /** Could not be applied now ({@code overloaded}, {@code ledger_unavailable}); the sender may retry (503). */
   public record Unavailable(String reason) implements Result {}
 
   private record Written(Apply apply, Entitlement next, Receipt receipt) implements Command {}
-
   private record WriteFailed(Apply apply, String reason) implements Command {}
 
   /** The name of the topic the changes are published on; one topic actor per node carries it. */
@@ -84,11 +79,11 @@ public final class Entitlements {
     return create(ledger, store, settings, changes, MarketplaceWiring.none());
   }
 
-  /** With Marketplace decisions, made when {@code marketplace} has a Procurement client. */
+  /** With Marketplace decisions (made when {@code marketplace} has a Procurement client) and offer ends. */
   public static Behavior<Command> create(ActorRef<Ledger.Command> ledger, ReceiptStore store,
       EntitlementSettings settings, ActorRef<Topic.Command<Status>> changes, MarketplaceWiring marketplace) {
-    return Behaviors.setup(context -> Behaviors.withStash(settings.stashCapacity(), stash -> new Entitlements(
-        context, stash, ledger, store, settings, changes, marketplace).start()));
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> Behaviors.withStash(settings.stashCapacity(),
+        stash -> new Entitlements(context, timers, stash, ledger, store, settings, changes, marketplace).start())));
   }
 
   private static final Duration LEDGER_TIMEOUT = Duration.ofSeconds(30);
@@ -104,10 +99,11 @@ public final class Entitlements {
   /** Where a store read that may wait for the disk runs: never on this actor's (the default) dispatcher. */
   private final Executor blocking;
   private final EntitlementsRepeat repeat;
+  private final EntitlementsExpiry expiry;
 
-  private Entitlements(ActorContext<Command> context, StashBuffer<Command> stash, ActorRef<Ledger.Command> ledger,
-      ReceiptStore store, EntitlementSettings settings, ActorRef<Topic.Command<Status>> changes,
-      MarketplaceWiring wiring) {
+  private Entitlements(ActorContext<Command> context, TimerScheduler<Command> timers, StashBuffer<Command> stash,
+      ActorRef<Ledger.Command> ledger, ReceiptStore store, EntitlementSettings settings,
+      ActorRef<Topic.Command<Status>> changes, MarketplaceWiring wiring) {
     this.context = context;
     this.stash = stash;
     this.ledger = ledger;
@@ -120,11 +116,13 @@ public final class Entitlements {
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     this.repeat = new EntitlementsRepeat(context, store, blocking, this::answerDuplicate, this::applyNew,
         this::checkingRepeat, this::nextEvent);
+    this.expiry = new EntitlementsExpiry(context, timers, book, wiring.settings().offerEndGrace());
   }
 
   private Behavior<Command> start() {
     return EntitlementsBoot.start(context, stash, store, blocking, book, settings.seeds(), () -> {
       marketplace.restored();
+      expiry.trackAll();
       return idle();
     }, this::stashOrRefuse);
   }
@@ -146,7 +144,9 @@ public final class Entitlements {
     return Behaviors.receive(Command.class)
         .onMessage(Check.class, this::onCheck)
         .onMessage(Subscribe.class, this::onSubscribe)
-        .onMessage(MarketplaceCommand.class, marketplace::onCommand);
+        .onMessage(MarketplaceCommand.class, marketplace::onCommand)
+        .onMessage(EntitlementsExpiry.Due.class, expiry::onDue)
+        .onMessage(EntitlementsExpiry.Ended.class, expiry::onEnded);
   }
 
   // waits for the next event; nothing is being written
@@ -220,6 +220,7 @@ public final class Entitlements {
     Entitlement next = written.next();
     if (book.commit(next, written.receipt())) {
       changes.tell(Topic.publish(book.statusOf(next.tenantId())));
+      expiry.track(next);
     }
     marketplace.committed(written.apply().event(), next, written.receipt());
     written.apply().replyTo().tell(new Applied(written.receipt(), next));

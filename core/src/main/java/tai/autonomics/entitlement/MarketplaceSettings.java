@@ -13,9 +13,10 @@ import java.util.TreeMap;
  * @param outboxCapacity entitlements waiting for a decision or a call at once; more requests are refused overloaded
  * @param retryMin the first wait before a call that failed every attempt is made again (doubling up to retryMax)
  * @param stuckAfter a call still not made this long after its decision counts as stuck
+ * @param offerEndGrace how long after its offer end time an entitlement expires (Google's renewal may come late)
  */
 public record MarketplaceSettings(Map<String, String> skuForPlan, boolean holdUnknownPlans, int outboxCapacity,
-    Duration retryMin, Duration retryMax, Duration stuckAfter) {
+    Duration retryMin, Duration retryMax, Duration stuckAfter, Duration offerEndGrace) {
 
   private static final String PREFIX = "autonomics.entitlements.marketplace.";
 
@@ -35,13 +36,16 @@ public record MarketplaceSettings(Map<String, String> skuForPlan, boolean holdUn
     }
     MarketplaceSettings settings = new MarketplaceSettings(skus, unknown.equals("hold"),
         config.getInt("outbox-capacity"), config.getDuration("retry-min"), config.getDuration("retry-max"),
-        config.getDuration("stuck-after"));
+        config.getDuration("stuck-after"), config.getDuration("offer-end-grace"));
     if (settings.outboxCapacity() < 1) {
       throw new IllegalArgumentException(PREFIX + "outbox-capacity must be at least 1");
     }
     if (settings.retryMin().isZero() || settings.retryMin().isNegative()
         || settings.retryMax().compareTo(settings.retryMin()) < 0) {
       throw new IllegalArgumentException(PREFIX + "retry-min must be positive and retry-max at least retry-min");
+    }
+    if (settings.offerEndGrace().isNegative()) {
+      throw new IllegalArgumentException(PREFIX + "offer-end-grace must not be negative");
     }
     return settings;
   }

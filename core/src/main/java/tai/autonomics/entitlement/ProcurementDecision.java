@@ -57,10 +57,14 @@ final class ProcurementDecision {
         "operator " + operator + ": " + (approve ? "approve on SKU " + chosen : "reject"), now);
   }
 
-  /** The node's own event that puts the decided SKU on the entitlement before its approval is called. */
+  /**
+   * The node's own event that puts the decided SKU on the entitlement before its approval is called, with the offer
+   * end time entitlements.get gave (when it is one): from then on the entitlement expires when it passes.
+   */
   static EntitlementEvent.Procurement resolved(OutboxJob job) {
     return new EntitlementEvent.Procurement(null, EntitlementTransitions.PLAN_RESOLVED, null, job.entitlementId(),
-        job.sku(), null, job.tenantId());
+        job.sku(), null, job.tenantId(), EntitlementsExpiry.parse(job.facts().get("offer_end_time")) == null
+            ? null : job.facts().get("offer_end_time"));
   }
 
   /** A decision (not a call's result) to approve a creation on a SKU: the SKU goes on the entitlement first. */

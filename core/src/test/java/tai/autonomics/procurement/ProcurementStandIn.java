@@ -112,6 +112,11 @@ public final class ProcurementStandIn implements AutoCloseable {
         .put("offerEndTime", "2027-12-01T10:00:00Z"));
   }
 
+  /** Sets an entitlement's offerEndTime (RFC 3339), the end of its offer's current term. */
+  public void offerEnd(String id, String offerEndTime) {
+    entitlements.get(id).put("offerEndTime", offerEndTime);
+  }
+
   /** Sets the pending plan of an entitlement, as after a buyer's plan change request. */
   public void pendingPlan(String id, String plan) {
     entitlements.get(id).put("newPendingPlan", plan).put("state", "ENTITLEMENT_PENDING_PLAN_CHANGE_APPROVAL");
