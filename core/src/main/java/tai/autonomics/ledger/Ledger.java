@@ -69,11 +69,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   public record GetHead(String tenantId, ActorRef<Head> replyTo) implements Command {}
 
   /** {@code head} is null for a tenant without receipts. */
-  public record Head(String tenantId, ReceiptStore.TenantHead head, Receipt last) implements CborSerializable {
-    public Head(String tenantId, ReceiptStore.TenantHead head) {
-      this(tenantId, head, null);
-    }
-  }
+  public record Head(String tenantId, ReceiptStore.TenantHead head, Receipt last) implements CborSerializable {}
 
   /**
    * {@code stored}: the written receipts as the store holds them, in order (see {@link ReceiptStore#commit});

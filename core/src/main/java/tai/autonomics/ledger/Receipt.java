@@ -55,16 +55,6 @@ public record Receipt(
     inputs = inputs == null || inputs.isEmpty() ? null : Collections.unmodifiableSortedMap(new TreeMap<>(inputs));
   }
 
-  /** A receipt without {@code inputs}, as every receipt but a governor's with something to remember is. */
-  public Receipt(String id, Long seq, ReceiptType type, String tenantId, String stateFrom, String stateTo,
-      String reason, String actionId, String actionType, Integer attempts, String messageId, String providerId,
-      String entitlementId, String sku, String customerId, String pendingSku, SignalRecord signal, String policy,
-      DeliveryRecord delivery, DeadLetterRecord deadLetter, long timestamp, String prevHash, String hash) {
-    this(id, seq, type, tenantId, stateFrom, stateTo, reason, actionId, actionType, attempts, messageId, providerId,
-        entitlementId, sku, customerId, pendingSku, signal, policy, delivery, deadLetter, timestamp, prevHash, hash,
-        null);
-  }
-
   /** The signal a decision was made on, as it is kept in the receipt (value may be null for invalid signals). */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonPropertyOrder(alphabetic = true)

@@ -22,7 +22,8 @@ class CanonicalReceiptTest {
   static String libraryCanonicalJson(Receipt r) {
     Receipt unhashed = new Receipt(r.id(), r.seq(), r.type(), r.tenantId(), r.stateFrom(), r.stateTo(), r.reason(),
         r.actionId(), r.actionType(), r.attempts(), r.messageId(), r.providerId(), r.entitlementId(), r.sku(), r.customerId(),
-        r.pendingSku(), r.signal(), r.policy(), r.delivery(), r.deadLetter(), r.timestamp(), r.prevHash(), null);
+        r.pendingSku(), r.signal(), r.policy(), r.delivery(), r.deadLetter(), r.timestamp(), r.prevHash(), null,
+        r.inputs());
     try {
       return new JsonCanonicalizer(Json.MAPPER.writeValueAsString(unhashed)).getEncodedString();
     } catch (IOException e) {
@@ -140,7 +141,7 @@ class CanonicalReceiptTest {
           unsealed.stateFrom(), unsealed.stateTo(), unsealed.reason(), unsealed.actionId(), unsealed.actionType(),
           unsealed.attempts(), unsealed.messageId(), unsealed.providerId(), unsealed.entitlementId(), unsealed.sku(),
           unsealed.customerId(), unsealed.pendingSku(), unsealed.signal(), unsealed.policy(), unsealed.delivery(), unsealed.deadLetter(),
-          unsealed.timestamp(), unsealed.prevHash(), ReceiptHasher.hash(unsealed));
+          unsealed.timestamp(), unsealed.prevHash(), ReceiptHasher.hash(unsealed), unsealed.inputs());
       String expected = new JsonCanonicalizer(Json.MAPPER.writeValueAsString(receipt))
           .getEncodedString();
       assertEquals(expected, receipt.toCanonicalJson(), () -> "receipt " + receipt);
@@ -153,7 +154,7 @@ class CanonicalReceiptTest {
     Receipt receipt = new Receipt("3f9c2a0d5b7e41c8a6d2e9f0b1c4d7e8", 42L, ReceiptType.TRANSITION, "acme", "stable",
         "warning", "cpu above 60", null, null, null, "9876543210123456", null, null, null, null, null,
         new Receipt.SignalRecord("cpu", 72.5, 1769400000000L), "base", null, null, 1769400000123L, Receipt.GENESIS_HASH,
-        null);
+        null, null);
     assertEquals("{\"id\":\"3f9c2a0d5b7e41c8a6d2e9f0b1c4d7e8\",\"message_id\":\"9876543210123456\","
         + "\"policy\":\"base\",\"prev_hash\":\"" + Receipt.GENESIS_HASH + "\",\"reason\":\"cpu above 60\","
         + "\"seq\":42,\"signal\":{\"metric\":\"cpu\",\"timestamp_ms\":1769400000000,\"value\":72.5},"
@@ -163,7 +164,7 @@ class CanonicalReceiptTest {
 
     Receipt next = new Receipt("9a1b2c3d4e5f60718293a4b5c6d7e8f9", 57L, ReceiptType.ACTION_RESULT, "acme", null, null,
         "completed", "act-7", "scale", 1, null, null, null, null, null, null, null, null, null, null, 1769400005000L,
-        FIRST_HASH, null);
+        FIRST_HASH, null, null);
     assertEquals("d8d018be36efb52fe9ac5e548fc9086e80eefd0b874dd25794e2406f5753fedf", ReceiptHasher.hash(next));
   }
 

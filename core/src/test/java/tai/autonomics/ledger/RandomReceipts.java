@@ -34,7 +34,16 @@ final class RandomReceipts {
         maybe() ? random.nextInt() : null, maybe() ? digits() : maybeString(), maybeString(), maybeString(),
         maybeString(),
         maybeString(), maybeString(), signal, maybeString(), maybe() ? delivery() : null,
-        maybe() ? deadLetter() : null, aLong(), maybe() ? hex(64) : maybeString(), maybe() ? hex(64) : null);
+        maybe() ? deadLetter() : null, aLong(), maybe() ? hex(64) : maybeString(), maybe() ? hex(64) : null,
+        maybe() ? inputs() : null);
+  }
+
+  private java.util.SortedMap<String, String> inputs() {
+    java.util.SortedMap<String, String> inputs = new java.util.TreeMap<>();
+    for (int i = random.nextInt(4); i >= 0; i--) {
+      inputs.put(string(), string());
+    }
+    return inputs;
   }
 
   private Receipt.DeliveryRecord delivery() {

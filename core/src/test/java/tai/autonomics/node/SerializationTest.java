@@ -108,8 +108,8 @@ class SerializationTest {
   void ledgerAndExecutorMessagesTheGovernorsSend() {
     roundTrip(new Ledger.Append(RECEIPT, ref()), new Ledger.GetHead("t1", ref()),
         new Ledger.Head("t1", new ReceiptStore.TenantHead("t1", 42, "c".repeat(64), "refusing", "action_timeout",
-            1769400000123L)),
-        new Ledger.Head("t1", null),
+            1769400000123L), null),
+        new Ledger.Head("t1", null, null),
         new ActionExecutor.Execute(new Action("a1", "t1", "scale", Map.of()), ref()));
   }
 
