@@ -3,7 +3,6 @@ package tai.autonomics.ledger;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -23,19 +22,13 @@ import tai.autonomics.ledger.PendingAppends.Waiter;
 /**
  * The single writer of the receipt ledger. It gives each draft its gap-free {@code seq}, links it to the tenant's
  * previous receipt and hashes it, then writes it with group commit: appends that arrive while a synced write is in
- * flight are collected and written together as the next batch, synced once, and only then is every appender
- * answered. An answer therefore means the receipt is durable. Each commit starts as soon as the one before it ended.
- * With durability off, or over a store that never blocks, batches are written on the Ledger's own thread.
- *
- * <p>A draft with a messageId already in the ledger is answered with the original receipt and not written again.
- *
- * <p>Synced writes run on {@code autonomics.ledger.io-dispatcher}, one at a time. A failed write answers every
- * waiting appender with an error and fails the actor; its supervisor restarts it, and the restart reloads seq and
- * heads from the store, so the chain continues from what is really on disk. A restart or stop first waits for the
- * write in flight (on the ledger's own thread), so two incarnations never write at once.
- *
- * <p>In cluster mode every node runs its own Ledger over one shared store, which re-links receipts sealed on a stale
- * seq or head ({@link ReceiptStore#commit}); the answers carry the receipts as stored.
+ * flight are written together as the next batch, synced once, and only then answered, so an answer means the receipt
+ * is durable. Unsynced writes, and those of a store that never blocks, run on the Ledger's own thread; synced ones on
+ * {@code autonomics.ledger.io-dispatcher}, one at a time. A draft whose messageId is stored is answered with the
+ * original. A failed write answers every waiting appender with an error and restarts the actor, which reloads seq and
+ * heads from the store; a restart first waits for the write in flight, so two incarnations never write at once. In
+ * cluster mode every node's Ledger writes to one shared store, which re-links receipts sealed on a stale seq or head
+ * ({@link ReceiptStore#commit}).
  */
 public final class Ledger extends AbstractBehavior<Ledger.Command> {
   public sealed interface Command extends CborSerializable
@@ -71,10 +64,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   /** {@code head} is null for a tenant without receipts. */
   public record Head(String tenantId, ReceiptStore.TenantHead head, Receipt last) implements CborSerializable {}
 
-  /**
-   * {@code stored}: the written receipts as the store holds them, in order (see {@link ReceiptStore#commit});
-   * {@code writer}: the incarnation that started the write, compared with {@code this} (a restart makes a new one).
-   */
+  /** {@code stored}: as the store holds them ({@link ReceiptStore#commit}); {@code writer}: the incarnation. */
   private record BatchWritten(List<Waiter> batch, List<Receipt> stored, Ledger writer)
       implements Command, ControlMessage {}
 
@@ -209,7 +199,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     ActorRef<Command> self = getContext().getSelf();
     Ledger writer = this;
     inFlight.whenComplete((stored, failure) -> self.tell(failure == null
-        ? new BatchWritten(batch, stored, writer) : new BatchFailed(batch, unwrapped(failure), writer)));
+        ? new BatchWritten(batch, stored, writer) : new BatchFailed(batch, failure, writer)));
     return this;
   }
 
@@ -222,11 +212,6 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     inFlight = null;
     chains.committed(written.batch(), stored);
     return flushIfIdle();
-  }
-
-  /** The store's own exception: a stage completed by supplyAsync wraps it in a CompletionException. */
-  private static Throwable unwrapped(Throwable failure) {
-    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
   }
 
   private Behavior<Command> onBatchFailed(BatchFailed failed) {

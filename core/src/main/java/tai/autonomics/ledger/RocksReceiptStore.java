@@ -54,20 +54,7 @@ public final class RocksReceiptStore implements ReceiptStore {
           if (receipt.seq() != ++expected) {
             throw new IllegalArgumentException("seq " + receipt.seq() + " does not follow " + (expected - 1));
           }
-          byte[] prefix = Keys.tenantPrefix(receipt.tenantId());
-          byte[] key = Keys.tenantSeq(prefix, receipt.seq());
-          write.put(db.handle(Family.RECEIPTS), key, ReceiptCodec.encode(receipt));
-          write.put(db.handle(Family.BY_SEQ), Keys.seq(receipt.seq()), prefix);
-          if (Ids.seqOf(receipt.id()) != receipt.seq()) {
-            // the seq index leads to a receipt whose id names its seq (all the ledger makes): only others need one
-            write.put(db.handle(Family.BY_ID), Keys.utf8(receipt.id()), key);
-          }
-          if (receipt.messageId() != null) {
-            write.put(db.handle(Family.BY_MESSAGE_ID), Keys.message(MessageKey.of(receipt)), key);
-          }
-          if (receipt.type() == ReceiptType.ENTITLEMENT) {
-            write.put(db.handle(Family.LATEST_ENTITLEMENT), Keys.entitlement(receipt), key);
-          }
+          ReceiptRows.add(write, db, receipt);
           TenantHead previous = written.containsKey(receipt.tenantId())
               ? written.get(receipt.tenantId()) : readHead(receipt.tenantId()).orElse(null);
           written.put(receipt.tenantId(), previous == null ? TenantHead.first(receipt) : previous.advancedBy(receipt));
@@ -75,13 +62,7 @@ public final class RocksReceiptStore implements ReceiptStore {
         for (TenantHead head : written.values()) {
           write.put(db.handle(Family.TENANT_HEADS), Keys.utf8(head.tenantId()), ReceiptCodec.encodeHead(head));
         }
-        for (CommitHook.Write side : hook.adding(batch, tlog)) {
-          if (side.append()) {
-            write.merge(db.handle(Family.TLOG), side.key(), side.value());
-          } else {
-            write.put(db.handle(Family.TLOG), side.key(), side.value());
-          }
-        }
+        ReceiptRows.addSide(write, db, hook.adding(batch, tlog));
         db.write(write, sync);
       }
       heads.putAll(written);
