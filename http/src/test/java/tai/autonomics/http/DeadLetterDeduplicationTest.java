@@ -56,13 +56,17 @@ class DeadLetterDeduplicationTest {
       assertNotEquals(first.path("id"), other.path("id"), "another subscription's dl-1 is another message");
       // without a messageId there is no key: each push is a record of its own
       assertNotEquals(ok(node.post("/pubsub", "{not json")).path("id"), ok(node.post("/pubsub", "{not json")).path("id"));
+      // a NUL cannot be an index key (PostgreSQL's text refuses it): such a messageId is malformed, and no key
+      JsonNode nul = ok(node.post("/pubsub", undecodable(SUB, "dl\\u0000x", 1)));
+      assertEquals("invalid_envelope", nul.path("reason").asText(), nul::toString);
+      assertFalse(nul.has("message_id"), nul::toString);
       letter = ok(node.post("/marketplace", procurement));
       assertEquals("invalid_transition", letter.path("reason").asText(), letter::toString);
       assertEquals(letter, ok(node.post("/marketplace", procurement)), "a Procurement push alike");
-      assertEquals(java.util.Map.of("decode_failed", 2.0, "invalid_json", 2.0, "invalid_transition", 1.0),
-          counters(node), "seven poison pushes, five dead letters");
+      assertEquals(java.util.Map.of("decode_failed", 2.0, "invalid_json", 2.0, "invalid_envelope", 1.0,
+          "invalid_transition", 1.0), counters(node), "eight poison pushes, six dead letters");
       before = deadLetters(node);
-      assertEquals(5, before.size(), before::toString);
+      assertEquals(6, before.size(), before::toString);
     }
     try (TestNode node = start()) {
       assertEquals(first, ok(node.post("/pubsub", undecodable(SUB, "dl-1", 3))), "after the restart: the same");
@@ -71,12 +75,12 @@ class DeadLetterDeduplicationTest {
       JsonNode fresh = ok(node.post("/pubsub", undecodable(SUB, "dl-2", 1)));
       assertEquals(java.util.Map.of("decode_failed", 1.0), counters(node));
       List<String> after = deadLetters(node);
-      assertEquals(6, after.size(), after::toString);
-      assertEquals(before, after.subList(0, 5), "the chain goes on where it was, nothing written twice");
-      assertEquals(fresh.path("id").asText(), after.get(5));
+      assertEquals(7, after.size(), after::toString);
+      assertEquals(before, after.subList(0, 6), "the chain goes on where it was, nothing written twice");
+      assertEquals(fresh.path("id").asText(), after.get(6));
       JsonNode verified = json(node.get("/dead-letters/verify", READ));
       assertTrue(verified.path("valid").asBoolean(), verified::toString);
-      assertEquals(6, verified.path("count").asInt());
+      assertEquals(7, verified.path("count").asInt());
     }
   }
 
