@@ -5,9 +5,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import tai.autonomics.ledger.MessageKey;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptType;
 
@@ -17,6 +19,11 @@ import tai.autonomics.ledger.ReceiptType;
  * succeed (a permanent failure) is, with {@code poison = acknowledge}, answered 200 once it is durably recorded.
  * A push naming no tenant for certain is recorded here: a {@code dead_letter} receipt in the node's own chain,
  * hash-chained, group-committed and verified like every chain, in whichever store the ledger uses.
+ *
+ * <p>Pub/Sub delivers at least once, and resends a push whose 200 it did not see: a dead letter carries the push's
+ * messageId as its {@code message_id}, so the ledger keys it by {@link MessageKey} ("", subscription, messageId)
+ * exactly as it keys a tenant's receipts, in the same index of either store, and a redelivery is answered with the
+ * original dead letter instead of a second one. A push without a messageId has no key and is recorded each time.
  */
 final class DeadLetters {
   /**
@@ -61,15 +68,30 @@ final class DeadLetters {
   CompletionStage<HttpResponse> record(String route, String reason, String detail, PushEnvelope push, byte[] body) {
     Receipt draft = Receipt.draft(ReceiptType.DEAD_LETTER, CHAIN)
         .reason(reason)
+        .messageId(push.messageId())
         .delivery(push.delivery())
         .deadLetter(new Receipt.DeadLetterRecord(detail(route, detail), push.messageId(),
             Base64.getEncoder().encodeToString(Arrays.copyOf(body, Math.min(body.length, BODY_KEPT))),
             (long) body.length, sha256(body)))
         .build();
     return edge.gateway().record(draft).thenApply(receipt -> {
-      edge.metrics().deadLettered(reason);
+      if (writtenFrom(draft, receipt)) {
+        // a counter counts events: a redelivery answered with the original is no new dead letter
+        edge.metrics().deadLettered(reason);
+      }
       return EdgeErrors.json(StatusCodes.OK, receipt);
     });
+  }
+
+  /**
+   * Whether the ledger wrote {@code draft} rather than answer with the receipt already stored under its key: sealing
+   * adds only id, seq and hashes (a shared store may re-link them), so everything else of a new one is the draft's.
+   * An original differs at least in its timestamp, delivery attempt or body, unless two deliveries of one message
+   * came in the same millisecond with the same body: then they are indistinguishable and counted as two.
+   */
+  static boolean writtenFrom(Receipt draft, Receipt receipt) {
+    return receipt.timestamp() == draft.timestamp() && Objects.equals(receipt.delivery(), draft.delivery())
+        && Objects.equals(receipt.deadLetter(), draft.deadLetter()) && Objects.equals(receipt.reason(), draft.reason());
   }
 
   private static String detail(String route, String detail) {

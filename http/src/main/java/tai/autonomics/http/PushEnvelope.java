@@ -112,8 +112,9 @@ public record PushEnvelope(String messageId, String publishTime, Map<String, Str
         upTo(text(message, "orderingKey", "ordering_key"), MAX_ORDERING_KEY));
   }
 
+  /** {@code value} as {@link #bounded} takes it, or null where {@link #bounded} would refuse it. */
   static String upTo(String value, int max) {
-    return value != null && value.length() <= max ? wellFormed(value) : null;
+    return value != null && value.length() <= max && value.indexOf('\0') < 0 ? wellFormed(value) : null;
   }
 
   /** How Pub/Sub delivered it, as the receipt keeps it (null fields are absent). */
@@ -185,12 +186,16 @@ public record PushEnvelope(String messageId, String publishTime, Map<String, Str
   }
 
   /**
-   * {@code value} made {@link #wellFormed}, or a refusal when it is longer than {@code max}: metadata go into
-   * receipts, which must hash the same once stored as UTF-8.
+   * {@code value} made {@link #wellFormed}, or a refusal when it is longer than {@code max} or holds U+0000:
+   * metadata go into receipts, which must hash the same once stored as UTF-8, and message ids and subscriptions are
+   * index keys, which PostgreSQL's text cannot hold with a NUL (every write of it would fail, and Pub/Sub redeliver).
    */
   static String bounded(String value, String field, int max) {
     if (value != null && value.length() > max) {
       throw ClientError.badRequest("invalid_envelope", field + " is longer than " + max + " characters");
+    }
+    if (value != null && value.indexOf('\0') >= 0) {
+      throw ClientError.badRequest("invalid_envelope", field + " contains U+0000");
     }
     return wellFormed(value);
   }
