@@ -43,6 +43,9 @@ final class EntitlementBook {
   /** Google's plan names to SKUs: a Procurement event's plan is kept as the SKU it maps to. */
   private final Map<String, String> skuForPlan;
 
+  /** The sign-up links no close followed, found at start: their jobs resume ({@link OutboxSignUps}). */
+  private final List<Receipt> pendingSignUps = new java.util.ArrayList<>();
+
   /** The seed tenants: a Check for one of them waits while its grant is being written. */
   private final Set<String> seedTenants;
 
@@ -101,8 +104,14 @@ final class EntitlementBook {
         remember(new Entitlement(receipt.tenantId(), receipt.entitlementId(), receipt.sku(),
             EntitlementState.fromWireName(receipt.stateTo()), receipt.customerId(), receipt.pendingSku(),
             receipt.inputs() == null ? null : receipt.inputs().get(OFFER_END_TIME)), receipt);
+      } else if (ProcurementReceipts.pendingSignUp(receipt)) {
+        pendingSignUps.add(receipt);
       }
     });
+  }
+
+  List<Receipt> pendingSignUps() {
+    return List.copyOf(pendingSignUps);
   }
 
   boolean knows(String tenantId) {
