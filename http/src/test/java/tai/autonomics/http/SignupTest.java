@@ -43,7 +43,7 @@ import tai.autonomics.procurement.ProcurementStandIn;
  * and its entitlement waiting for that approval then approved.
  */
 class SignupTest {
-  private static final String DOMAIN = "tai.example.com";
+  static final String DOMAIN = "tai.example.com";
   private static final String PROVIDER = "DEMO-provider";
 
   @TempDir
@@ -220,13 +220,13 @@ class SignupTest {
   }
 
   /** The claims Google's guide shows: iss, iat, exp = iat + 5 minutes, aud, sub. */
-  private static JWTClaimsSet.Builder claims(String accountId) {
+  static JWTClaimsSet.Builder claims(String accountId) {
     Instant now = Instant.now();
     return new JWTClaimsSet.Builder().issuer(SignupSettings.ISSUER).audience(DOMAIN).subject(accountId)
         .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300)));
   }
 
-  private static String token(String keyId, PrivateKey key, JWTClaimsSet.Builder claims) throws Exception {
+  static String token(String keyId, PrivateKey key, JWTClaimsSet.Builder claims) throws Exception {
     return token(keyId, key, claims.build());
   }
 
