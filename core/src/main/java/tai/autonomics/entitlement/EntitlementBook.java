@@ -1,5 +1,6 @@
 package tai.autonomics.entitlement;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -44,7 +45,7 @@ final class EntitlementBook {
   private final Map<String, String> skuForPlan;
 
   /** The sign-up links no close followed, found at start: their jobs resume ({@link OutboxSignUps}). */
-  private final List<Receipt> pendingSignUps = new java.util.ArrayList<>();
+  private final List<Receipt> pendingSignUps = new ArrayList<>();
 
   /** The seed tenants: a Check for one of them waits while its grant is being written. */
   private final Set<String> seedTenants;

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * The jobs of the {@link ProcurementOutbox}, at most one per entitlement (and per signed-up account), keyed by the
@@ -102,8 +104,8 @@ final class OutboxBook {
   }
 
   /** The outbox stopped: its gauges go (a restarted outbox registers its own). */
-  <T> org.apache.pekko.actor.typed.Behavior<T> closed() {
+  <T> Behavior<T> closed() {
     metrics.close();
-    return org.apache.pekko.actor.typed.javadsl.Behaviors.same();
+    return Behaviors.same();
   }
 }

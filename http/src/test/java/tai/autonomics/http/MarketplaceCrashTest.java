@@ -64,10 +64,11 @@ class MarketplaceCrashTest {
       google.account("acct-s");
       Path data = dir.resolve("data");
       try (NodeProcess node = NodeProcess.start(0, data, config)) {
-        String url = "http://127.0.0.1:" + node.awaitPort();
+        String url = ready(node);
         // Google down for the approvals only: the reads answer, so the decision is made and written
         google.failPath(":approve", 503, "UNAVAILABLE");
-        assertEquals(200, push(url, "k1", "ENTITLEMENT_CREATION_REQUESTED").statusCode());
+        HttpResponse<String> requested = push(url, "k1", "ENTITLEMENT_CREATION_REQUESTED");
+        assertEquals(200, requested.statusCode(), requested.body());
         HttpResponse<String> signedUp = signup(url, SignupTest.token("k1", signer.privateKey(),
             SignupTest.claims("acct-s")));
         assertEquals(200, signedUp.statusCode(), "the buyer is answered once the link is durable: " + signedUp.body());
@@ -97,7 +98,7 @@ class MarketplaceCrashTest {
       assertEquals("ACCOUNT_ACTIVATION_REQUESTED", google.accountState("acct-s").path("state").asText());
       int before = google.calls().size();
       try (NodeProcess node = NodeProcess.start(0, data, config)) {
-        String url = "http://127.0.0.1:" + node.awaitPort();
+        String url = ready(node);
         waiter.awaitAssert(WAIT, () -> {
           assertEquals("ENTITLEMENT_ACTIVE", google.entitlementState("ent-k").path("state").asText());
           assertEquals("ACCOUNT_ACTIVE", google.accountState("acct-s").path("state").asText());
@@ -107,7 +108,8 @@ class MarketplaceCrashTest {
             .map(ProcurementStandIn.Call::path).toList();
         assertTrue(after.stream().anyMatch(p -> p.endsWith("/entitlements/ent-k:approve")), after.toString());
         assertTrue(after.stream().anyMatch(p -> p.endsWith("/accounts/acct-s:approve")), after.toString());
-        assertEquals(200, push(url, "k2", "ENTITLEMENT_ACTIVE").statusCode());
+        HttpResponse<String> active = push(url, "k2", "ENTITLEMENT_ACTIVE");
+        assertEquals(200, active.statusCode(), active.body());
         JsonNode tenant = Json.MAPPER.readTree(get(url + "/tenants/acct-k").body());
         assertEquals("active", tenant.path("entitlement").path("state").asText(), tenant.toString());
         assertEquals("professional", tenant.path("entitlement").path("sku").asText());
@@ -119,6 +121,16 @@ class MarketplaceCrashTest {
         assertTrue(Json.MAPPER.readTree(get(url + "/tenants/acct-k/verify").body()).path("valid").asBoolean());
       }
     }
+  }
+
+  /** The node's URL once it listens and is ready (it answers 503 not_ready before). */
+  private String ready(NodeProcess node) throws Exception {
+    String url = "http://127.0.0.1:" + node.awaitPort();
+    waiter.awaitAssert(WAIT, () -> {
+      assertEquals(200, get(url + "/health").statusCode());
+      return null;
+    });
+    return url;
   }
 
   /** The tenant's receipts as {@code type:state_to:action_type}, in chain order. */
