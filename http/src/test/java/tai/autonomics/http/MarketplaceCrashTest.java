@@ -28,7 +28,8 @@ import tai.autonomics.procurement.ProcurementStandIn;
  * SIGKILL between the decision and the call (issue 17): a node in a child JVM over RocksDB decides to approve an
  * entitlement and takes a sign-up, while the Procurement stand-in first refuses the approvals (503) and then holds
  * them unanswered; the node is killed with one approval in flight. Restarted on the same data directory it makes both
- * calls from what its ledger says, the stand-in receives them, and the tenant ends up active on its plan's SKU.
+ * calls from what its ledger says, the stand-in receives them, and the tenant ends up active on its plan's SKU; a
+ * third start repeats neither.
  */
 class MarketplaceCrashTest {
   private static final String PROVIDER = "DEMO-provider";
@@ -120,6 +121,21 @@ class MarketplaceCrashTest {
         });
         assertTrue(Json.MAPPER.readTree(get(url + "/tenants/acct-k/verify").body()).path("valid").asBoolean());
       }
+      // once closed, the sign-up is not called again at the next start: a later purchase's approval, whose reads
+      // and call follow the restored jobs in the outbox, lands while acct-s sees no call
+      google.approvedAccount("acct-n");
+      google.entitlement("ent-n", "acct-n", "professional");
+      int third = google.calls().size();
+      try (NodeProcess node = NodeProcess.start(0, data, config)) {
+        String url = ready(node);
+        assertEquals(200, push(url, "n1", "ENTITLEMENT_CREATION_REQUESTED", "ent-n", "acct-n").statusCode());
+        waiter.awaitAssert(WAIT, () -> {
+          assertEquals("ENTITLEMENT_ACTIVE", google.entitlementState("ent-n").path("state").asText());
+          return null;
+        });
+        assertTrue(google.calls().subList(third, google.calls().size()).stream()
+            .noneMatch(c -> c.path().contains("acct-s") || c.path().contains("ent-k")), "nothing repeated");
+      }
     }
   }
 
@@ -143,8 +159,13 @@ class MarketplaceCrashTest {
   }
 
   private HttpResponse<String> push(String url, String id, String type) throws Exception {
+    return push(url, id, type, "ent-k", "acct-k");
+  }
+
+  private HttpResponse<String> push(String url, String id, String type, String entitlementId, String accountId)
+      throws Exception {
     String data = "{\"eventId\":\"" + id + "\",\"eventType\":\"" + type + "\",\"providerId\":\"" + PROVIDER
-        + "\",\"entitlement\":{\"id\":\"ent-k\"},\"account\":{\"id\":\"acct-k\"}}";
+        + "\",\"entitlement\":{\"id\":\"" + entitlementId + "\"},\"account\":{\"id\":\"" + accountId + "\"}}";
     return send(HttpRequest.newBuilder(URI.create(url + "/marketplace")).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(TestNode.envelope(id, data))));
   }
