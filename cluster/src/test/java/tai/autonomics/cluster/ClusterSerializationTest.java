@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import tai.autonomics.entitlement.Entitlement;
 import tai.autonomics.entitlement.EntitlementState;
 import tai.autonomics.entitlement.Entitlements;
+import tai.autonomics.entitlement.MarketplaceCommand;
 import tai.autonomics.governor.Governor;
 import tai.autonomics.ledger.Receipt;
 import tai.autonomics.ledger.ReceiptType;
@@ -83,6 +84,8 @@ class ClusterSerializationTest {
   @Test
   void entitlementsSingletonProtocol() {
     roundTrip(new Entitlements.Check("t1", ref()), new Entitlements.Subscribe(ref()),
-        new Entitlements.Status("t1", false, null));
+        new Entitlements.Status("t1", false, null),
+        // a sign-up taken on any node goes to the singleton's outbox; its answer comes back to that node
+        new MarketplaceCommand.SignUp("acct-1", ref()), StatusReply.error("ledger_unavailable"));
   }
 }

@@ -1,5 +1,6 @@
 package tai.autonomics.entitlement;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -42,6 +43,9 @@ final class EntitlementBook {
   private final Map<String, Set<String>> idsByTenant = new HashMap<>();
   /** Google's plan names to SKUs: a Procurement event's plan is kept as the SKU it maps to. */
   private final Map<String, String> skuForPlan;
+
+  /** The sign-up links no close followed, found at start: their jobs resume ({@link OutboxSignUps}). */
+  private final List<Receipt> pendingSignUps = new ArrayList<>();
 
   /** The seed tenants: a Check for one of them waits while its grant is being written. */
   private final Set<String> seedTenants;
@@ -101,8 +105,14 @@ final class EntitlementBook {
         remember(new Entitlement(receipt.tenantId(), receipt.entitlementId(), receipt.sku(),
             EntitlementState.fromWireName(receipt.stateTo()), receipt.customerId(), receipt.pendingSku(),
             receipt.inputs() == null ? null : receipt.inputs().get(OFFER_END_TIME)), receipt);
+      } else if (ProcurementReceipts.pendingSignUp(receipt)) {
+        pendingSignUps.add(receipt);
       }
     });
+  }
+
+  List<Receipt> pendingSignUps() {
+    return List.copyOf(pendingSignUps);
   }
 
   boolean knows(String tenantId) {

@@ -31,7 +31,15 @@ public final class EntitlementTransitions {
    */
   public static final String OFFER_END_PASSED = "OFFER_END_PASSED";
 
+  /** The node's own event types: never Google's, so the edge refuses them in anything it receives. */
+  public static final Set<String> INTERNAL_EVENT_TYPES = Set.of(PLAN_RESOLVED, OFFER_END_PASSED);
+
   private EntitlementTransitions() {}
+
+  /** Whether {@code eventType} (in any case) is one of the node's own, which only the node itself may apply. */
+  public static boolean isInternal(String eventType) {
+    return INTERNAL_EVENT_TYPES.contains(eventType.toUpperCase(java.util.Locale.ROOT));
+  }
 
   /** The outcome of applying one event. */
   public sealed interface Outcome {}

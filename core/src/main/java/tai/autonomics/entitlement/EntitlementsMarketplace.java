@@ -39,11 +39,16 @@ final class EntitlementsMarketplace {
         CHILD + "-" + System.nanoTime())).orElse(null);
   }
 
-  /** The state was restored: every entitlement waiting for Google resumes its job from the ledger. */
+  /**
+   * The state was restored: every entitlement waiting for Google resumes its job from the ledger, and so does every
+   * sign-up whose link no close followed.
+   */
   void restored() {
     if (outbox != null) {
       book.awaitingGoogle().forEach(receipt -> outbox.tell(new ProcurementOutbox.Track(
           book.entitlement(receipt.entitlementId()), receipt, true)));
+      book.pendingSignUps().forEach(link -> outbox.tell(new OutboxSignUps.SignUp(link.customerId(),
+          link.tenantId(), null)));
     }
   }
 
@@ -76,17 +81,19 @@ final class EntitlementsMarketplace {
       onDescribe(describe);
     } else if (command instanceof MarketplaceCommand.Settle settle) {
       onSettle(settle);
-    } else if (command instanceof MarketplaceCommand.AccountApproved approved) {
-      onAccountApproved(approved);
-    } else if (command instanceof MarketplaceCommand.TenantOfAccount ask) {
-      ask.replyTo().tell(book.tenantOfAccount(ask.accountId()));
+    } else if (command instanceof MarketplaceCommand.SignUp signUp) {
+      onSignUp(signUp);
     }
     return Behaviors.same();
   }
 
-  private void onAccountApproved(MarketplaceCommand.AccountApproved approved) {
-    if (outbox != null) {
-      outbox.tell(new ProcurementOutbox.AccountApproved(approved.accountId()));
+  /** The account goes to the tenant its entitlements serve, else to the tenant named by its id. */
+  private void onSignUp(MarketplaceCommand.SignUp signUp) {
+    if (outbox == null) {
+      signUp.replyTo().tell(StatusReply.error("procurement_disabled"));
+    } else {
+      outbox.tell(new OutboxSignUps.SignUp(signUp.accountId(), book.tenantOfAccount(signUp.accountId()),
+          signUp.replyTo()));
     }
   }
 

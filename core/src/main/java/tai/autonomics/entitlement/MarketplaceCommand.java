@@ -30,9 +30,11 @@ public sealed interface MarketplaceCommand extends Entitlements.Command {
   record Settle(String tenantId, String entitlementId, boolean approve, String operator, String sku,
       ActorRef<StatusReply<Receipt>> replyTo) implements MarketplaceCommand {}
 
-  /** A Procurement account was approved (a sign-up): its entitlements waiting for that are decided again. */
-  record AccountApproved(String accountId) implements MarketplaceCommand {}
-
-  /** The tenant a Procurement account is linked to: its entitlements', else the account id. */
-  record TenantOfAccount(String accountId, ActorRef<String> replyTo) implements MarketplaceCommand {}
+  /**
+   * A verified sign-up of a Procurement account: the outbox approves its {@code signup} approval at Google. The
+   * answer is the receipt that links the account to its tenant, once durable; errors {@code overloaded},
+   * {@code ledger_unavailable}, {@code procurement_disabled}. Once Google approved, the account's entitlements
+   * waiting for that are decided again.
+   */
+  record SignUp(String accountId, ActorRef<StatusReply<Receipt>> replyTo) implements MarketplaceCommand {}
 }

@@ -5,10 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * The jobs of the {@link ProcurementOutbox}, at most one per entitlement, and what Google said of each entitlement
- * (for the operator's view). Mutable, used by that actor alone.
+ * The jobs of the {@link ProcurementOutbox}, at most one per entitlement (and per signed-up account), keyed by the
+ * job's id, and what Google said of each entitlement (for the operator's view). Mutable, used by that actor alone.
  */
 final class OutboxBook {
   /** The reason of a job whose operator's decision is being written. */
@@ -26,21 +28,25 @@ final class OutboxBook {
     this.stuckAfterMillis = stuckAfterMillis;
   }
 
-  OutboxJob get(String entitlementId) {
-    return entitlementId == null ? null : jobs.get(entitlementId);
+  OutboxJob get(String id) {
+    return id == null ? null : jobs.get(id);
+  }
+
+  int size() {
+    return jobs.size();
   }
 
   /** The job {@code id} is still the entitlement's: an answer for it is not a late one. */
   boolean current(String id, OutboxJob job) {
-    OutboxJob held = jobs.get(job.entitlementId());
+    OutboxJob held = jobs.get(job.id());
     return held != null && held.id().equals(id);
   }
 
   /** The entitlement's job from now on (one being read from the ledger meanwhile is no longer wanted). */
   void put(OutboxJob job) {
-    restoring.remove(job.entitlementId());
+    restoring.remove(job.id());
     remember(job);
-    jobs.put(job.entitlementId(), job);
+    jobs.put(job.id(), job);
     report();
   }
 
@@ -50,18 +56,18 @@ final class OutboxBook {
 
   /** The job read from the ledger is still wanted (its entitlement still waits for Google). */
   boolean claim(OutboxJob job) {
-    return restoring.remove(job.entitlementId());
+    return restoring.remove(job.id());
   }
 
-  void remove(String entitlementId) {
-    restoring.remove(entitlementId);
-    jobs.remove(entitlementId);
+  void remove(String id) {
+    restoring.remove(id);
+    jobs.remove(id);
     report();
   }
 
   /** Keeps what Google said, which outlives the job. */
   void remember(OutboxJob job) {
-    if (!job.facts().isEmpty()) {
+    if (!job.facts().isEmpty() && !job.isSignUp()) {
       facts.put(job.entitlementId(), job.facts());
     }
   }
@@ -95,5 +101,11 @@ final class OutboxBook {
 
   void report() {
     metrics.update(jobs.values());
+  }
+
+  /** The outbox stopped: its gauges go (a restarted outbox registers its own). */
+  <T> Behavior<T> closed() {
+    metrics.close();
+    return Behaviors.same();
   }
 }

@@ -3,13 +3,17 @@ package tai.autonomics.entitlement;
 import java.util.Map;
 
 /**
- * One entitlement's work in the {@link ProcurementOutbox}: what to do next for Google, and why. Immutable; the outbox
- * replaces it at each step. Every step's outcome is a {@code procurement_call} receipt carrying {@link #id}, from
- * which a restart re-derives the job ({@link OutboxRestore}).
+ * One entitlement's work in the {@link ProcurementOutbox}, or one sign-up's approval of its account: what to do next
+ * for Google, and why. Immutable; the outbox replaces it at each step. Every step's outcome is a
+ * {@code procurement_call} receipt carrying {@link #id}, from which a restart re-derives the job
+ * ({@link ProcurementReceipts#restore}; a sign-up's from its link, {@link OutboxSignUps}).
  *
- * @param id the job's id, the entitlement's: its receipts are those after the entitlement's latest receipt
+ * @param id the job's id: the entitlement's, whose receipts are those after the entitlement's latest receipt; for a
+ *     sign-up {@code account:} and the account id
+ * @param entitlementId null for a sign-up's job
  * @param planChange a plan change's approval (else a creation's)
- * @param call for {@link Step#CALL}: the Procurement method to call, e.g. {@code entitlements.approve}
+ * @param call for {@link Step#CALL}: the Procurement method to call, e.g. {@code entitlements.approve}; for
+ *     {@link Step#DONE}: the call Google accepted, null when it refused
  * @param plan Google's plan name the decision is on (the pending plan, for a plan change)
  * @param sku the SKU that plan maps to, null for an unknown plan
  * @param rounds how many times every attempt of this step failed; the next one waits for a backoff
@@ -39,6 +43,16 @@ record OutboxJob(String id, String entitlementId, String tenantId, String accoun
 
   OutboxJob {
     facts = facts == null ? Map.of() : Map.copyOf(facts);
+  }
+
+  /** A sign-up's job: {@code accounts.approve} of the account's {@code signup} approval, for {@code tenantId}. */
+  static OutboxJob signUp(String accountId, String tenantId, long now) {
+    return new OutboxJob("account:" + accountId, null, tenantId, accountId, false, Step.CALL,
+        ProcurementDecision.APPROVE_ACCOUNT, null, null, "signup: the buyer signed up", 0, now, null, null);
+  }
+
+  boolean isSignUp() {
+    return entitlementId == null;
   }
 
   static OutboxJob decide(String id, Entitlement entitlement, long now) {

@@ -70,13 +70,15 @@ final class ProcurementCalls {
       case ProcurementDecision.REJECT -> client.rejectEntitlement(id, reason);
       case ProcurementDecision.APPROVE_PLAN_CHANGE -> client.approvePlanChange(id, job.plan());
       case ProcurementDecision.REJECT_PLAN_CHANGE -> client.rejectPlanChange(id, job.plan(), reason);
+      case ProcurementDecision.APPROVE_ACCOUNT -> client.approveAccount(job.accountId(), ProcurementDecision.SIGNUP,
+          "the buyer signed up on the provider's sign-up page");
       default -> CompletableFuture.completedFuture(new ProcurementResult.Failed<>(0, "UNKNOWN_CALL",
           "no such call " + job.call(), 0));
     };
     return call.thenApply(result -> {
       count(job.call(), result);
       if (result instanceof ProcurementResult.Ok<Void> ok) {
-        OutboxJob done = job.next(Step.DONE, null, job.plan(), job.sku(), "Google accepted " + job.call(),
+        OutboxJob done = job.next(Step.DONE, job.call(), job.plan(), job.sku(), "Google accepted " + job.call(),
             System.currentTimeMillis());
         return step(job, done, job.call(), done.reason(), ok.attempts(), Map.of("outcome", "ok"), false);
       }

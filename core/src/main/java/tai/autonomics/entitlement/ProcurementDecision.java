@@ -17,6 +17,9 @@ final class ProcurementDecision {
   static final String REJECT = "entitlements.reject";
   static final String APPROVE_PLAN_CHANGE = "entitlements.approvePlanChange";
   static final String REJECT_PLAN_CHANGE = "entitlements.rejectPlanChange";
+  /** A sign-up's call: the account's {@code signup} approval (docs/OPERATIONS.md, Sign-up flow). */
+  static final String APPROVE_ACCOUNT = "accounts.approve";
+  static final String SIGNUP = "signup";
 
   private ProcurementDecision() {}
 

@@ -22,13 +22,14 @@ import tai.autonomics.ledger.ReceiptStore;
 import tai.autonomics.procurement.ProcurementClient;
 
 /**
- * The durable outbox of Marketplace decisions, a child of {@link Entitlements} (in cluster mode inside its
- * singleton: one node drains it). No storage of its own: an entitlement waiting for Google is a job, each step of it
- * a {@code procurement_call} receipt in the tenant's chain written before the next step; at start every waiting
- * entitlement resumes where its latest receipt left it ({@link ProcurementReceipts#restore}), on RocksDB and
- * PostgreSQL alike. A call follows its durable decision, so after a crash it may be made twice: Google's approve of
- * an approved entitlement changes nothing. A call that failed every attempt is made again after a backoff; one Google
- * refuses (a 4xx other than 429) is recorded, not repeated. Lifecycle: stopped and spawned again with its parent.
+ * The durable outbox of Marketplace decisions and sign-ups, a child of {@link Entitlements} (in cluster mode inside
+ * its singleton: one node drains it). No storage of its own: a job is an entitlement waiting for Google (or a
+ * sign-up, {@link OutboxSignUps}), each step of it a {@code procurement_call} receipt in the tenant's chain written
+ * before the next; at start every job resumes where its latest receipt left it ({@link ProcurementReceipts#restore}),
+ * on RocksDB and PostgreSQL alike. A call follows its durable decision, so after a crash it may be made twice:
+ * Google's approve of an approved entitlement or account changes nothing. A call that failed every attempt is made
+ * again after a backoff; one Google refuses (a 4xx other than 429) is recorded, not repeated. Lifecycle: stopped and
+ * spawned again with its parent.
  */
 final class ProcurementOutbox {
 
@@ -37,7 +38,7 @@ final class ProcurementOutbox {
   /** The entitlement's committed state: a job starts when it waits for Google, ends when it no longer does. */
   record Track(Entitlement entitlement, Receipt receipt, boolean fromLedger) implements Command {}
 
-  /** The account was approved (Google's ACCOUNT_ACTIVE or a sign-up): its jobs waiting for it decide again. */
+  /** The account was approved (Google's ACCOUNT_ACTIVE): its jobs waiting for it decide again. */
   record AccountApproved(String accountId) implements Command {}
 
   record Settle(String entitlementId, boolean approve, String operator, String sku,
@@ -69,11 +70,11 @@ final class ProcurementOutbox {
   private final ActorRef<Entitlements.Command> entitlements;
   private final ReceiptStore store;
   private final MarketplaceSettings settings;
-  private final OutboxMetrics metrics;
   private final Executor blocking;
   private final ProcurementCalls calls;
   /** At most one job per entitlement, one step of it in flight at a time. */
   private final OutboxBook jobs;
+  private final OutboxSignUps signUps;
 
   private ProcurementOutbox(ActorContext<Command> context, TimerScheduler<Command> timers,
       ActorRef<Ledger.Command> ledger, ActorRef<Entitlements.Command> entitlements, ReceiptStore store,
@@ -84,10 +85,10 @@ final class ProcurementOutbox {
     this.entitlements = entitlements;
     this.store = store;
     this.settings = settings;
-    this.metrics = metrics;
     this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
     this.calls = new ProcurementCalls(client, settings, metrics);
     this.jobs = new OutboxBook(metrics, settings.stuckAfter().toMillis());
+    this.signUps = new OutboxSignUps(context, ledger, jobs, settings.outboxCapacity(), this::start);
   }
 
   // drains the jobs; every message is answered at once, Google's and the ledger's answers come back as messages
@@ -96,20 +97,18 @@ final class ProcurementOutbox {
         .onMessage(Track.class, this::onTrack)
         .onMessage(ChainRead.class, read -> jobs.claim(read.job()) ? start(read.job()) : Behaviors.same())
         .onMessage(AccountApproved.class, this::onAccountApproved)
+        .onMessage(OutboxSignUps.SignUp.class, signUps::onSignUp)
+        .onMessage(OutboxSignUps.Linked.class, signUps::onLinked)
         .onMessage(Settle.class, this::onSettle)
         .onMessage(Describe.class, this::onDescribe)
         .onMessage(Stepped.class, this::onStepped)
         .onMessage(Resolved.class, this::onResolved)
         .onMessage(Written.class, this::onWritten)
         .onMessage(Retry.class, retry -> proceed(jobs.get(retry.id())))
-        .onSignal(PostStop.class, stop -> stopped())
+        .onSignal(PostStop.class, stop -> jobs.closed())
         .build();
   }
 
-  private Behavior<Command> stopped() {
-    metrics.close();
-    return Behaviors.same();
-  }
   private Behavior<Command> onTrack(Track track) {
     Entitlement entitlement = track.entitlement();
     String id = entitlement.entitlementId();
@@ -141,7 +140,7 @@ final class ProcurementOutbox {
 
   /** The job's next step: a read or a call at Google, or nothing while it waits for someone. */
   private Behavior<Command> proceed(OutboxJob job) {
-    if (job == null || jobs.get(job.entitlementId()) != job) {
+    if (job == null || jobs.get(job.id()) != job) {
       return Behaviors.same(); // ended meanwhile (Google's next event came first), or replaced
     }
     CompletionStage<Stepped> step = switch (job.step()) {
@@ -198,7 +197,7 @@ final class ProcurementOutbox {
   }
 
   private Behavior<Command> onWritten(Written written) {
-    OutboxJob current = jobs.get(written.next().entitlementId());
+    OutboxJob current = jobs.get(written.next().id());
     if (!jobs.current(written.id(), written.next())) {
       return Behaviors.same();
     }
@@ -216,13 +215,14 @@ final class ProcurementOutbox {
 
   private Behavior<Command> written(OutboxJob next, boolean retry) {
     if (next.step() == Step.DONE) {
-      jobs.remove(next.entitlementId());
-      return Behaviors.same();
+      jobs.remove(next.id());
+      return next.isSignUp() && signUps.closed(next)
+          ? onAccountApproved(new AccountApproved(next.accountId())) : Behaviors.same();
     }
     jobs.put(next);
     if (retry) {
       long delay = settings.retryDelayMillis(next.rounds(), ThreadLocalRandom.current().nextDouble());
-      timers.startSingleTimer(next.entitlementId(), new Retry(next.entitlementId()), Duration.ofMillis(delay));
+      timers.startSingleTimer(next.id(), new Retry(next.id()), Duration.ofMillis(delay));
       return Behaviors.same();
     }
     return proceed(next);

@@ -16,9 +16,17 @@ import tai.autonomics.ledger.ReceiptType;
  * {@code action_id} the job, {@code action_type} the Procurement method called (or, for a decision, to be called),
  * {@code pending_sku} Google's plan name, {@code sku} the SKU it maps to, {@code customer_id} the account, and
  * {@code inputs} what Google said (plan, offer dates, HTTP status).
+ *
+ * <p>A sign-up's approval is an account's record, as Google's account events are: an {@code entitlement} receipt
+ * without {@code entitlement_id} ({@code action_type} {@code accounts.approve}, {@code customer_id} the account) links
+ * the account to its tenant ({@code state_to} {@code approving}), and a second one closes it ({@code approved} or
+ * {@code refused}) once the call's {@code procurement_call} result is written. The store keeps the latest entitlement
+ * receipt of each tenant without entitlement id ({@link ReceiptStore#latestEntitlements}), so a restart finds a link
+ * not closed without reading the chain.
  */
 final class ProcurementReceipts {
   private static final int PAGE = 1000;
+  private static final String APPROVING = "approving";
 
   private ProcurementReceipts() {}
 
@@ -40,6 +48,31 @@ final class ProcurementReceipts {
       draft.attempts(attempts);
     }
     return draft.build();
+  }
+
+  /** The durable link of a sign-up's job: the account's approval is to be called for this tenant. */
+  static Receipt signUpLink(OutboxJob job) {
+    return account(job, null, APPROVING, "signup: account " + job.accountId() + " linked to tenant "
+        + job.tenantId() + "; " + job.call() + " (" + ProcurementDecision.SIGNUP + ") to call");
+  }
+
+  /** The close of a sign-up's job: {@code done.call()} is the call Google accepted, null when it refused. */
+  static Receipt signUpClosed(OutboxJob done) {
+    return done.call() != null
+        ? account(done, APPROVING, "approved", "signup: account " + done.accountId() + " approved at Google")
+        : account(done, APPROVING, "refused", "signup: " + done.reason());
+  }
+
+  /** A sign-up link no close followed: its job is still to do. */
+  static boolean pendingSignUp(Receipt receipt) {
+    return receipt.type() == ReceiptType.ENTITLEMENT && receipt.entitlementId() == null
+        && ProcurementDecision.APPROVE_ACCOUNT.equals(receipt.actionType()) && APPROVING.equals(receipt.stateTo())
+        && receipt.customerId() != null;
+  }
+
+  private static Receipt account(OutboxJob job, String from, String to, String reason) {
+    return Receipt.draft(ReceiptType.ENTITLEMENT, job.tenantId()).states(from, to).reason(reason)
+        .action(job.id(), ProcurementDecision.APPROVE_ACCOUNT).entitlementDetails(job.accountId(), null).build();
   }
 
   /**

@@ -101,7 +101,10 @@ class SerializationTest {
         new Entitlements.Status("t1", false, null), ENTITLEMENT,
         new Entitlements.Applied(RECEIPT, ENTITLEMENT), new Entitlements.Applied(RECEIPT, null),
         new Entitlements.Duplicate(RECEIPT), new Entitlements.Rejected("invalid_transition", "no"),
-        new Entitlements.Unavailable("overloaded"));
+        new Entitlements.Unavailable("overloaded"),
+        new tai.autonomics.entitlement.MarketplaceCommand.SignUp("acct-1", ref()),
+        new tai.autonomics.entitlement.MarketplaceCommand.Settle("t1", "ent-1", true, "ops", "base", ref()),
+        new tai.autonomics.entitlement.MarketplaceCommand.Describe("t1", ref()));
   }
 
   @Test

@@ -64,6 +64,7 @@ public final class ProcurementStandIn implements AutoCloseable {
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
   private final Map<String, Fault> pathFaults = new ConcurrentHashMap<>();
   private final AtomicInteger issued = new AtomicInteger();
+  private final AtomicInteger answered = new AtomicInteger();
   private volatile long tokenLifetimeSeconds = 3600;
   private volatile CountDownLatch hold = new CountDownLatch(0);
 
@@ -195,6 +196,11 @@ public final class ProcurementStandIn implements AutoCloseable {
     return List.copyOf(calls);
   }
 
+  /** How many API calls were answered (or dropped): equal to {@code calls().size()} when none is in flight. */
+  public int answered() {
+    return answered.get();
+  }
+
   /** The verified claims of every token request's assertion. */
   public List<JWTClaimsSet> tokenRequests() {
     return List.copyOf(tokenRequests);
@@ -242,6 +248,14 @@ public final class ProcurementStandIn implements AutoCloseable {
   }
 
   private void onApi(HttpExchange exchange) throws IOException {
+    try {
+      answerApi(exchange);
+    } finally {
+      answered.incrementAndGet();
+    }
+  }
+
+  private void answerApi(HttpExchange exchange) throws IOException {
     byte[] raw = exchange.getRequestBody().readAllBytes();
     JsonNode body = raw.length == 0 ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(raw);
     String path = exchange.getRequestURI().getPath();

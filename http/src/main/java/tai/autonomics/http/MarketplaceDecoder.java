@@ -3,6 +3,7 @@ package tai.autonomics.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
 import tai.autonomics.entitlement.EntitlementEvent;
+import tai.autonomics.entitlement.EntitlementTransitions;
 
 /**
  * Reads {@code POST /marketplace} bodies (docs/API.md, Marketplace): the flat contract {@code {tenant_id, entitlement_id, action,
@@ -43,6 +44,12 @@ public final class MarketplaceDecoder {
     if (eventId == null || eventType == null || (entitlementId == null && accountId == null)) {
       throw ClientError.badRequest("missing_required_fields",
           "a Procurement event needs eventId, eventType and entitlement.id or account.id");
+    }
+    if (EntitlementTransitions.isInternal(eventType)) {
+      // the node's own events (a SKU resolved, an offer end passed) would let a sender change an entitlement as
+      // only the node may: no Google event has this type, so it is refused as one unknown, a permanent failure
+      throw ClientError.badRequest("unknown_event_type", eventType
+          + " is not a Google Cloud Marketplace event type (it is one of the node's own)");
     }
     return new EntitlementEvent.Procurement(eventId, eventType, optional(event, "providerId"), entitlementId,
         optional(event.path("entitlement"), "newPlan"), accountId, blankToNull(envelope.attributes().get("tenant_id")));

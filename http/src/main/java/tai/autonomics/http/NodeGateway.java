@@ -106,15 +106,10 @@ public final class NodeGateway {
         system.scheduler()));
   }
 
-  /** The tenant a Procurement account is linked to. */
-  public CompletionStage<String> tenantOfAccount(String accountId) {
-    return onDispatcher(AskPattern.ask(node.entitlements(),
-        replyTo -> new MarketplaceCommand.TenantOfAccount(accountId, replyTo), timeout, system.scheduler()));
-  }
-
-  /** The account was approved at Google: its entitlements waiting for that are decided again. */
-  public void accountApproved(String accountId) {
-    node.entitlements().tell(new MarketplaceCommand.AccountApproved(accountId));
+  /** A verified sign-up: the receipt linking the account to its tenant, once it (and its approval's job) is durable. */
+  public CompletionStage<Receipt> signUp(String accountId) {
+    return onDispatcher(AskPattern.askWithStatus(node.entitlements(),
+        replyTo -> new MarketplaceCommand.SignUp(accountId, replyTo), timeout, system.scheduler()));
   }
 
   /** The governor's view; starts the governor when it is not running (callers check the tenant exists first). */

@@ -22,11 +22,6 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.util.ByteString;
-import tai.autonomics.ledger.Receipt;
-import tai.autonomics.ledger.ReceiptType;
-import tai.autonomics.procurement.Procurement;
-import tai.autonomics.procurement.ProcurementClient;
-import tai.autonomics.procurement.ProcurementResult;
 
 /**
  * {@code POST /signup}: Google Cloud Marketplace's sign-up (the product's "Sign up URL"). The buyer's browser posts
@@ -45,9 +40,7 @@ public final class SignupRoutes {
   private static final String FIELD = "x-gcp-marketplace-token";
 
   private final EdgeContext edge;
-  private final SignupSettings settings;
   private final SignupVerifier verifier;
-  private final ProcurementClient procurement;
   private final Executor blocking;
   private final ActorSystem<?> system;
 
@@ -55,10 +48,9 @@ public final class SignupRoutes {
     Clock clock = Clock.systemUTC();
     this.edge = edge;
     this.system = system;
-    this.settings = SignupSettings.create(system.settings().config());
+    SignupSettings settings = SignupSettings.create(system.settings().config());
     this.verifier = settings.enabled()
         ? new SignupVerifier(settings, new PartnerCertificates(settings, clock), clock) : null;
-    this.procurement = settings.enabled() ? Procurement.get(system).client().orElseThrow() : null;
     this.blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("autonomics.http.blocking-dispatcher"));
   }
 
@@ -87,51 +79,15 @@ public final class SignupRoutes {
   }
 
   /**
-   * The account is linked to its tenant first (a {@code procurement_call} receipt in the tenant's chain, durable
-   * before Google is called), then approved; the call's result is a receipt too.
+   * The sign-up goes through the outbox of calls to Google: the answer comes once the account's link to its tenant
+   * (and so the job that approves it) is durable; Google is called after, retried until it answers.
    */
   private CompletionStage<HttpResponse> approve(String accountId) {
-    return edge.gateway().tenantOfAccount(accountId).thenCompose(tenant ->
-        edge.gateway().record(signUpReceipt(tenant, accountId, "linked", "signup: account " + accountId
-                + " linked to tenant " + tenant + "; accounts.approve (signup) to call"))
-            .thenCompose(link -> procurement.approveAccount(accountId, "signup",
-                "signed up on " + settings.partnerDomain()))
-            .thenCompose(result -> edge.gateway().record(signUpReceipt(tenant, accountId,
-                    result.ok() ? "done" : "failed", "signup: accounts.approve " + outcome(result)))
-                .thenApply(recorded -> answer(accountId, result))));
-  }
-
-  private static String outcome(ProcurementResult<Void> result) {
-    if (result instanceof ProcurementResult.Failed<Void> failed) {
-      return "refused: HTTP " + failed.httpStatus() + " " + failed.status() + " " + failed.message();
-    }
-    return result instanceof ProcurementResult.Exhausted<Void> exhausted
-        ? "not made, Google unavailable: " + exhausted.lastError() : "accepted";
-  }
-
-  private static Receipt signUpReceipt(String tenant, String accountId, String outcome, String reason) {
-    return Receipt.draft(ReceiptType.PROCUREMENT_CALL, tenant).states("signup", outcome).reason(reason)
-        .action("account:" + accountId, "accounts.approve").entitlementDetails(accountId, null).build();
-  }
-
-  private HttpResponse answer(String accountId, ProcurementResult<Void> result) {
-    if (result instanceof ProcurementResult.Ok<Void>) {
-      system.log().info("sign-up: procurement account {} approved (signup)", accountId);
-      edge.gateway().accountApproved(accountId);
+    return edge.gateway().signUp(accountId).thenApply(link -> {
+      system.log().info("sign-up: procurement account {} linked to tenant {}; approval queued", accountId,
+          link.tenantId());
       return confirmation(accountId);
-    }
-    if (result instanceof ProcurementResult.Failed<Void> failed) {
-      system.log().warn("sign-up: Google refused to approve account {}: {} {}", accountId, failed.status(),
-          failed.message());
-      return EdgeErrors.refusal(StatusCodes.BAD_GATEWAY, "procurement_refused",
-          "Google refused the account approval: " + failed.status() + " " + failed.message());
-    }
-    ProcurementResult.Exhausted<Void> exhausted = (ProcurementResult.Exhausted<Void>) result;
-    system.log().warn("sign-up: account {} not approved yet, Google unavailable: {}", accountId,
-        exhausted.lastError());
-    return EdgeErrors.refusal(StatusCodes.SERVICE_UNAVAILABLE, "procurement_unavailable",
-            "Google could not be reached to approve the account; retry later")
-        .addHeader(RawHeader.create("Retry-After", Long.toString(settings.retryAfter().toSeconds())));
+    });
   }
 
   /** The token field of a form body; a body that is no form has none. */
@@ -153,8 +109,9 @@ public final class SignupRoutes {
 
   private static HttpResponse confirmation(String accountId) {
     String page = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Signed up</title></head>"
-        + "<body><h1>Your account is approved</h1><p>Your Google Cloud Marketplace account <code>" + escape(accountId)
-        + "</code> is approved. You can return to the Google Cloud console.</p></body></html>\n";
+        + "<body><h1>You are signed up</h1><p>Your Google Cloud Marketplace account <code>" + escape(accountId)
+        + "</code> is signed up; its approval is being completed with Google. You can return to the Google Cloud"
+        + " console.</p></body></html>\n";
     return HttpResponse.create().withStatus(StatusCodes.OK)
         .withEntity(HttpEntities.create(ContentTypes.TEXT_HTML_UTF8, page.getBytes(StandardCharsets.UTF_8)))
         .addHeader(RawHeader.create("Content-Security-Policy", "default-src 'none'"))

@@ -14,10 +14,9 @@ import java.time.Duration;
  * @param certsFile the same JSON in a local file (tests, offline nodes); when set it wins over the URL
  * @param certsRefresh how long fetched certificates are used before they are fetched again
  * @param certsRefetchMin the least time between two fetches caused by an unknown key id
- * @param retryAfter the {@code Retry-After} of a 503 when Google cannot be reached
  */
 public record SignupSettings(boolean enabled, String partnerDomain, String certsUrl, String certsFile,
-    Duration certsRefresh, Duration certsRefetchMin, Duration clockSkew, Duration retryAfter) {
+    Duration certsRefresh, Duration certsRefetchMin, Duration clockSkew) {
 
   /** The {@code iss} of Google's sign-up JWTs, which is also where its certificates are published. */
   public static final String ISSUER =
@@ -27,7 +26,7 @@ public record SignupSettings(boolean enabled, String partnerDomain, String certs
     Config config = root.getConfig("autonomics.http.signup");
     SignupSettings settings = new SignupSettings(config.getBoolean("enabled"), config.getString("partner-domain"),
         config.getString("certs-url"), config.getString("certs-file"), config.getDuration("certs-refresh"),
-        config.getDuration("certs-refetch-min"), config.getDuration("clock-skew"), config.getDuration("retry-after"));
+        config.getDuration("certs-refetch-min"), config.getDuration("clock-skew"));
     if (!settings.enabled()) {
       return settings;
     }

@@ -71,7 +71,7 @@ class PartnerCertificatesTest {
         .put("k1", TestKeys.generate(dir, "k1").certificatePem())));
     SignupSettings settings = new SignupSettings(true, "tai.example.com",
         "http://127.0.0.1:" + server.getAddress().getPort() + "/certs", "", Duration.ofHours(1),
-        Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofSeconds(30));
+        Duration.ofMinutes(1), Duration.ofSeconds(30));
     PartnerCertificates certificates = new PartnerCertificates(settings, clock);
 
     assertTrue(certificates.key("k1").isPresent());

@@ -24,7 +24,11 @@ import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,10 +38,12 @@ import tai.autonomics.procurement.ProcurementStandIn;
 
 /**
  * POST /signup over real HTTP against the Procurement API stand-in: Google's sign-up JWT verified as its
- * frontend-integration guide says, each bad token with its 401 reason, the account approved on success.
+ * frontend-integration guide says, each bad token with its 401 reason; a good one answered once its approval is a
+ * durable outbox job, the account approved by the outbox (later, when Google is down; once, when Google refuses),
+ * and its entitlement waiting for that approval then approved.
  */
 class SignupTest {
-  private static final String DOMAIN = "tai.example.com";
+  static final String DOMAIN = "tai.example.com";
   private static final String PROVIDER = "DEMO-provider";
 
   @TempDir
@@ -46,6 +52,8 @@ class SignupTest {
   private static TestNode node;
   private static PrivateKey googleKey;
   private static PrivateKey otherKey;
+  private static final ActorTestKit testKit = ActorTestKit.create();
+  private final TestProbe<Void> waiter = testKit.createTestProbe();
 
   @BeforeAll
   static void start() throws Exception {
@@ -59,7 +67,8 @@ class SignupTest {
         Json.MAPPER.writeValueAsString(Json.MAPPER.createObjectNode().put("k1", pem)));
     node = TestNode.start("autonomics.procurement { enabled = on, provider-id = " + PROVIDER + ", base-url = \""
         + google.baseUrl() + "\", credentials-file = \"" + credentials + "\", max-attempts = 2, backoff-min = 10ms"
-        + ", backoff-max = 20ms }\nautonomics.http.signup { enabled = on, partner-domain = \"" + DOMAIN
+        + ", backoff-max = 20ms }\nautonomics.entitlements.marketplace { retry-min = 50ms, retry-max = 200ms }\n"
+        + "autonomics.http.signup { enabled = on, partner-domain = \"" + DOMAIN
         + "\", certs-file = \"" + certs + "\" }");
   }
 
@@ -69,6 +78,7 @@ class SignupTest {
       node.close();
     }
     google.close();
+    testKit.shutdownTestKit();
   }
 
   @Test
@@ -79,18 +89,28 @@ class SignupTest {
     assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
     assertTrue(response.body().contains("acct-valid"));
     assertFalse(response.body().contains("<script"));
+    awaitSteps("acct-valid", "entitlement:approving", "procurement_call:done", "entitlement:approved");
     ProcurementStandIn.Call call = google.calls().stream()
         .filter(c -> c.path().endsWith("/accounts/acct-valid:approve")).findFirst().orElseThrow();
     assertEquals("POST", call.method());
     assertEquals("/v1/providers/" + PROVIDER + "/accounts/acct-valid:approve", call.path());
     assertEquals("signup", call.body().path("approvalName").asText());
     assertEquals("APPROVED", google.accountState("acct-valid").path("approvals").get(0).path("state").asText());
-    // the account was linked to its tenant durably before the call, and the call's result recorded after it
-    JsonNode chain = Json.MAPPER.readTree(node.get("/tenants/acct-valid/receipts").body()).path("receipts");
-    assertEquals("procurement_call:linked", chain.get(0).path("type").asText() + ":" + chain.get(0).path("state_to")
-        .asText());
-    assertEquals("procurement_call:done", chain.get(1).path("type").asText() + ":" + chain.get(1).path("state_to")
-        .asText());
+  }
+
+  @Test
+  void aSignUpReleasesTheEntitlementThatWaitedForTheAccount() throws Exception {
+    google.account("acct-wait");
+    google.entitlement("ent-wait", "acct-wait", "professional");
+    String data = "{\"eventId\":\"w1\",\"eventType\":\"ENTITLEMENT_CREATION_REQUESTED\",\"providerId\":\""
+        + PROVIDER + "\",\"entitlement\":{\"id\":\"ent-wait\"},\"account\":{\"id\":\"acct-wait\"}}";
+    assertEquals(200, node.post("/marketplace", TestNode.envelope("w1", data)).statusCode());
+    awaitSteps("acct-wait", "procurement_call:awaiting_account");
+    assertEquals(200, signup(token("k1", googleKey, claims("acct-wait"))).statusCode());
+    waiter.awaitAssert(Duration.ofSeconds(20), () -> {
+      assertEquals("ENTITLEMENT_ACTIVE", google.entitlementState("ent-wait").path("state").asText());
+      return null;
+    });
   }
 
   @Test
@@ -125,25 +145,44 @@ class SignupTest {
   }
 
   @Test
-  void googleDownAnswers503WithRetryAfterAndARetryLaterWorks() throws Exception {
+  void googleDownDelaysTheApprovalNotTheBuyer() throws Exception {
     google.account("acct-later");
-    google.failNext(2, 503, "UNAVAILABLE", "The service is currently unavailable.");
-    String token = token("k1", googleKey, claims("acct-later"));
-    HttpResponse<String> down = signup(token);
-    assertEquals(503, down.statusCode(), down.body());
-    assertEquals("procurement_unavailable", reason(down));
-    assertEquals("30", down.headers().firstValue("Retry-After").orElse(""));
-    HttpResponse<String> later = signup(token);
-    assertEquals(200, later.statusCode(), later.body());
+    google.failNext(6, 503, "UNAVAILABLE", "The service is currently unavailable.");
+    HttpResponse<String> answered = signup(token("k1", googleKey, claims("acct-later")));
+    assertEquals(200, answered.statusCode(), answered.body());
+    awaitSteps("acct-later", "procurement_call:call", "procurement_call:done", "entitlement:approved");
     assertEquals("ACCOUNT_ACTIVE", google.accountState("acct-later").path("state").asText());
   }
 
   @Test
-  void anAccountGoogleDoesNotKnowIsABadGateway() throws Exception {
+  void anAccountGoogleDoesNotKnowIsRefusedOnceAndRecorded() throws Exception {
     HttpResponse<String> response = signup(token("k1", googleKey, claims("acct-unknown")));
-    assertEquals(502, response.statusCode(), response.body());
-    assertEquals("procurement_refused", reason(response));
-    assertTrue(response.body().contains("NOT_FOUND"));
+    assertEquals(200, response.statusCode(), response.body());
+    awaitSteps("acct-unknown", "entitlement:approving", "procurement_call:done", "entitlement:refused");
+    assertTrue(receipts("acct-unknown").stream().anyMatch(r -> r.path("reason").asText()
+        .startsWith("Google refused accounts.approve: HTTP 404 NOT_FOUND")));
+    assertEquals(1, google.calls().stream().filter(c -> c.path().endsWith("acct-unknown:approve")).count());
+  }
+
+  /** Waits until the tenant's chain holds these {@code type:state_to} steps in this order (others may be between). */
+  private void awaitSteps(String tenant, String... steps) {
+    waiter.awaitAssert(Duration.ofSeconds(20), () -> {
+      List<String> seen = receipts(tenant).stream()
+          .map(r -> r.path("type").asText() + ":" + r.path("state_to").asText()).toList();
+      int at = 0;
+      for (String step : seen) {
+        at += at < steps.length && step.equals(steps[at]) ? 1 : 0;
+      }
+      assertEquals(steps.length, at, seen.toString());
+      return null;
+    });
+  }
+
+  private List<JsonNode> receipts(String tenant) throws Exception {
+    List<JsonNode> all = new ArrayList<>();
+    Json.MAPPER.readTree(node.get("/tenants/" + tenant + "/receipts?limit=1000").body()).path("receipts")
+        .forEach(all::add);
+    return all;
   }
 
   @Test
@@ -181,13 +220,13 @@ class SignupTest {
   }
 
   /** The claims Google's guide shows: iss, iat, exp = iat + 5 minutes, aud, sub. */
-  private static JWTClaimsSet.Builder claims(String accountId) {
+  static JWTClaimsSet.Builder claims(String accountId) {
     Instant now = Instant.now();
     return new JWTClaimsSet.Builder().issuer(SignupSettings.ISSUER).audience(DOMAIN).subject(accountId)
         .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300)));
   }
 
-  private static String token(String keyId, PrivateKey key, JWTClaimsSet.Builder claims) throws Exception {
+  static String token(String keyId, PrivateKey key, JWTClaimsSet.Builder claims) throws Exception {
     return token(keyId, key, claims.build());
   }
 
