@@ -24,6 +24,8 @@ final class GovernorReceipts {
   static final String NO_DATA = "no_data";
   static final String OPERATOR = "operator";
   static final String WHY = "would_act_because";
+  /** On an ok decision: the relax action came due and what held it back (cooldown, rate_limited). */
+  static final String RELAX_HELD = "relax_held";
 
   private final String tenantId;
   private final ActorRef<Ledger.Command> ledger;
@@ -58,8 +60,13 @@ final class GovernorReceipts {
     } else if (decision instanceof Decision.WouldAct would) {
       reason = WOULD_ACT;
       extra.put(WHY, would.why());
+    } else if (decision instanceof Decision.Ok ok) {
+      reason = "ok";
+      if (ok.relaxHeld() != null) {
+        extra.put(RELAX_HELD, ok.relaxHeld());
+      }
     } else {
-      reason = decision instanceof Decision.Ok ? "ok" : "act";
+      reason = "act";
     }
     Receipt.Builder draft = draft(type, from, to, reason, message.signal(), data, extra)
         .timestamp(inputs.view().now());

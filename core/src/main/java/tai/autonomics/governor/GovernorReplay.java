@@ -134,7 +134,8 @@ public final class GovernorReplay {
     } else if (decision instanceof Decision.Warn warn) {
       return warn.reason().equals(receipt.reason()) && GovernorState.WARNING.wireName().equals(to);
     }
-    return "ok".equals(receipt.reason()) && okState(evaluation, receipt).equals(to);
+    return "ok".equals(receipt.reason()) && okState(evaluation, receipt).equals(to)
+        && Objects.equals(((Decision.Ok) decision).relaxHeld(), receipt.inputs().get(GovernorReceipts.RELAX_HELD));
   }
 
   /** An ok leaves the tenant in the worst state over its metrics, this one as the policy left it. */
@@ -167,7 +168,8 @@ public final class GovernorReplay {
     } else if (decision instanceof Decision.Warn warn) {
       return warn.reason() + " -> " + GovernorState.WARNING.wireName();
     }
-    return "ok -> " + okState(evaluation, receipt);
+    String held = ((Decision.Ok) decision).relaxHeld();
+    return "ok" + (held == null ? "" : " (relax held: " + held + ")") + " -> " + okState(evaluation, receipt);
   }
 
   private static String recorded(Receipt receipt) {
@@ -180,6 +182,7 @@ public final class GovernorReplay {
       return GovernorReceipts.WOULD_ACT + " " + receipt.actionType() + " ("
           + receipt.inputs().get(GovernorReceipts.WHY) + ")" + to;
     }
-    return receipt.reason() + to;
+    String held = receipt.inputs().get(GovernorReceipts.RELAX_HELD);
+    return receipt.reason() + (held == null ? "" : " (relax held: " + held + ")") + to;
   }
 }

@@ -5,8 +5,16 @@ import java.util.Map;
 /** What the policy says about one signal. */
 public sealed interface Decision {
 
-  /** Below the warn threshold. */
-  record Ok(String metric, double value) implements Decision {}
+  /**
+   * Below the warn threshold. {@code relaxHeld} is set when the rule's relax action came due and was held back, by
+   * the cooldown ({@code cooldown}) or the rate limit ({@code rate_limited}); null otherwise. A held relax stays
+   * armed and is decided again at the metric's next signal.
+   */
+  record Ok(String metric, double value, String relaxHeld) implements Decision {
+    public Ok(String metric, double value) {
+      this(metric, value, null);
+    }
+  }
 
   /**
    * Above the warn threshold, or above the act threshold without acting ({@code reason}: cooldown, stabilizing,

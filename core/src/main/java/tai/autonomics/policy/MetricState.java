@@ -30,10 +30,6 @@ public record MetricState(boolean warning, long lastTs, int streak, long aboveSi
     return new MetricState(true, lastTs, streak, aboveSince, belowSince, relaxArmed);
   }
 
-  MetricState withBelowSince(long since) {
-    return new MetricState(warning, lastTs, streak, aboveSince, since, relaxArmed);
-  }
-
   /** {@code warning,lastTs,streak,aboveSince,belowSince,relaxArmed} with 1/0 for the flags. */
   public String encode() {
     return (warning ? "1" : "0") + "," + lastTs + "," + streak + "," + aboveSince + "," + belowSince + ","

@@ -68,13 +68,18 @@ public final class Policy {
           before.relaxArmed()), at);
     }
     if (before.relaxArmed() && belowRelax && at - belowSince >= b.relaxFor().toMillis()) {
-      MetricState relaxed = new MetricState(false, lastTs, 0, 0, 0, before.relaxArmed());
-      Decision relax = mayAct(pack, signal, view, b.relax(), b.relaxParams());
-      if (relax != null) {
-        return new Evaluation(relax, new MetricState(false, lastTs, 0, 0, 0, false));
+      // a relax the cooldown or the rate limit holds back stays armed, its window kept: the first signal after the
+      // hold ends that is still below relax-below runs it. Like HPA and KEDA, which decide a scale-in again at each
+      // evaluation from the metric as it is then, never from a queued one: a metric that rose meanwhile runs nothing
+      MetricState held = new MetricState(false, lastTs, 0, 0, belowSince, true);
+      if (view.inCooldown()) {
+        return new Evaluation(new Decision.Ok(signal.metric(), value, COOLDOWN), held);
       }
-      // a relax the cooldown or the rate limit holds back waits for a later signal, still armed
-      return new Evaluation(new Decision.Ok(signal.metric(), value), relaxed.withBelowSince(belowSince));
+      Decision relax = mayAct(pack, signal, view, b.relax(), b.relaxParams());
+      if (relax == null) {
+        return new Evaluation(new Decision.Ok(signal.metric(), value, RATE_LIMITED), held);
+      }
+      return new Evaluation(relax, new MetricState(false, lastTs, 0, 0, 0, false));
     }
     MetricState next = new MetricState(false, lastTs, 0, 0, belowSince, before.relaxArmed());
     if (value > rule.warnAbove()) {

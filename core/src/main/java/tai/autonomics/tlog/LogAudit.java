@@ -41,7 +41,8 @@ public final class LogAudit {
    */
   public static Result run(LogSource source, String tenant, NoteVerifier vkey, Optional<Path> state)
       throws IOException {
-    String origin = vkey.name().endsWith("/" + tenant) ? vkey.name() : vkey.name() + "/" + tenant;
+    String encoded = LogOrigin.encode(tenant);
+    String origin = vkey.name().endsWith("/" + encoded) ? vkey.name() : vkey.name() + "/" + encoded;
     NoteVerifier verifier = NoteVerifier.of(origin, vkey.publicKey());
     String note = source.checkpoint();
     Checkpoint head;

@@ -64,8 +64,9 @@ public final class TransparencyLog {
     return attach(store, settings.logName(), key, heads);
   }
 
+  /** {@code <log-name>/<tenant>}, the tenant percent-encoded where a key name cannot hold it ({@link LogOrigin}). */
   public String origin(String tenant) {
-    return logName + "/" + tenant;
+    return LogOrigin.of(logName, tenant);
   }
 
   /** The verifier key under the log name: a tenant's is the same key under its origin ({@link #verifier(String)}). */

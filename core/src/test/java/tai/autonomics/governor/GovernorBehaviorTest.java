@@ -47,6 +47,10 @@ class GovernorBehaviorTest {
           default-rule { warn-above = 60, act-above = 80, action = scale, act-after = 3, tolerance = 5
             relax = scale-in, relax-below = 30, relax-for = 60s }
         }
+        coolrelax {
+          cooldown = 5m
+          default-rule { relax = scale-in, relax-below = 30, relax-for = 60s }
+        }
         held { default-rule { act-after = 1, act-for = 20s } }
         limited { cooldown = 1s, max-actions = 2, per = 1h }
         dry { mode = dry-run }
@@ -231,6 +235,52 @@ class GovernorBehaviorTest {
     assertEquals("scale-in", t.completeAction(Duration.ofSeconds(30)).action().type());
     assertReason("ok", t.cpu(20, Duration.ofMinutes(2)));
     t.executor.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
+  void aRelaxThatComesDueInsideTheCooldownWaitsUntilTheCooldownHasPassed() {
+    Tenant t = new Tenant("coolrelax");
+    assertReason("act", t.cpu(90));
+    t.completeAction(Duration.ZERO);
+    assertReason("ok", t.cpu(20));
+    Receipt due = t.cpu(20, Duration.ofSeconds(61));
+    assertReason("ok", due);
+    assertEquals("stable", due.stateTo());
+    assertEquals("cooldown", due.inputs().get("relax_held"), () -> "receipt " + due);
+    assertTrue(due.inputs().containsKey("cooldown_until"), "the decision records that it was made in cooldown");
+    assertEquals("1", due.inputs().get("m.cpu").split(",")[5], "the relax stays armed");
+    assertReason("ok", t.cpu(20, Duration.ofMinutes(2)));
+    t.executor.expectNoMessage(Duration.ofMillis(100));
+
+    manualTime.timePasses(Duration.ofMinutes(5));
+    Receipt relax = t.cpu(20);
+    assertReason("act", relax);
+    assertEquals("scale-in", relax.actionType());
+    assertNull(relax.inputs().get("cooldown_until"));
+    assertNull(relax.inputs().get("relax_held"));
+    assertEquals("scale-in", t.executor.expectMessageClass(ActionExecutor.Execute.class).action().type());
+    List<Receipt> chain = store.page(t.id, 0, 10_000);
+    GovernorReplay replay = new GovernorReplay(GovernorReplayTest.byReference(PACKS));
+    chain.forEach(r -> assertTrue(replay.check(r).isEmpty(), () -> "replay of " + r));
+    assertEquals(5, replay.decisions());
+  }
+
+  @Test
+  void aHeldRelaxIsDecidedAgainFromTheMetricAtTheNextSignal() {
+    Tenant t = new Tenant("coolrelax");
+    assertReason("act", t.cpu(90));
+    t.completeAction(Duration.ZERO);
+    assertReason("ok", t.cpu(20));
+    assertEquals("cooldown", t.cpu(20, Duration.ofSeconds(61)).inputs().get("relax_held"));
+    manualTime.timePasses(Duration.ofMinutes(5));
+    // the metric rose above relax-below meanwhile: nothing runs, and its window starts again
+    Receipt risen = t.cpu(40);
+    assertReason("ok", risen);
+    assertNull(risen.inputs().get("relax_held"));
+    assertReason("ok", t.cpu(20));
+    assertReason("ok", t.cpu(20, Duration.ofSeconds(30)));
+    t.executor.expectNoMessage(Duration.ofMillis(100));
+    assertReason("act", t.cpu(20, Duration.ofSeconds(31)));
   }
 
   @Test

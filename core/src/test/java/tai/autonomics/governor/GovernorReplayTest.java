@@ -92,7 +92,9 @@ class GovernorReplayTest {
         Optional<GovernorReplay.Mismatch> mismatch = replay.check(r);
         assertTrue(mismatch.isEmpty(), () -> chain.getKey() + ": " + mismatch.get());
         if (r.inputs() != null && r.inputs().containsKey(DecisionInputs.RULE)) {
-          outcomes.add(r.reason() + ("act".equals(r.reason()) ? " " + r.actionType() : ""));
+          outcomes.add(r.reason() + ("act".equals(r.reason()) ? " " + r.actionType() : "")
+              + (r.inputs().containsKey(GovernorReceipts.RELAX_HELD)
+                  ? " relax held " + r.inputs().get(GovernorReceipts.RELAX_HELD) : ""));
         }
       }
       decisions += replay.decisions();
@@ -100,7 +102,7 @@ class GovernorReplayTest {
     assertTrue(decisions >= 3000, "decisions replayed: " + decisions);
     assertEquals(signalsSent, decisions, "every signal was a decision, and each was replayed");
     for (String kind : List.of("ok", "above_warn_threshold", "within_tolerance", "stabilizing", "cooldown",
-        "act scale", "act scale-in", "act rollback", "rate_limited", "would_act", "stale_signal", "invalid_signal")) {
+        "act scale", "act scale-in", "act rollback", "ok relax held cooldown", "rate_limited", "would_act", "stale_signal", "invalid_signal")) {
       assertTrue(outcomes.contains(kind), () -> "no " + kind + " among " + outcomes);
     }
   }

@@ -28,8 +28,8 @@ import tai.autonomics.policy.Signal;
 /**
  * Writes chains of mixed decisions with real governors on a real ledger (for {@link GovernorReplayTest} and
  * {@link ReplayBenchmark}): per tenant a seeded random walk over values in every band of its pack, stale and invalid
- * signals, pauses, restarts, actions completed, and cooldowns that pass (manual time) or not. A tenant whose id ends
- * in 2, 5, 8 runs on {@code drymix}, the others on {@code mixed}.
+ * signals, pauses, restarts, actions completed, and cooldowns that pass (manual time, after an action or while
+ * they hold something back) or not. A tenant whose id ends in 2, 5, 8 runs on {@code drymix}, the others on {@code mixed}.
  */
 final class ReplayChains {
   private static final GovernorSettings SETTINGS = new GovernorSettings(100, 10, Duration.ofSeconds(5),
@@ -124,7 +124,16 @@ final class ReplayChains {
         if (random.nextBoolean()) {
           manualTime.timePasses(Duration.ofSeconds(5));
         }
+      } else if (heldByCooldown(receipt) && random.nextInt(4) == 0) {
+        // the cooldown also ends between signals, so what it held back (an action, a relax) runs at a later one
+        // (each passing of manual time costs the scheduler's 100 ms settling sleep: only where it matters)
+        manualTime.timePasses(Duration.ofSeconds(5));
       }
+    }
+
+    private boolean heldByCooldown(Receipt receipt) {
+      return "cooldown".equals(receipt.reason()) || (receipt.inputs() != null
+          && "cooldown".equals(receipt.inputs().get(GovernorReceipts.RELAX_HELD)));
     }
 
     private double level(Random random) {

@@ -56,6 +56,22 @@ class PolicyTest {
   }
 
   @Test
+  void aRelaxDueInCooldownIsHeldArmedAndRunsOnceTheCooldownIsOver() {
+    MetricRule rule = new MetricRule(60, 80, "scale", Map.of(), new RuleBehavior(1, Duration.ZERO, 0, "scale-in", 30,
+        Duration.ofSeconds(60), Map.of(), Duration.ZERO, RuleBehavior.NO_DATA_WARNING));
+    PolicyPack pack = PolicyPack.of("relaxing", rule, Map.of(), Duration.ofMinutes(5), Duration.ofSeconds(60));
+    MetricState armed = new MetricState(false, 1_000, 0, 0, 1_000, true);
+    Signal due = new Signal("t1", "cpu", 20.0, 61_000L, null);
+    Policy.Evaluation held = Policy.evaluate(pack, due, armed, Policy.View.COOLING_DOWN);
+    assertEquals(new Decision.Ok("cpu", 20.0, Policy.COOLDOWN), held.decision());
+    assertEquals(new MetricState(false, 61_000, 0, 0, 1_000, true), held.after(), "armed, its window kept");
+    Policy.Evaluation ran = Policy.evaluate(pack, new Signal("t1", "cpu", 20.0, 62_000L, null), held.after(),
+        Policy.View.NORMAL);
+    assertEquals(new Decision.Act("cpu", 20.0, "scale-in", Map.of()), ran.decision());
+    assertEquals(false, ran.after().relaxArmed());
+  }
+
+  @Test
   void invalidSignalsAreRefusedWithAStableReason() {
     Signal[] invalid = {
         new Signal("t1", "cpu", null, null, null),

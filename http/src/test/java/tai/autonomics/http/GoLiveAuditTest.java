@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Go's own sumdb/note and sumdb/tlog (docs/audit-go/main.go, GOPATH mode, Debian's golang-go and
  * golang-golang-x-mod-dev) verify a live node's checkpoint, an inclusion proof and a consistency proof, and refuse a
- * proof for another entry. Skipped where Go is not installed, unless {@code TAI_REQUIRE_GO=1} (CI sets it): then a
+ * proof for another entry; for a plain tenant id and for one whose origin is percent-encoded (docs/RECEIPTS.md). Skipped where Go is not installed, unless {@code TAI_REQUIRE_GO=1} (CI sets it): then a
  * missing Go fails the build instead of skipping the test.
  */
 class GoLiveAuditTest {
@@ -51,25 +51,32 @@ class GoLiveAuditTest {
     Path binary = dir.resolve("audit-go");
     assertEquals(0, run(List.of("go", "build", "-o", binary.toString(), source().toString())), "go build");
     try (LogNode node = LogNode.start(dir.resolve("data"))) {
-      node.signals(TENANT, 260);
-      String log = "/tenants/" + TENANT + "/log/";
-      Path old = write("old", node.text(log + "checkpoint"));
-      node.signals(TENANT, 40);
-      List<JsonNode> receipts = node.receipts(TENANT);
-      int size = receipts.size();
-      Path proof = write("proof", node.text(log + "proof/inclusion?index=123&size=" + size));
-      Path checkpoint = write("checkpoint", node.text(log + "checkpoint"));
-      long oldSize = Long.parseLong(Files.readString(old).split("\n")[1]);
-      Path consistency = write("consistency", node.text(log + "proof/consistency?old=" + oldSize + "&new=" + size));
-      String vkey = node.text(log + "vkey").strip();
-      String entry = receipts.get(123).path("hash").asText();
-      List<String> args = List.of(binary.toString(), "-vkey", vkey, "-checkpoint", checkpoint.toString(), "-proof",
-          proof.toString(), "-entry", entry, "-old", old.toString(), "-consistency", consistency.toString());
-      assertEquals(0, run(args), "audit-go");
-      List<String> wrongEntry = new java.util.ArrayList<>(args);
-      wrongEntry.set(wrongEntry.indexOf(entry), receipts.get(124).path("hash").asText());
-      assertNotEquals(0, run(wrongEntry), "audit-go with another entry");
+      // the second tenant's origin is percent-encoded (a space, a plus, a percent): Go's note package takes it too
+      for (String tenant : List.of(TENANT, LogNode.SPACED)) {
+        audit(node, binary, tenant);
+      }
     }
+  }
+
+  private void audit(LogNode node, Path binary, String tenant) throws Exception {
+    node.signals(tenant, 260);
+    String log = LogNode.tenantPath(tenant) + "/log/";
+    Path old = write("old", node.text(log + "checkpoint"));
+    node.signals(tenant, 40);
+    List<JsonNode> receipts = node.receipts(tenant);
+    int size = receipts.size();
+    Path proof = write("proof", node.text(log + "proof/inclusion?index=123&size=" + size));
+    Path checkpoint = write("checkpoint", node.text(log + "checkpoint"));
+    long oldSize = Long.parseLong(Files.readString(old).split("\n")[1]);
+    Path consistency = write("consistency", node.text(log + "proof/consistency?old=" + oldSize + "&new=" + size));
+    String vkey = node.text(log + "vkey").strip();
+    String entry = receipts.get(123).path("hash").asText();
+    List<String> args = List.of(binary.toString(), "-vkey", vkey, "-checkpoint", checkpoint.toString(), "-proof",
+        proof.toString(), "-entry", entry, "-old", old.toString(), "-consistency", consistency.toString());
+    assertEquals(0, run(args), "audit-go of " + tenant);
+    List<String> wrongEntry = new java.util.ArrayList<>(args);
+    wrongEntry.set(wrongEntry.indexOf(entry), receipts.get(124).path("hash").asText());
+    assertNotEquals(0, run(wrongEntry), "audit-go with another entry of " + tenant);
   }
 
   Path write(String name, String text) throws Exception {

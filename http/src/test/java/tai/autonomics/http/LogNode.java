@@ -23,6 +23,8 @@ import tai.autonomics.policy.PolicyPacks;
 final class LogNode implements AutoCloseable {
   static final String TOKEN = "read-secret";
   static final String LOG_NAME = "autonomics.test";
+  /** A tenant id with what a C2SP key name cannot hold (a space, a plus) and the escape character itself. */
+  static final String SPACED = "acme west+1%";
 
   final Main.Running running;
   final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -40,8 +42,9 @@ final class LogNode implements AutoCloseable {
         autonomics.ledger.data-dir = "%s"
         autonomics.ledger.log-name = "%s"
         autonomics.executor.simulated.latency = 1ms
-        autonomics.entitlements.seed = [{ tenant-id = "tenant-001", sku = "base" }, { tenant-id = "tenant-002", sku = "base" }]
-        """.formatted(TOKEN, dataDir, LOG_NAME)).withFallback(ConfigFactory.load()).resolve();
+        autonomics.entitlements.seed = [{ tenant-id = "tenant-001", sku = "base" },
+          { tenant-id = "tenant-002", sku = "base" }, { tenant-id = "%s", sku = "base" }]
+        """.formatted(TOKEN, dataDir, LOG_NAME, SPACED)).withFallback(ConfigFactory.load()).resolve();
     RocksReceiptStore store = RocksReceiptStore.open(dataDir.resolve("ledger"));
     return new LogNode(Main.startNode(config, NodeSettings.create(config), PolicyPacks.create(config), store)
         .get(30, TimeUnit.SECONDS));
@@ -104,7 +107,7 @@ final class LogNode implements AutoCloseable {
   void awaitSigned(String tenant) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {
-      HttpResponse<byte[]> checkpoint = get("/tenants/" + tenant + "/log/checkpoint", true);
+      HttpResponse<byte[]> checkpoint = get(tenantPath(tenant) + "/log/checkpoint", true);
       long signed = checkpoint.statusCode() == 200
           ? Long.parseLong(new String(checkpoint.body(), StandardCharsets.UTF_8).split("\n", 3)[1]) : 0;
       if (signed == receipts(tenant).size()) {
@@ -122,13 +125,18 @@ final class LogNode implements AutoCloseable {
   List<JsonNode> receipts(String tenant) throws Exception {
     List<JsonNode> out = new ArrayList<>();
     for (long after = 0; ; ) {
-      JsonNode page = json(get("/tenants/" + tenant + "/receipts?limit=1000&after=" + after, true));
+      JsonNode page = json(get(tenantPath(tenant) + "/receipts?limit=1000&after=" + after, true));
       page.path("receipts").forEach(out::add);
       if (page.path("next_after").isNull()) {
         return out;
       }
       after = page.path("next_after").asLong();
     }
+  }
+
+  /** {@code /tenants/<id>}, the id as one path segment (a space as %20, not a form's plus). */
+  static String tenantPath(String tenant) {
+    return "/tenants/" + java.net.URLEncoder.encode(tenant, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   @Override

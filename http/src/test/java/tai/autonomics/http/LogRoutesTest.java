@@ -29,7 +29,8 @@ import tai.autonomics.tlog.TlogProof;
 /**
  * The log routes over real HTTP against a node over RocksDB: the checkpoint verifies under the vkey the node
  * publishes, tiles, entry bundles and proofs are what the receipts make, bad parameters get 400 with a stable reason
- * and sizes beyond the tree 404, everything is behind the read token; and {@code audit --url} holds.
+ * and sizes beyond the tree 404, everything is behind the read token; and {@code audit --url} holds. A tenant id
+ * with a space (and a plus, and a percent) has a percent-encoded origin, under which all of it holds too.
  */
 class LogRoutesTest {
   static final String TENANT = "tenant-001";
@@ -42,8 +43,10 @@ class LogRoutesTest {
     node = LogNode.start(dir.resolve("data"));
     node.signals(TENANT, 300);
     node.signals("tenant-002", 5);
+    node.signals(LogNode.SPACED, 20);
     node.awaitSigned(TENANT);
     node.awaitSigned("tenant-002");
+    node.awaitSigned(LogNode.SPACED);
     vkey = NoteVerifier.parse(new String(node.get("/log/vkey", false).body(), StandardCharsets.UTF_8).strip());
   }
 
@@ -139,6 +142,35 @@ class LogRoutesTest {
     assertRefusal(node.get(log("proof/consistency?old=11&new=10"), true), 400, "invalid_parameter");
     assertRefusal(node.get(log("proof/consistency?old=1"), true), 400, "invalid_parameter");
     assertRefusal(node.get(log("proof/consistency?old=x&new=2"), true), 400, "invalid_parameter");
+  }
+
+  @Test
+  void aTenantIdWithASpaceHasAPercentEncodedOriginWhoseCheckpointAndProofsVerify() throws Exception {
+    String tenant = LogNode.SPACED;
+    String log = LogNode.tenantPath(tenant) + "/log/";
+    String origin = LogNode.LOG_NAME + "/acme%20west%2B1%25";
+    NoteVerifier tenantKey = NoteVerifier.parse(node.text(log + "vkey").strip());
+    assertEquals(origin, tenantKey.name());
+    assertArrayEquals(vkey.publicKey(), tenantKey.publicKey());
+    String note = node.text(log + "checkpoint");
+    assertTrue(note.startsWith(origin + "\n"), note);
+    assertTrue(note.contains("\n\u2014 " + origin + " "), "the signature line names the origin: " + note);
+    Checkpoint head = Checkpoint.open(note, tenantKey);
+    List<JsonNode> receipts = node.receipts(tenant);
+    assertEquals(21, receipts.size(), "its seeded entitlement and the 20 decisions");
+    assertEquals(tenant, receipts.get(0).path("tenant_id").asText(), "the receipts keep the id as sent");
+    assertEquals(receipts.size(), head.size());
+    List<byte[]> entries = new ArrayList<>();
+    receipts.forEach(r -> entries.add(HexFormat.of().parseHex(r.path("hash").asText())));
+    assertArrayEquals(root(entries, entries.size()), head.root());
+    String id = receipts.get(7).path("id").asText();
+    TlogProof proof = TlogProof.parse(node.text(log + "proof/inclusion?receipt=" + id));
+    assertEquals(7, proof.index());
+    assertEquals(head.size(), proof.verify(Merkle.leafHash(entries.get(7)), tenantKey).size());
+    assertEquals(0, audit("--url", node.url(), "--tenant", tenant, "--vkey", vkey.vkey(), "--token", LogNode.TOKEN),
+        out.toString());
+    assertEquals(0, audit("--url", node.url(), "--tenant", tenant, "--vkey", tenantKey.vkey(), "--token",
+        LogNode.TOKEN), out.toString());
   }
 
   @Test
