@@ -55,7 +55,7 @@ final class ChainState {
 
   /** The batch is durable; {@code stored} holds each waiter's receipt as the store wrote it, null for duplicates. */
   void committed(List<Waiter> batch, Receipt[] stored) {
-    Map<String, Receipt> movedTenants = null;
+    Map<String, Receipt> movedTenants = new HashMap<>();
     for (int i = 0; i < stored.length; i++) {
       Receipt written = stored[i];
       if (written == null) {
@@ -64,9 +64,6 @@ final class ChainState {
       Receipt sealed = batch.get(i).receipt();
       pendingByTenant.computeIfPresent(sealed.tenantId(), (tenant, n) -> n > 1 ? n - 1 : null);
       if (written != sealed && !written.hash().equals(sealed.hash())) {
-        if (movedTenants == null) {
-          movedTenants = new HashMap<>();
-        }
         movedTenants.put(sealed.tenantId(), written.id().equals(sealed.id()) ? written : null);
       }
       lastSeq = Math.max(lastSeq, written.seq());
@@ -74,9 +71,7 @@ final class ChainState {
         uncommittedByMessageId.remove(MessageKey.of(sealed));
       }
     }
-    if (movedTenants != null) {
-      movedTenants.forEach(this::correctHead);
-    }
+    movedTenants.forEach(this::correctHead);
   }
 
   private Optional<ReceiptStore.TenantHead> headOf(String tenantId) {
