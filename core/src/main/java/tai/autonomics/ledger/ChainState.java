@@ -1,9 +1,11 @@
 package tai.autonomics.ledger;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import tai.autonomics.ledger.PendingAppends.Waiter;
 
 /**
@@ -55,7 +57,7 @@ final class ChainState {
 
   /** The batch is durable; {@code stored} holds each waiter's receipt as the store wrote it, null for duplicates. */
   void committed(List<Waiter> batch, Receipt[] stored) {
-    Map<String, Receipt> movedTenants = new HashMap<>();
+    Set<String> relinked = new HashSet<>();
     for (int i = 0; i < stored.length; i++) {
       Receipt written = stored[i];
       if (written == null) {
@@ -64,14 +66,17 @@ final class ChainState {
       Receipt sealed = batch.get(i).receipt();
       pendingByTenant.computeIfPresent(sealed.tenantId(), (tenant, n) -> n > 1 ? n - 1 : null);
       if (written != sealed && !written.hash().equals(sealed.hash())) {
-        movedTenants.put(sealed.tenantId(), written.id().equals(sealed.id()) ? written : null);
+        // the store re-linked it, or answered with an older duplicate: another ledger wrote to the chain (cluster)
+        relinked.add(sealed.tenantId());
       }
       lastSeq = Math.max(lastSeq, written.seq());
       if (sealed.messageId() != null) {
         uncommittedByMessageId.remove(MessageKey.of(sealed));
       }
     }
-    movedTenants.forEach(this::correctHead);
+    // receipts still pending are re-linked when they are written; without any, the head is reloaded on next use
+    relinked.removeIf(pendingByTenant::containsKey);
+    relinked.forEach(heads::remove);
   }
 
   private Optional<ReceiptStore.TenantHead> headOf(String tenantId) {
@@ -82,22 +87,5 @@ final class ChainState {
     Optional<ReceiptStore.TenantHead> stored = store.head(tenantId);
     stored.ifPresent(head -> heads.put(tenantId, head));
     return stored;
-  }
-
-  /**
-   * The store re-linked the tenant's receipts (another ledger wrote to its chain: cluster mode). Receipts still
-   * pending are re-linked when they are written; with none pending the cached head takes the stored one's place, or
-   * is dropped (reloaded from the store on next use) when the store answered with an older duplicate.
-   */
-  private void correctHead(String tenantId, Receipt lastStored) {
-    if (pendingByTenant.containsKey(tenantId)) {
-      return;
-    }
-    ReceiptStore.TenantHead cached = heads.get(tenantId);
-    if (lastStored == null || cached == null) {
-      heads.remove(tenantId);
-    } else {
-      heads.put(tenantId, cached.at(lastStored.seq(), lastStored.hash()));
-    }
   }
 }

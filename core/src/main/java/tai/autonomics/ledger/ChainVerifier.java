@@ -161,15 +161,11 @@ public final class ChainVerifier {
     if (!expectedPrev.equals(receipt.prevHash())) {
       return "prev_hash does not match the previous receipt's hash (receipt missing, reordered or altered)";
     }
-    String recomputed;
     try {
-      recomputed = ReceiptHasher.hash(receipt);
+      return ReceiptHasher.hash(receipt).equals(receipt.hash()) ? null
+          : "hash does not match the receipt's content (receipt altered)";
     } catch (RuntimeException e) {
       return "receipt cannot be canonicalized: " + e.getMessage();
     }
-    if (!recomputed.equals(receipt.hash())) {
-      return "hash does not match the receipt's content (receipt altered)";
-    }
-    return null;
   }
 }
