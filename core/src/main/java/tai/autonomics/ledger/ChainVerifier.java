@@ -3,6 +3,7 @@ package tai.autonomics.ledger;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -41,83 +42,73 @@ public final class ChainVerifier {
 
   public static Result verifyTenant(ReceiptStore store, String tenantId) {
     Chain chain = new Chain();
-    while (true) {
-      List<Receipt> page;
-      try {
-        page = store.page(tenantId, chain.lastSeq, PAGE);
-      } catch (CorruptReceiptException e) {
-        return Result.broken(chain.count, null, e.seq(), e.getMessage());
-      }
-      for (Receipt receipt : page) {
-        String problem = !tenantId.equals(receipt.tenantId())
-            ? "receipt of tenant " + receipt.tenantId() + " in this tenant's chain (index or receipts altered)"
-            : receipt.seq() <= chain.lastSeq ? "seq does not increase along the chain (receipts reordered)"
-            : problemOf(receipt, chain.lastHash);
-        if (problem != null) {
-          return Result.broken(chain.count, receipt.id(), receipt.seq(), problem);
+    try {
+      while (true) {
+        List<Receipt> page = store.page(tenantId, chain.lastSeq, PAGE);
+        for (Receipt receipt : page) {
+          String problem = !tenantId.equals(receipt.tenantId())
+              ? "receipt of tenant " + receipt.tenantId() + " in this tenant's chain (index or receipts altered)"
+              : receipt.seq() <= chain.lastSeq ? "seq does not increase along the chain (receipts reordered)"
+              : problemOf(receipt, chain.lastHash);
+          if (problem != null) {
+            return Result.broken(chain.count, receipt.id(), receipt.seq(), problem);
+          }
+          advance(chain, receipt);
         }
-        advance(chain, receipt);
+        Result ended = page.size() == PAGE ? READ_ON : checkHead(store, tenantId, chain);
+        if (ended != READ_ON) {
+          return ended != null ? ended : Result.ok(chain.count, chain.count == 0 ? null : chain.lastHash);
+        }
       }
-      if (page.size() == PAGE) {
-        continue;
-      }
-      Result ended = checkHead(store, tenantId, chain);
-      if (ended != READ_ON) {
-        return ended != null ? ended : Result.ok(chain.count, chain.count == 0 ? null : chain.lastHash);
-      }
+    } catch (CorruptReceiptException e) {
+      return Result.broken(chain.count, null, e.seq(), e.getMessage());
     }
   }
 
   /**
-   * Every receipt in seq order: seq must run 1, 2, 3... without gaps, and each receipt must hold in its tenant's
-   * chain; at the end each tenant's head must be where its chain ends.
+   * Every receipt in seq order: seq must run 1, 2, 3... without gaps, so the last seq read is also the count, and
+   * each receipt must hold in its tenant's chain; at the end each tenant's head must be where its chain ends.
    */
   public static Result verifyAll(ReceiptStore store) {
     Map<String, Chain> chains = new HashMap<>();
     long seq = 0;
-    long count = 0;
     long awaitedSeq = 0;
-    while (true) {
-      List<Receipt> page;
-      try {
-        page = store.scan(seq, PAGE);
-      } catch (CorruptReceiptException e) {
-        return Result.broken(count, null, e.seq(), e.getMessage());
-      }
-      for (Receipt receipt : page) {
-        if (receipt.seq() != seq + 1) {
-          return Result.broken(count, receipt.id(), seq + 1,
-              "seq " + (seq + 1) + " is missing: the next receipt has seq " + receipt.seq() + " (receipt deleted)");
+    try {
+      while (true) {
+        List<Receipt> page = store.scan(seq, PAGE);
+        for (Receipt receipt : page) {
+          if (receipt.seq() != seq + 1) {
+            return Result.broken(seq, receipt.id(), seq + 1,
+                "seq " + (seq + 1) + " is missing: the next receipt has seq " + receipt.seq() + " (receipt deleted)");
+          }
+          Chain chain = chains.computeIfAbsent(receipt.tenantId(), t -> new Chain());
+          String problem = problemOf(receipt, chain.lastHash);
+          if (problem != null) {
+            return Result.broken(seq, receipt.id(), receipt.seq(), problem);
+          }
+          advance(chain, receipt);
+          seq = receipt.seq();
         }
-        Chain chain = chains.computeIfAbsent(receipt.tenantId(), t -> new Chain());
-        String problem = problemOf(receipt, chain.lastHash);
-        if (problem != null) {
-          return Result.broken(count, receipt.id(), receipt.seq(), problem);
+        if (page.size() == PAGE) {
+          continue;
         }
-        advance(chain, receipt);
-        seq = receipt.seq();
-        count++;
-      }
-      if (page.size() == PAGE) {
-        continue;
-      }
-      long last = store.lastSeq();
-      if (last > seq) {
-        if (awaitedSeq >= last) {
-          return Result.broken(count, null, seq + 1,
-              "the ledger's last seq is " + last + " but receipts end at " + seq + " (receipts deleted)");
+        long last = store.lastSeq();
+        if (last > seq) {
+          if (awaitedSeq >= last) {
+            return Result.broken(seq, null, seq + 1,
+                "the ledger's last seq is " + last + " but receipts end at " + seq + " (receipts deleted)");
+          }
+          awaitedSeq = last; // appended while we read: read on
+          continue;
         }
-        awaitedSeq = last; // appended while we read: read on
-        continue;
+        Result ended = chains.entrySet().stream().map(tenant -> checkHead(store, tenant.getKey(), tenant.getValue()))
+            .filter(Objects::nonNull).findFirst().orElse(null);
+        if (ended != READ_ON) {
+          return ended != null ? ended : Result.ok(seq, null);
+        }
       }
-      Result ended = null;
-      for (var entry = chains.entrySet().iterator(); ended == null && entry.hasNext(); ) {
-        var tenant = entry.next();
-        ended = checkHead(store, tenant.getKey(), tenant.getValue());
-      }
-      if (ended != READ_ON) {
-        return ended != null ? ended : Result.ok(count, null);
-      }
+    } catch (CorruptReceiptException e) {
+      return Result.broken(seq, null, e.seq(), e.getMessage());
     }
   }
 
@@ -170,15 +161,11 @@ public final class ChainVerifier {
     if (!expectedPrev.equals(receipt.prevHash())) {
       return "prev_hash does not match the previous receipt's hash (receipt missing, reordered or altered)";
     }
-    String recomputed;
     try {
-      recomputed = ReceiptHasher.hash(receipt);
+      return ReceiptHasher.hash(receipt).equals(receipt.hash()) ? null
+          : "hash does not match the receipt's content (receipt altered)";
     } catch (RuntimeException e) {
       return "receipt cannot be canonicalized: " + e.getMessage();
     }
-    if (!recomputed.equals(receipt.hash())) {
-      return "hash does not match the receipt's content (receipt altered)";
-    }
-    return null;
   }
 }

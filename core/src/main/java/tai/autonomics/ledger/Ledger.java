@@ -83,7 +83,6 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   private final Executor io;
   /** Commits on the Ledger's own thread: unsynced ones, and those of a store that never waits (memory). */
   private final boolean inlineWrites;
-  private final ChainState chains;
   private final PendingAppends pending;
   private CompletableFuture<List<Receipt>> inFlight;
   private boolean inlineWriteDue;
@@ -94,8 +93,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
     this.settings = settings;
     this.io = context.getSystem().dispatchers()
         .lookup(DispatcherSelector.fromConfig("autonomics.ledger.io-dispatcher"));
-    this.chains = new ChainState(store);
-    this.pending = new PendingAppends(chains, store);
+    this.pending = new PendingAppends(store);
     this.inlineWrites = !settings.durable() || !store.mayBlock();
   }
 
@@ -146,7 +144,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   }
 
   private Behavior<Command> onGetHead(GetHead get) {
-    ReceiptStore.TenantHead head = chains.currentHead(get.tenantId()).orElse(null);
+    ReceiptStore.TenantHead head = pending.currentHead(get.tenantId()).orElse(null);
     get.replyTo().tell(new Head(get.tenantId(), head, head == null ? null : lastStored(head)));
     return this;
   }
@@ -204,13 +202,13 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   }
 
   private Behavior<Command> onBatchWritten(BatchWritten written) {
-    Receipt[] stored = pending.answer(written.batch(), written.stored());
-    if (written.writer() != this) {
-      // written by the incarnation before a restart: durable, so answered, but none of this one's state
+    // one written by the incarnation before a restart is durable, so answered, but none of this one's state
+    boolean ours = written.writer() == this;
+    pending.committed(written.batch(), written.stored(), ours);
+    if (!ours) {
       return this;
     }
     inFlight = null;
-    chains.committed(written.batch(), stored);
     return flushIfIdle();
   }
 

@@ -1,7 +1,7 @@
 package tai.autonomics.ledger;
 
-import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 
@@ -11,59 +11,45 @@ import org.apache.pekko.pattern.StatusReply;
  * Ledger's thread.
  */
 final class LedgerReply {
-  private final ActorRef<StatusReply<Receipt>> single;
-  private final ActorRef<StatusReply<List<Receipt>>> many;
-  private final ActorRef<Ledger.NotRecorded> failures;
   private final Receipt[] results;
+  private final Consumer<List<Receipt>> onDone;
+  private final Consumer<String> onFailed;
   private int missing;
 
-  private LedgerReply(ActorRef<StatusReply<Receipt>> single, ActorRef<StatusReply<List<Receipt>>> many,
-      ActorRef<Ledger.NotRecorded> failures, int size) {
-    this.single = single;
-    this.many = many;
-    this.failures = failures;
+  private LedgerReply(int size, Consumer<List<Receipt>> onDone, Consumer<String> onFailed) {
     this.results = new Receipt[size];
     this.missing = size;
+    this.onDone = onDone;
+    this.onFailed = onFailed;
   }
 
   static LedgerReply single(ActorRef<StatusReply<Receipt>> replyTo) {
-    return new LedgerReply(replyTo, null, null, 1);
+    return new LedgerReply(1, done -> replyTo.tell(StatusReply.success(done.get(0))),
+        reason -> replyTo.tell(StatusReply.error(reason)));
   }
 
   static LedgerReply batch(ActorRef<StatusReply<List<Receipt>>> replyTo, int size) {
-    return new LedgerReply(null, replyTo, null, size);
+    return new LedgerReply(size, done -> replyTo.tell(StatusReply.success(done)),
+        reason -> replyTo.tell(StatusReply.error(reason)));
   }
 
   static LedgerReply failuresOnly(ActorRef<Ledger.NotRecorded> failures, int size) {
-    return new LedgerReply(null, null, failures, size);
+    return new LedgerReply(size, done -> {}, reason -> failures.tell(new Ledger.NotRecorded(reason)));
   }
 
   void done(int index, Receipt receipt) {
-    if (missing <= 0 || results[index] != null) {
-      return;
-    }
-    results[index] = receipt;
-    if (--missing > 0) {
-      return;
-    }
-    if (single != null) {
-      single.tell(StatusReply.success(receipt));
-    } else if (many != null) {
-      many.tell(StatusReply.success(List.copyOf(Arrays.asList(results))));
+    if (missing > 0 && results[index] == null) {
+      results[index] = receipt;
+      if (--missing == 0) {
+        onDone.accept(List.of(results));
+      }
     }
   }
 
   void failed(String reason) {
-    if (missing <= 0) {
-      return;
-    }
-    missing = 0;
-    if (single != null) {
-      single.tell(StatusReply.error(reason));
-    } else if (many != null) {
-      many.tell(StatusReply.error(reason));
-    } else {
-      failures.tell(new Ledger.NotRecorded(reason));
+    if (missing > 0) {
+      missing = 0;
+      onFailed.accept(reason);
     }
   }
 }

@@ -67,11 +67,6 @@ public final class MemoryReceiptStore implements ReceiptStore {
   }
 
   @Override
-  public boolean mayContainMessageId(MessageKey messageId) {
-    return byMessageId.containsKey(messageId);
-  }
-
-  @Override
   public Optional<Receipt> findByMessageId(MessageKey messageId) {
     return Optional.ofNullable(byMessageId.get(messageId));
   }

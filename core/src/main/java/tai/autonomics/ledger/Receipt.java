@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -98,12 +97,6 @@ public record Receipt(
     return CanonicalReceipt.writeWithHash(this);
   }
 
-  /** {@link #toCanonicalJson} as UTF-8 bytes: the body of an HTTP answer. */
-  public byte[] toCanonicalJsonUtf8() {
-    // as String.getBytes has it: a lone surrogate, which UTF-8 cannot carry, becomes '?' (and cannot be stored)
-    return toCanonicalJson().getBytes(StandardCharsets.UTF_8);
-  }
-
   /**
    * True once the Ledger has given the receipt its place in the chain. Not a field: without {@code @JsonIgnore}
    * Jackson would write it as {@code "sealed"} into the JSON, and so into the hashed form.
@@ -114,7 +107,7 @@ public record Receipt(
   }
 
   /** The receipt with its chain fields set; the hash must be computed over the result with {@code hash == null}. */
-  public Receipt sealed(String newId, long newSeq, String newPrevHash, String newHash) {
+  public Receipt sealed(String newId, Long newSeq, String newPrevHash, String newHash) {
     return new Receipt(newId, newSeq, type, tenantId, stateFrom, stateTo, reason, actionId, actionType, attempts,
         messageId, providerId, entitlementId, sku, customerId, pendingSku, signal, policy, delivery, deadLetter,
         timestamp, newPrevHash, newHash, inputs);

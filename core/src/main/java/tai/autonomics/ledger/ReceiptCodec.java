@@ -12,10 +12,10 @@ import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 
 /**
  * The form a receipt is stored in: its JSON fields in CBOR (RFC 8949), written and read by Jackson with the same
- * annotations as the JSON the routes serve, as arrays in property order rather than maps (Jackson's
- * {@code Shape.ARRAY}): without the field names a receipt is 275 bytes instead of 385, which took 7 % off the ledger's
- * CPU per receipt, most of it in RocksDB's flushes and compactions (LedgerBenchmark 8 durable: 33 to 30.7 µs). The hash is checked by re-hashing the decoded receipt, so the stored
- * bytes need no integrity of their own; the decoder only refuses what is not a whole receipt.
+ * annotations as the JSON the routes serve, as arrays in property order (Jackson's {@code Shape.ARRAY}): without the
+ * field names RocksDB flushes and compacts fewer bytes (LedgerBenchmark {@code 8 durable} measures what that saves).
+ * The hash is checked by re-hashing the decoded receipt, so the stored bytes need no integrity of their own; the
+ * decoder only refuses what is not a whole receipt.
  */
 final class ReceiptCodec {
   private static final ObjectMapper CBOR = CBORMapper.builder()
@@ -34,11 +34,10 @@ final class ReceiptCodec {
   private static final ObjectWriter HEAD_WRITER = CBOR.writerFor(ReceiptStore.TenantHead.class);
   private static final ObjectReader HEAD_READER = CBOR.readerFor(ReceiptStore.TenantHead.class);
 
-  /** The key holds the seq, so the value does not: a value moved to another key fails its hash check there. */
   /**
-   * A stored array is read by position, and one shorter than the list is read with the missing fields absent: so a
-   * new field goes at the end (a field left out of the list is placed after it), and receipts stored before it
-   * existed still read.
+   * The key holds the seq, so the value does not: a value moved to another key fails its hash check there. A stored
+   * array is read by position, and one shorter than the list is read with the missing fields absent: so a new field
+   * goes at the end (a field left out of the list is placed after it), and receipts stored before it still read.
    */
   @JsonIgnoreProperties("seq")
   @JsonFormat(shape = JsonFormat.Shape.ARRAY)

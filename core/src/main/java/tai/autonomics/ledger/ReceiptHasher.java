@@ -33,14 +33,9 @@ public final class ReceiptHasher {
    * exact in JSON (I-JSON, RFC 7493), since the canonical form rounds larger ones.
    */
   public static String problemOf(Receipt draft) {
-    if (!isExactInJson(draft.timestamp())) {
-      return "timestamp beyond 2^53";
-    }
-    if (draft.signal() != null && draft.signal().timestampMs() != null
-        && !isExactInJson(draft.signal().timestampMs())) {
-      return "signal timestamp_ms beyond 2^53";
-    }
-    return null;
+    Long signalTime = draft.signal() == null ? null : draft.signal().timestampMs();
+    return !isExactInJson(draft.timestamp()) ? "timestamp beyond 2^53"
+        : signalTime != null && !isExactInJson(signalTime) ? "signal timestamp_ms beyond 2^53" : null;
   }
 
   public static String hash(Receipt receipt) {

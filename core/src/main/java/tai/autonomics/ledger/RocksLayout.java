@@ -49,7 +49,8 @@ final class RocksLayout implements AutoCloseable {
   }
 
   private final RocksOptions options;
-  private final RocksDB db;
+  /** Package-private for LedgerBenchmark, which reads RocksDB's properties. */
+  final RocksDB db;
   private final ColumnFamilyHandle[] handles;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   /** Guarded by the lock. */
@@ -69,11 +70,8 @@ final class RocksLayout implements AutoCloseable {
     }
     RocksOptions options = new RocksOptions();
     try {
-      List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-      for (Family family : Family.values()) {
-        descriptors.add(new ColumnFamilyDescriptor(family.cfName().getBytes(StandardCharsets.US_ASCII),
-            options.of(family)));
-      }
+      List<ColumnFamilyDescriptor> descriptors = Arrays.stream(Family.values()).map(family ->
+          new ColumnFamilyDescriptor(family.cfName().getBytes(StandardCharsets.US_ASCII), options.of(family))).toList();
       List<ColumnFamilyHandle> handles = new ArrayList<>();
       RocksDB db = RocksDB.open(options.database, dir.toString(), descriptors, handles);
       RocksLayout layout = new RocksLayout(options, db, handles);
@@ -146,13 +144,6 @@ final class RocksLayout implements AutoCloseable {
     return sizes;
   }
 
-  /** Flushes and compactions running or due, all families: 0 when RocksDB has no background work left. */
-  long backgroundWork() throws RocksDBException {
-    return db.getAggregatedLongProperty("rocksdb.compaction-pending")
-        + db.getAggregatedLongProperty("rocksdb.mem-table-flush-pending")
-        + db.getLongProperty("rocksdb.num-running-compactions") + db.getLongProperty("rocksdb.num-running-flushes");
-  }
-
   /** A consistent copy of the whole database in {@code target}, which must not exist yet; its parent is created. */
   void checkpoint(Path target) throws RocksDBException {
     if (Files.exists(target)) {
@@ -216,25 +207,22 @@ final class RocksLayout implements AutoCloseable {
   public void close() {
     lock.writeLock().lock();
     try {
-      if (!closed) {
-        closed = true;
-        closeDatabase();
+      if (closed) {
+        return;
       }
+      closed = true;
+      try {
+        db.syncWal();
+      } catch (RocksDBException e) {
+        // closing anyway: synced batches are already durable, unsynced ones were never promised to be
+      }
+      for (ColumnFamilyHandle handle : handles) {
+        handle.close();
+      }
+      db.close();
+      options.close();
     } finally {
       lock.writeLock().unlock();
     }
-  }
-
-  private void closeDatabase() {
-    try {
-      db.syncWal();
-    } catch (RocksDBException e) {
-      // closing anyway: synced batches are already durable, unsynced ones were never promised to be
-    }
-    for (ColumnFamilyHandle handle : handles) {
-      handle.close();
-    }
-    db.close();
-    options.close();
   }
 }

@@ -2,6 +2,7 @@ package tai.autonomics.ledger;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.rocksdb.AbstractNativeReference;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyOptions;
@@ -18,12 +19,12 @@ import tai.autonomics.ledger.RocksLayout.Family;
  * once the database is closed.
  */
 final class RocksOptions implements AutoCloseable {
-  /** Memtable per family: small, so an insert's skip-list walk stays in the CPU cache (32 MiB: twice the CPU). */
+  /** Memtable per family: small, so an insert's skip-list walk stays in the CPU cache (larger ones cost more CPU). */
   private static final long WRITE_BUFFER_BYTES = 8L << 20;
   /** Block cache shared by all families: hot index and receipt blocks stay uncompressed in memory. */
   private static final long BLOCK_CACHE_BYTES = 64L << 20;
 
-  private final List<AutoCloseable> natives = new ArrayList<>();
+  private final List<AbstractNativeReference> natives = new ArrayList<>();
   final DBOptions database;
   final WriteOptions synced = add(new WriteOptions().setSync(true));
   final WriteOptions unsynced = add(new WriteOptions().setSync(false));
@@ -60,7 +61,7 @@ final class RocksOptions implements AutoCloseable {
 
   /**
    * LZ4 where data is rewritten often, ZSTD on the bottom level, where it settles; never uncompressed, as a flushed
-   * file whose keys overlap no other (the seq index's) is moved to the bottom as it is (twice the bytes per receipt).
+   * file whose keys overlap no other (the seq index's) is moved to the bottom as it is, and would stay uncompressed.
    */
   private static ColumnFamilyOptions familyOptions(BlockBasedTableConfig table, boolean inPlace,
       boolean memtableFilter) {
@@ -76,7 +77,7 @@ final class RocksOptions implements AutoCloseable {
         .setTableFormatConfig(table);
   }
 
-  private <T extends AutoCloseable> T add(T resource) {
+  private <T extends AbstractNativeReference> T add(T resource) {
     natives.add(resource);
     return resource;
   }
@@ -85,11 +86,7 @@ final class RocksOptions implements AutoCloseable {
   @Override
   public void close() {
     for (int i = natives.size() - 1; i >= 0; i--) {
-      try {
-        natives.get(i).close();
-      } catch (Exception e) {
-        // native option objects only free memory here; nothing to report
-      }
+      natives.get(i).close();
     }
   }
 }

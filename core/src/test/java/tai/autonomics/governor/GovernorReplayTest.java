@@ -207,7 +207,7 @@ class GovernorReplayTest {
   void everyPackReadsBackFromItsCanonicalForm() {
     for (PolicyPacks packs : List.of(PACKS, PolicyPacks.create(ConfigFactory.defaultReference()))) {
       for (PolicyPack pack : packs.all().values()) {
-        PolicyPack back = PolicyRecords.read(PolicyRecords.draft(pack).sealed("r", 1, Receipt.GENESIS_HASH, "h"));
+        PolicyPack back = PolicyRecords.read(PolicyRecords.draft(pack).sealed("r", 1L, Receipt.GENESIS_HASH, "h"));
         assertEquals(pack, back);
       }
     }

@@ -263,12 +263,12 @@ class RocksReceiptStoreTest {
   @Test
   void theFactoryOpensRocksDbUnderTheDataDirectory() {
     LedgerSettings settings = new LedgerSettings("rocksdb", dir, true, 16, 100);
-    try (ReceiptStore store = ReceiptStores.open(settings)) {
+    try (ReceiptStore store = ReceiptStore.open(settings)) {
       assertTrue(store instanceof RocksReceiptStore);
       assertTrue(Files.isDirectory(dir.resolve("ledger")));
     }
     IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-        () -> ReceiptStores.open(new LedgerSettings("postgres", dir, true, 16, 100)));
+        () -> ReceiptStore.open(new LedgerSettings("postgres", dir, true, 16, 100)));
     assertFalse(error.getMessage().isEmpty());
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -56,8 +57,9 @@ public final class EdgeErrors {
   public static HttpResponse json(StatusCode status, Object body) {
     byte[] bytes;
     try {
+      // as String.getBytes has it: a lone surrogate, which UTF-8 cannot carry, becomes '?' (and cannot be stored)
       bytes = body instanceof Receipt receipt
-          ? receipt.toCanonicalJsonUtf8() : ANSWERS.writeValueAsBytes(body);
+          ? receipt.toCanonicalJson().getBytes(StandardCharsets.UTF_8) : ANSWERS.writeValueAsBytes(body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("response not serializable", e);
     }

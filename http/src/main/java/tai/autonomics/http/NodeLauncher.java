@@ -3,7 +3,6 @@ package tai.autonomics.http;
 import com.typesafe.config.Config;
 import java.util.concurrent.CompletionException;
 import tai.autonomics.ledger.ReceiptStore;
-import tai.autonomics.ledger.ReceiptStores;
 import tai.autonomics.node.NodeConfig;
 import tai.autonomics.node.NodeSettings;
 import tai.autonomics.node.Topology;
@@ -43,7 +42,7 @@ public final class NodeLauncher {
     @Override
     public ReceiptStore openStore(Config config, NodeSettings settings) {
       try {
-        return ReceiptStores.open(settings.ledger());
+        return ReceiptStore.open(settings.ledger());
       } catch (RuntimeException e) {
         throw new IllegalStateException("cannot open the receipt store (" + settings.ledger().store() + " at "
             + settings.ledger().dataDir().toAbsolutePath() + "): " + e.getMessage(), e);

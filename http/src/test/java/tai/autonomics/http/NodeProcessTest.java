@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tai.autonomics.ledger.LedgerSettings;
-import tai.autonomics.ledger.ReceiptStores;
+import tai.autonomics.ledger.ReceiptStore;
 
 /**
  * The node as a process: a port in use ends it with a clear message and a non-zero exit; SIGTERM under load
@@ -128,7 +128,7 @@ class NodeProcessTest {
   /** The RocksDB store is added to the core separately; until then the durability half cannot run. */
   private boolean durableStoreAvailable() {
     try {
-      ReceiptStores.open(new LedgerSettings("rocksdb", dir.resolve("probe"), true, 16, 16)).close();
+      ReceiptStore.open(new LedgerSettings("rocksdb", dir.resolve("probe"), true, 16, 16)).close();
       return true;
     } catch (IllegalArgumentException e) {
       return false;

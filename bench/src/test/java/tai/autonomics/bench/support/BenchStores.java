@@ -5,7 +5,6 @@ import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import tai.autonomics.ledger.LedgerSettings;
 import tai.autonomics.ledger.ReceiptStore;
-import tai.autonomics.ledger.ReceiptStores;
 
 /**
  * Opens the receipt store the benchmarks run on: RocksDB in a temporary directory, the node's default, when this
@@ -22,10 +21,10 @@ public final class BenchStores {
     Config rocks = ConfigFactory.parseString("autonomics.ledger { store = rocksdb, data-dir = \""
         + dataDir.toAbsolutePath().toString().replace("\\", "/") + "\" }").withFallback(config);
     try {
-      return new Opened(ReceiptStores.open(LedgerSettings.create(rocks)), "rocksdb", rocks);
+      return new Opened(ReceiptStore.open(LedgerSettings.create(rocks)), "rocksdb", rocks);
     } catch (IllegalArgumentException unknownStore) {
       Config memory = ConfigFactory.parseString("autonomics.ledger.store = memory").withFallback(rocks);
-      return new Opened(ReceiptStores.open(LedgerSettings.create(memory)), "memory", memory);
+      return new Opened(ReceiptStore.open(LedgerSettings.create(memory)), "memory", memory);
     }
   }
 }
