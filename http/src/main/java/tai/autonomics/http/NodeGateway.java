@@ -130,23 +130,30 @@ public final class NodeGateway {
     return read(() -> node.store().findByMessageId(messageId));
   }
 
+  /** An id with U+0000 is no tenant's (no decoder accepts one, and PostgreSQL could not look it up): no receipts. */
   public CompletionStage<List<Receipt>> page(String tenantId, long afterSeq, int limit) {
+    if (SignalDecoder.holdsNul(tenantId)) {
+      return CompletableFuture.completedFuture(List.of());
+    }
     return read(() -> node.store().page(tenantId, afterSeq, limit));
   }
 
   /**
-   * Where the tenant's chain ends. An id no decoder accepts (blank, longer than 256 characters) is no tenant's but
-   * may be a reserved chain's (the dead letters, the policy records): none, so the tenant routes answer 404 for it
-   * and never start a governor on it.
+   * Where the tenant's chain ends. An id no decoder accepts (blank, longer than 256 characters, with U+0000) is no
+   * tenant's but may be a reserved chain's (the dead letters, the policy records): none, so the tenant routes answer
+   * 404 for it and never start a governor on it.
    */
   public CompletionStage<Optional<ReceiptStore.TenantHead>> head(String tenantId) {
-    if (tenantId.isBlank() || tenantId.length() > SignalDecoder.MAX_NAME) {
+    if (!SignalDecoder.isName(tenantId)) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     return read(() -> node.store().head(tenantId));
   }
 
   public CompletionStage<ChainVerifier.Result> verify(String tenantId) {
+    if (SignalDecoder.holdsNul(tenantId)) {
+      return CompletableFuture.completedFuture(new ChainVerifier.Result(true, 0, null, null, null, null));
+    }
     return read(() -> ChainVerifier.verifyTenant(node.store(), tenantId));
   }
 
