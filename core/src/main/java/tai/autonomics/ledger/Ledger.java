@@ -25,17 +25,29 @@ import tai.autonomics.ledger.PendingAppends.Waiter;
  * flight are written together as the next batch, synced once, and only then answered, so an answer means the receipt
  * is durable. Unsynced writes, and those of a store that never blocks, run on the Ledger's own thread; synced ones on
  * {@code autonomics.ledger.io-dispatcher}, one at a time. A draft whose messageId is stored is answered with the
- * original. A failed write answers every waiting appender with an error and restarts the actor, which reloads seq and
+ * original (and {@link AppendOrFind} says that it was). A failed write answers every waiting appender with an error and restarts the actor, which reloads seq and
  * heads from the store; a restart first waits for the write in flight, so two incarnations never write at once. In
  * cluster mode every node's Ledger writes to one shared store, which re-links receipts sealed on a stale seq or head
  * ({@link ReceiptStore#commit}).
  */
 public final class Ledger extends AbstractBehavior<Ledger.Command> {
   public sealed interface Command extends CborSerializable
-      permits Append, AppendBatch, Record, GetHead, BatchWritten, BatchFailed, WriteInline {}
+      permits Append, AppendOrFind, AppendBatch, Record, GetHead, BatchWritten, BatchFailed, WriteInline {}
 
   /** Append one draft; the reply carries the sealed receipt once it is durable (or the original on a duplicate). */
   public record Append(Receipt draft, ActorRef<StatusReply<Receipt>> replyTo) implements Command {}
+
+  /**
+   * Append one draft like {@link Append}, for a writer that must know whether it wrote: the reply says whether this
+   * draft was written or its {@link MessageKey} was stored already (here, or by another node of a shared store).
+   */
+  public record AppendOrFind(Receipt draft, ActorRef<StatusReply<Appended>> replyTo) implements Command {}
+
+  /**
+   * The answer to {@link AppendOrFind}: {@code receipt} once durable; {@code written} false when it is the original
+   * stored under the draft's key, and nothing was written for the draft.
+   */
+  public record Appended(Receipt receipt, boolean written) implements CborSerializable {}
 
   /** Append several drafts as one unit: all in the same group commit, answered together. */
   public record AppendBatch(List<Receipt> drafts, ActorRef<StatusReply<List<Receipt>>> replyTo)
@@ -103,6 +115,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Append.class, this::onAppend)
+        .onMessage(AppendOrFind.class, this::onAppendOrFind)
         .onMessage(AppendBatch.class, this::onAppendBatch)
         .onMessage(Record.class, this::onRecord)
         .onMessage(GetHead.class, this::onGetHead)
@@ -116,6 +129,10 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
 
   private Behavior<Command> onAppend(Append append) {
     return enqueueAll(List.of(append.draft()), LedgerReply.single(append.replyTo()));
+  }
+
+  private Behavior<Command> onAppendOrFind(AppendOrFind append) {
+    return enqueueAll(List.of(append.draft()), LedgerReply.telling(append.replyTo()));
   }
 
   private Behavior<Command> onAppendBatch(AppendBatch append) {

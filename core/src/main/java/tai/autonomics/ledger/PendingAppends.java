@@ -45,7 +45,7 @@ final class PendingAppends {
       Optional<Receipt> stored =
           store.mayContainMessageId(messageId) ? store.findByMessageId(messageId) : Optional.empty();
       if (stored.isPresent()) {
-        reply.done(index, stored.get());
+        reply.done(index, stored.get(), false);
         return;
       }
     }
@@ -89,7 +89,9 @@ final class PendingAppends {
       // a duplicate's original is durable now, in this batch or an earlier one: answer with it as stored
       Receipt answer = waiter.write() ? written[i]
           : store.findByMessageId(MessageKey.of(waiter.receipt())).orElse(waiter.receipt());
-      waiter.reply().done(waiter.index(), answer);
+      // a shared store answers a key another node stored first with that node's receipt: another id (a receipt it
+      // re-links keeps its id), so only the draft's own id means this draft was written
+      waiter.reply().done(waiter.index(), answer, waiter.write() && answer.id().equals(waiter.receipt().id()));
     }
     return written;
   }

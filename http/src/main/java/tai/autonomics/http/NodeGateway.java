@@ -65,9 +65,12 @@ public final class NodeGateway {
         replyTo -> new Governors.Deliver(tenantId, command.apply(replyTo)), timeout, system.scheduler()));
   }
 
-  /** Appends a receipt the edge itself writes (a dead letter); answered once durable, or fails like a signal. */
-  public CompletionStage<Receipt> record(Receipt draft) {
-    return onDispatcher(AskPattern.askWithStatus(node.ledger(), replyTo -> new Ledger.Append(draft, replyTo),
+  /**
+   * Appends a receipt the edge itself writes (a dead letter); answered once durable, saying whether it was written or
+   * found stored under its MessageKey (a redelivery), or fails like a signal.
+   */
+  public CompletionStage<Ledger.Appended> record(Receipt draft) {
+    return onDispatcher(AskPattern.askWithStatus(node.ledger(), replyTo -> new Ledger.AppendOrFind(draft, replyTo),
         timeout, system.scheduler()));
   }
 
