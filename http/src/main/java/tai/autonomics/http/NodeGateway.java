@@ -11,7 +11,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import tai.autonomics.entitlement.EntitlementEvent;
-import tai.autonomics.entitlement.EntitlementView;
 import tai.autonomics.entitlement.Entitlements;
 import tai.autonomics.entitlement.MarketplaceCommand;
 import tai.autonomics.governor.Governor;
@@ -94,11 +93,10 @@ public final class NodeGateway {
         timeout, system.scheduler()));
   }
 
-  /** The tenant's entitlements with what Google said of them and their pending approvals. */
-  public CompletionStage<List<EntitlementView>> entitlements(String tenantId) {
-    return onDispatcher(AskPattern.<Entitlements.Command, MarketplaceCommand.Overview>ask(node.entitlements(),
-        replyTo -> new MarketplaceCommand.Describe(tenantId, replyTo), timeout, system.scheduler()))
-        .thenApply(MarketplaceCommand.Overview::entitlements);
+  /** The tenant's entitlements with what Google said of them and their pending approvals, and its sign-ups. */
+  public CompletionStage<MarketplaceCommand.Overview> entitlements(String tenantId) {
+    return onDispatcher(AskPattern.ask(node.entitlements(),
+        replyTo -> new MarketplaceCommand.Describe(tenantId, replyTo), timeout, system.scheduler()));
   }
 
   /** An operator's settlement of a held approval: the decision's receipt once durable. */
