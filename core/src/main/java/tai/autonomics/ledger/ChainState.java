@@ -105,4 +105,13 @@ final class ChainState {
       heads.put(tenantId, cached.at(lastStored.seq(), lastStored.hash()));
     }
   }
+
+  /**
+   * The receipt at the tenant's head when it is durable (a governor resumes from its inputs); null while it is in
+   * flight. One read per governor boot, on the Ledger's dispatcher, which is a blocking one over a store that waits.
+   */
+  Receipt lastStored(ReceiptStore.TenantHead head) {
+    List<Receipt> page = store.page(head.tenantId(), head.seq() - 1, 1);
+    return page.isEmpty() || page.get(0).seq() != head.seq() ? null : page.get(0);
+  }
 }

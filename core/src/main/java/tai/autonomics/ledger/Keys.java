@@ -53,8 +53,8 @@ final class Keys {
 
   /**
    * A latest-entitlement key: the tenant prefix, then the entitlement id; for a receipt without one, nothing (an
-   * account's event) or a 0 byte and its action id (a sign-up's job: its own slot, {@link ReceiptStore#latestEntitlements}).
-   * No entitlement id starts with that byte: the decoders refuse U+0000 in ids.
+   * account's event) or a 0 byte and its action id (a sign-up's job: a slot of its own,
+   * {@link ReceiptStore#latestEntitlements}). No entitlement id starts with that byte: the decoders refuse U+0000.
    */
   static byte[] entitlement(Receipt receipt) {
     if (receipt.entitlementId() == null && receipt.actionId() != null) {
