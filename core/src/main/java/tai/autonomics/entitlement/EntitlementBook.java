@@ -1,8 +1,8 @@
 package tai.autonomics.entitlement;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +44,8 @@ final class EntitlementBook {
   /** Google's plan names to SKUs: a Procurement event's plan is kept as the SKU it maps to. */
   private final Map<String, String> skuForPlan;
 
-  /** The sign-up links no close followed, found at start: their jobs resume ({@link OutboxSignUps}). */
-  private final List<Receipt> pendingSignUps = new ArrayList<>();
+  /** The sign-up links no close followed, found at start, by job: their jobs resume ({@link OutboxSignUps}). */
+  private final Map<String, Receipt> pendingSignUps = new LinkedHashMap<>();
 
   /** The seed tenants: a Check for one of them waits while its grant is being written. */
   private final Set<String> seedTenants;
@@ -106,13 +106,16 @@ final class EntitlementBook {
             EntitlementState.fromWireName(receipt.stateTo()), receipt.customerId(), receipt.pendingSku(),
             receipt.inputs() == null ? null : receipt.inputs().get(OFFER_END_TIME)), receipt);
       } else if (ProcurementReceipts.pendingSignUp(receipt)) {
-        pendingSignUps.add(receipt);
+        pendingSignUps.put(receipt.actionId(), receipt);
+      } else if (ProcurementReceipts.closedSignUp(receipt)) {
+        // a ledger written before sign-ups had slots of their own may hold a link and, in a later slot, its close
+        pendingSignUps.remove(receipt.actionId());
       }
     });
   }
 
   List<Receipt> pendingSignUps() {
-    return List.copyOf(pendingSignUps);
+    return List.copyOf(pendingSignUps.values());
   }
 
   boolean knows(String tenantId) {

@@ -101,9 +101,9 @@ final class EntitlementsMarketplace {
     List<Entitlement> entitlements = book.entitlementsOf(describe.tenantId());
     if (outbox == null) {
       describe.replyTo().tell(new MarketplaceCommand.Overview(
-          entitlements.stream().map(e -> new EntitlementView(e, null, null)).toList()));
+          entitlements.stream().map(e -> new EntitlementView(e, null, null)).toList(), List.of()));
     } else {
-      outbox.tell(new ProcurementOutbox.Describe(entitlements, describe.replyTo()));
+      outbox.tell(new ProcurementOutbox.Describe(describe.tenantId(), entitlements, describe.replyTo()));
     }
   }
 

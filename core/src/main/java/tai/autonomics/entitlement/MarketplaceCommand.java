@@ -13,13 +13,17 @@ import tai.autonomics.ledger.Receipt;
  */
 public sealed interface MarketplaceCommand extends Entitlements.Command {
 
-  /** The tenant's entitlements with what Google said of them and their pending approvals (GET /tenants/{id}). */
+  /**
+   * The tenant's entitlements with what Google said of them and their pending approvals, and its sign-ups whose
+   * account approval is in flight (GET /tenants/{id}).
+   */
   record Describe(String tenantId, ActorRef<Overview> replyTo) implements MarketplaceCommand {}
 
   /** The answer to {@link Describe}: a record, so that it crosses the network in cluster mode. */
-  record Overview(List<EntitlementView> entitlements) implements CborSerializable {
+  record Overview(List<EntitlementView> entitlements, List<SignUpView> signUps) implements CborSerializable {
     public Overview {
       entitlements = List.copyOf(entitlements);
+      signUps = List.copyOf(signUps);
     }
   }
 

@@ -93,10 +93,19 @@ final class OutboxBook {
         .filter(j -> j.step() == OutboxJob.Step.AWAITING_ACCOUNT && accountId.equals(j.accountId())).toList();
   }
 
-  List<EntitlementView> views(List<Entitlement> entitlements) {
+  private List<EntitlementView> views(List<Entitlement> entitlements) {
     long now = System.currentTimeMillis();
     return entitlements.stream().map(e -> EntitlementView.of(e, facts.get(e.entitlementId()),
         jobs.get(e.entitlementId()), now, stuckAfterMillis)).toList();
+  }
+
+  /** The operator's view of the tenant: its entitlements, and its sign-ups whose approval is still to get through. */
+  <T> Behavior<T> describe(ProcurementOutbox.Describe describe) {
+    long now = System.currentTimeMillis();
+    describe.replyTo().tell(new MarketplaceCommand.Overview(views(describe.entitlements()), jobs.values().stream()
+        .filter(j -> j.isSignUp() && describe.tenantId().equals(j.tenantId()))
+        .map(j -> SignUpView.of(j, now, stuckAfterMillis)).toList()));
+    return Behaviors.same();
   }
 
   void report() {

@@ -44,7 +44,8 @@ final class ProcurementOutbox {
   record Settle(String entitlementId, boolean approve, String operator, String sku,
       ActorRef<StatusReply<Receipt>> replyTo) implements Command {}
 
-  record Describe(List<Entitlement> entitlements, ActorRef<MarketplaceCommand.Overview> replyTo) implements Command {}
+  record Describe(String tenantId, List<Entitlement> entitlements, ActorRef<MarketplaceCommand.Overview> replyTo)
+      implements Command {}
 
   /** Where a job of the ledger stood, read from the tenant's chain at start. */
   private record ChainRead(OutboxJob job) implements Command {}
@@ -100,7 +101,7 @@ final class ProcurementOutbox {
         .onMessage(OutboxSignUps.SignUp.class, signUps::onSignUp)
         .onMessage(OutboxSignUps.Linked.class, signUps::onLinked)
         .onMessage(Settle.class, this::onSettle)
-        .onMessage(Describe.class, this::onDescribe)
+        .onMessage(Describe.class, jobs::describe)
         .onMessage(Stepped.class, this::onStepped)
         .onMessage(Resolved.class, this::onResolved)
         .onMessage(Written.class, this::onWritten)
@@ -241,10 +242,5 @@ final class ProcurementOutbox {
       return Behaviors.same();
     }
     return onStepped(decision);
-  }
-
-  private Behavior<Command> onDescribe(Describe describe) {
-    describe.replyTo().tell(new MarketplaceCommand.Overview(jobs.views(describe.entitlements())));
-    return Behaviors.same();
   }
 }

@@ -21,8 +21,8 @@ import tai.autonomics.ledger.ReceiptType;
  * without {@code entitlement_id} ({@code action_type} {@code accounts.approve}, {@code customer_id} the account) links
  * the account to its tenant ({@code state_to} {@code approving}), and a second one closes it ({@code approved} or
  * {@code refused}) once the call's {@code procurement_call} result is written. The store keeps the latest entitlement
- * receipt of each tenant without entitlement id ({@link ReceiptStore#latestEntitlements}), so a restart finds a link
- * not closed without reading the chain.
+ * receipt of each sign-up's job apart from the tenant's other receipts without entitlement id (its account events;
+ * {@link ReceiptStore#latestEntitlements}), so a restart finds every link not closed without reading the chain.
  */
 final class ProcurementReceipts {
   private static final int PAGE = 1000;
@@ -68,6 +68,12 @@ final class ProcurementReceipts {
     return receipt.type() == ReceiptType.ENTITLEMENT && receipt.entitlementId() == null
         && ProcurementDecision.APPROVE_ACCOUNT.equals(receipt.actionType()) && APPROVING.equals(receipt.stateTo())
         && receipt.customerId() != null;
+  }
+
+  /** The close of a sign-up link: its job is done. */
+  static boolean closedSignUp(Receipt receipt) {
+    return receipt.type() == ReceiptType.ENTITLEMENT && receipt.entitlementId() == null
+        && ProcurementDecision.APPROVE_ACCOUNT.equals(receipt.actionType()) && APPROVING.equals(receipt.stateFrom());
   }
 
   private static Receipt account(OutboxJob job, String from, String to, String reason) {

@@ -51,8 +51,15 @@ final class Keys {
     return concat(tenantPrefix(key.tenantId()), ByteBuffer.allocate(4).putInt(scope.length).array(), scope, utf8(key.messageId()));
   }
 
-  /** A latest-entitlement key: the tenant prefix, then the entitlement id (none for an account's event). */
+  /**
+   * A latest-entitlement key: the tenant prefix, then the entitlement id; for a receipt without one, nothing (an
+   * account's event) or a 0 byte and its action id (a sign-up's job: a slot of its own,
+   * {@link ReceiptStore#latestEntitlements}). No entitlement id starts with that byte: the decoders refuse U+0000.
+   */
   static byte[] entitlement(Receipt receipt) {
+    if (receipt.entitlementId() == null && receipt.actionId() != null) {
+      return concat(tenantPrefix(receipt.tenantId()), new byte[] {0}, utf8(receipt.actionId()));
+    }
     String id = receipt.entitlementId() == null ? "" : receipt.entitlementId();
     return concat(tenantPrefix(receipt.tenantId()), utf8(id));
   }

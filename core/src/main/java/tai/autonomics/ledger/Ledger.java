@@ -25,17 +25,23 @@ import tai.autonomics.ledger.PendingAppends.Waiter;
  * flight are written together as the next batch, synced once, and only then answered, so an answer means the receipt
  * is durable. Unsynced writes, and those of a store that never blocks, run on the Ledger's own thread; synced ones on
  * {@code autonomics.ledger.io-dispatcher}, one at a time. A draft whose messageId is stored is answered with the
- * original. A failed write answers every waiting appender with an error and restarts the actor, which reloads seq and
- * heads from the store; a restart first waits for the write in flight, so two incarnations never write at once. In
+ * original (and {@link AppendOrFind} says that it was). A failed write answers every waiting appender with an error
+ * and restarts the actor, which reloads seq and heads from the store; a restart first waits for the write in flight, so two incarnations never write at once. In
  * cluster mode every node's Ledger writes to one shared store, which re-links receipts sealed on a stale seq or head
  * ({@link ReceiptStore#commit}).
  */
 public final class Ledger extends AbstractBehavior<Ledger.Command> {
   public sealed interface Command extends CborSerializable
-      permits Append, AppendBatch, Record, GetHead, BatchWritten, BatchFailed, WriteInline {}
+      permits Append, AppendOrFind, AppendBatch, Record, GetHead, BatchWritten, BatchFailed, WriteInline {}
 
   /** Append one draft; the reply carries the sealed receipt once it is durable (or the original on a duplicate). */
   public record Append(Receipt draft, ActorRef<StatusReply<Receipt>> replyTo) implements Command {}
+
+  /** An {@link Append} told whether it wrote, or found its {@link MessageKey} stored (here or by another node). */
+  public record AppendOrFind(Receipt draft, ActorRef<StatusReply<Appended>> replyTo) implements Command {}
+
+  /** {@code written} false: {@code receipt} is the original stored under the draft's key, nothing was written. */
+  public record Appended(Receipt receipt, boolean written) implements CborSerializable {}
 
   /** Append several drafts as one unit: all in the same group commit, answered together. */
   public record AppendBatch(List<Receipt> drafts, ActorRef<StatusReply<List<Receipt>>> replyTo)
@@ -101,6 +107,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Append.class, this::onAppend)
+        .onMessage(AppendOrFind.class, this::onAppendOrFind)
         .onMessage(AppendBatch.class, this::onAppendBatch)
         .onMessage(Record.class, this::onRecord)
         .onMessage(GetHead.class, this::onGetHead)
@@ -114,6 +121,10 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
 
   private Behavior<Command> onAppend(Append append) {
     return enqueueAll(List.of(append.draft()), LedgerReply.single(append.replyTo()));
+  }
+
+  private Behavior<Command> onAppendOrFind(AppendOrFind append) {
+    return enqueueAll(List.of(append.draft()), LedgerReply.telling(append.replyTo()));
   }
 
   private Behavior<Command> onAppendBatch(AppendBatch append) {
@@ -145,17 +156,8 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
 
   private Behavior<Command> onGetHead(GetHead get) {
     ReceiptStore.TenantHead head = pending.currentHead(get.tenantId()).orElse(null);
-    get.replyTo().tell(new Head(get.tenantId(), head, head == null ? null : lastStored(head)));
+    get.replyTo().tell(new Head(get.tenantId(), head, head == null ? null : pending.lastStored(head)));
     return this;
-  }
-
-  /**
-   * The receipt at the tenant's head when it is durable (a governor resumes from its inputs); null while it is in
-   * flight. One read per governor boot, on this actor's dispatcher, which is a blocking one over a store that waits.
-   */
-  private Receipt lastStored(ReceiptStore.TenantHead head) {
-    List<Receipt> page = store.page(head.tenantId(), head.seq() - 1, 1);
-    return page.isEmpty() || page.get(0).seq() != head.seq() ? null : page.get(0);
   }
 
   private Behavior<Command> flushIfIdle() {

@@ -19,7 +19,7 @@ public final class MemoryReceiptStore implements ReceiptStore {
   private final Map<String, NavigableMap<Long, Receipt>> byTenant = new ConcurrentHashMap<>();
   private final Map<MessageKey, Receipt> byMessageId = new ConcurrentHashMap<>();
   private final Map<String, TenantHead> heads = new ConcurrentHashMap<>();
-  /** By tenant and entitlement id. */
+  /** By tenant, entitlement id and (without one) action id: {@link ReceiptStore#latestEntitlements}. */
   private final Map<List<String>, Receipt> latestEntitlement = new ConcurrentHashMap<>();
   private volatile long lastSeq;
 
@@ -35,7 +35,8 @@ public final class MemoryReceiptStore implements ReceiptStore {
         byMessageId.putIfAbsent(MessageKey.of(receipt), receipt);
       }
       if (receipt.type() == ReceiptType.ENTITLEMENT) {
-        latestEntitlement.put(Arrays.asList(receipt.tenantId(), receipt.entitlementId()), receipt);
+        latestEntitlement.put(Arrays.asList(receipt.tenantId(), receipt.entitlementId(),
+            receipt.entitlementId() == null ? receipt.actionId() : null), receipt);
       }
       bySeq.put(receipt.seq(), receipt);
       // head and last seq move last: a reader never sees them point past a receipt it cannot read yet

@@ -56,7 +56,7 @@ final class PendingAppends {
       Optional<Receipt> stored =
           store.mayContainMessageId(messageId) ? store.findByMessageId(messageId) : Optional.empty();
       if (stored.isPresent()) {
-        reply.done(index, stored.get());
+        reply.done(index, stored.get(), false);
         return;
       }
     }
@@ -121,11 +121,13 @@ final class PendingAppends {
       Receipt sealed = waiter.receipt();
       if (!waiter.write()) {
         // a duplicate's original is durable now, in this batch or an earlier one: answer with it as stored
-        waiter.reply().done(waiter.index(), store.findByMessageId(MessageKey.of(sealed)).orElse(sealed));
+        waiter.reply().done(waiter.index(), store.findByMessageId(MessageKey.of(sealed)).orElse(sealed), false);
         continue;
       }
       Receipt written = inOrder.next();
-      waiter.reply().done(waiter.index(), written);
+      // a shared store answers a key another node stored first with that node's receipt: another id (a receipt it
+      // re-links keeps its id), so only the draft's own id means this draft was written
+      waiter.reply().done(waiter.index(), written, written.id().equals(sealed.id()));
       if (!ours) {
         continue;
       }
@@ -142,6 +144,15 @@ final class PendingAppends {
     // receipts still pending are re-linked when they are written; without any, the head is reloaded on next use
     relinked.removeIf(pendingByTenant::containsKey);
     relinked.forEach(heads::remove);
+  }
+
+  /**
+   * The receipt at the tenant's head when it is durable (a governor resumes from its inputs); null while it is in
+   * flight. One read per governor boot, on the Ledger's dispatcher, which is a blocking one over a store that waits.
+   */
+  Receipt lastStored(ReceiptStore.TenantHead head) {
+    List<Receipt> page = store.page(head.tenantId(), head.seq() - 1, 1);
+    return page.isEmpty() || page.get(0).seq() != head.seq() ? null : page.get(0);
   }
 
   private Optional<ReceiptStore.TenantHead> headOf(String tenantId) {

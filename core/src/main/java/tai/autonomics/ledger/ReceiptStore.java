@@ -65,7 +65,9 @@ public interface ReceiptStore extends AutoCloseable {
 
   /**
    * The latest entitlement receipt of each of every tenant's entitlements (at least: a store may also return older
-   * ones, the highest seq wins): Entitlements rebuilds its state from these at start.
+   * ones, the highest seq wins): Entitlements rebuilds its state from these at start. A receipt without entitlement id
+   * is kept per its {@code action_id}: an account's events (none) share one, and each sign-up's link and close (its
+   * job, {@code account:} and the account id) has its own, so no later account event hides a sign-up not closed.
    */
   List<Receipt> latestEntitlements();
 

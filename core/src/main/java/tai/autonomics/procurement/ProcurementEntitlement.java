@@ -39,8 +39,13 @@ public record ProcurementEntitlement(String name, String account, String provide
     return resourceName == null ? null : resourceName.substring(resourceName.lastIndexOf('/') + 1);
   }
 
+  /**
+   * The field as text, any U+0000 in it replaced by U+FFFD: what Google says goes into receipts (plan names onto
+   * entitlement receipts), and PostgreSQL, the cluster ledger, can neither hold a NUL in {@code text} nor read an
+   * escaped one back as {@code jsonb}. Google's ids never hold one; a plan that did would then name no known SKU.
+   */
   static String text(JsonNode json, String field) {
     JsonNode value = json.get(field);
-    return value == null || value.isNull() ? null : value.asText();
+    return value == null || value.isNull() ? null : value.asText().replace('\0', '\uFFFD');
   }
 }

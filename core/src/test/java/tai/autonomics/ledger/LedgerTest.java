@@ -174,6 +174,48 @@ class LedgerTest {
     assertEquals(2, store.lastSeq());
   }
 
+  /**
+   * {@link Ledger.AppendOrFind} says whether it wrote, however alike the drafts are: one draft sent twice (the same
+   * millisecond, the same fields: nothing but the ledger can tell them apart) is written once, and the repeat, while
+   * the first is in flight and once it is stored, is told it was not. A shared store that answers with another
+   * node's original (another id) is no write either.
+   */
+  @Test
+  void appendOrFindTellsAWriteFromARepeatOfTheSameMillisecond() {
+    MemoryReceiptStore memory = new MemoryReceiptStore();
+    ActorRef<Ledger.Command> ledger = spawn(memory, true, 64, 100);
+    TestProbe<StatusReply<Ledger.Appended>> probe = testKit.createTestProbe();
+    Receipt twin = draft("t", "twin");
+    ledger.tell(new Ledger.AppendOrFind(twin, probe.getRef()));
+    ledger.tell(new Ledger.AppendOrFind(twin, probe.getRef()));
+    Ledger.Appended first = probe.receiveMessage(WAIT).getValue();
+    Ledger.Appended second = probe.receiveMessage(WAIT).getValue();
+    assertTrue(first.written());
+    assertFalse(second.written(), "the repeat in flight");
+    assertEquals(first.receipt(), second.receipt());
+    ledger.tell(new Ledger.AppendOrFind(twin, probe.getRef()));
+    Ledger.Appended stored = probe.receiveMessage(WAIT).getValue();
+    assertFalse(stored.written(), "the repeat once stored");
+    assertEquals(first.receipt(), stored.receipt());
+    assertEquals(1, memory.lastSeq());
+
+    // another node stored the key first: this ledger did not see it, the shared store answers with its receipt
+    Receipt theirs = ReceiptHasher.seal(draft("t", "raced"), 99, Receipt.GENESIS_HASH);
+    ReceiptStore shared = new ForwardingReceiptStore(new MemoryReceiptStore()) {
+      @Override
+      public List<Receipt> commit(List<Receipt> batch, boolean sync) {
+        return batch.stream().map(r -> "raced".equals(r.messageId()) ? theirs : r).toList();
+      }
+    };
+    ActorRef<Ledger.Command> racing = spawn(shared, true, 64, 100);
+    racing.tell(new Ledger.AppendOrFind(draft("t", "raced"), probe.getRef()));
+    Ledger.Appended raced = probe.receiveMessage(WAIT).getValue();
+    assertEquals(theirs, raced.receipt());
+    assertFalse(raced.written(), "the other node's original");
+    racing.tell(new Ledger.AppendOrFind(draft("t", "own"), probe.getRef()));
+    assertTrue(probe.receiveMessage(WAIT).getValue().written());
+  }
+
   @Test
   void aRecordIsWrittenWholeAndAnsweredOnlyWhenItFails() throws Exception {
     ControlledStore store = new ControlledStore(new MemoryReceiptStore());

@@ -114,6 +114,45 @@ class RocksReceiptStoreTest {
     }
   }
 
+  /**
+   * Each sign-up's link has a slot of its own among the latest entitlement receipts (RocksDB and memory alike):
+   * neither the tenant's later account event nor another account's link hides it; its close takes its place; an
+   * entitlement keeps its own slot beside them.
+   */
+  @Test
+  void eachSignUpKeepsItsOwnLatestReceiptBesideTheTenantsAccountEvents() {
+    try (RocksReceiptStore rocks = RocksReceiptStore.open(dir)) {
+      assertSignUpSlots(rocks);
+    }
+    assertSignUpSlots(new MemoryReceiptStore());
+  }
+
+  private static void assertSignUpSlots(ReceiptStore store) {
+    Receipt linkA = append(store, signUp("acc-a", null, "approving"));
+    Receipt linkB = append(store, signUp("acc-b", null, "approving"));
+    Receipt entitlement = append(store, Receipt.draft(ReceiptType.ENTITLEMENT, "su").states(null, "active")
+        .entitlement("account:acc-a", "base").build());
+    Receipt event = append(store, Receipt.draft(ReceiptType.ENTITLEMENT, "su").reason("ACCOUNT_CREATION_REQUESTED")
+        .entitlementDetails("acc-a", null).build());
+    assertEquals(java.util.Set.of(linkA, linkB, entitlement, event), java.util.Set.copyOf(store.latestEntitlements()));
+    Receipt closeA = append(store, signUp("acc-a", "approving", "approved"));
+    assertEquals(java.util.Set.of(closeA, linkB, entitlement, event),
+        java.util.Set.copyOf(store.latestEntitlements()));
+  }
+
+  private static Receipt signUp(String account, String from, String to) {
+    return Receipt.draft(ReceiptType.ENTITLEMENT, "su").states(from, to).reason("signup")
+        .action("account:" + account, "accounts.approve").entitlementDetails(account, null).build();
+  }
+
+  /** Seals {@code draft} at the end of its tenant's chain and appends it. */
+  private static Receipt append(ReceiptStore store, Receipt draft) {
+    String prev = store.head(draft.tenantId()).map(ReceiptStore.TenantHead::hash).orElse(Receipt.GENESIS_HASH);
+    Receipt sealed = ReceiptHasher.seal(draft, store.lastSeq() + 1, prev);
+    store.append(List.of(sealed), true);
+    return sealed;
+  }
+
   /** The head as docs/RECEIPTS.md defines it, found by walking the chain: where the governor went last, why and when. */
   private static ReceiptStore.TenantHead expectedHead(String tenantId, List<Receipt> chain) {
     String state = null;

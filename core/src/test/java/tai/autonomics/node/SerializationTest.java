@@ -104,12 +104,19 @@ class SerializationTest {
         new Entitlements.Unavailable("overloaded"),
         new tai.autonomics.entitlement.MarketplaceCommand.SignUp("acct-1", ref()),
         new tai.autonomics.entitlement.MarketplaceCommand.Settle("t1", "ent-1", true, "ops", "base", ref()),
-        new tai.autonomics.entitlement.MarketplaceCommand.Describe("t1", ref()));
+        new tai.autonomics.entitlement.MarketplaceCommand.Describe("t1", ref()),
+        // the answer crosses the network from the entitlements singleton, sign-ups in flight included
+        new tai.autonomics.entitlement.MarketplaceCommand.Overview(List.of(new tai.autonomics.entitlement
+            .EntitlementView(ENTITLEMENT, Map.of("plan", "pro"), new tai.autonomics.entitlement.EntitlementView
+                .PendingApproval("held", null, "pro", null, "unknown plan", 1L, 0, null, false))),
+            List.of(new tai.autonomics.entitlement.SignUpView("acct-1", "call", "accounts.approve", "signup", 2L, 3,
+                "HTTP 503", true))));
   }
 
   @Test
   void ledgerAndExecutorMessagesTheGovernorsSend() {
-    roundTrip(new Ledger.Append(RECEIPT, ref()), new Ledger.GetHead("t1", ref()),
+    roundTrip(new Ledger.Append(RECEIPT, ref()), new Ledger.AppendOrFind(RECEIPT, ref()),
+        new Ledger.Appended(RECEIPT, false), new Ledger.GetHead("t1", ref()),
         new Ledger.Head("t1", new ReceiptStore.TenantHead("t1", 42, "c".repeat(64), "refusing", "action_timeout",
             1769400000123L), null),
         new Ledger.Head("t1", null, null),

@@ -57,6 +57,15 @@ class ProcurementClientTest {
     return stage.toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
+  /** Google's strings go into receipts, which PostgreSQL must hold: a NUL is never kept as one. */
+  @Test
+  void aNulInWhatGoogleSaysIsReplaced() throws Exception {
+    ProcurementEntitlement read = ProcurementEntitlement.of(Json.MAPPER.readTree(
+        "{\"name\":\"providers/p/entitlements/e1\",\"plan\":\"pro\\u0000x\"}"));
+    assertEquals("pro\uFFFDx", read.plan());
+    assertEquals("e1", read.id());
+  }
+
   @Test
   void everyMethodIsSentWithGooglesPathVerbAndBody() throws Exception {
     ProcurementClient procurement = client("");

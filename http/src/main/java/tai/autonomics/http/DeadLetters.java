@@ -5,7 +5,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -74,24 +73,13 @@ final class DeadLetters {
             Base64.getEncoder().encodeToString(Arrays.copyOf(body, Math.min(body.length, BODY_KEPT))),
             (long) body.length, sha256(body)))
         .build();
-    return edge.gateway().record(draft).thenApply(receipt -> {
-      if (writtenFrom(draft, receipt)) {
+    return edge.gateway().record(draft).thenApply(appended -> {
+      if (appended.written()) {
         // a counter counts events: a redelivery answered with the original is no new dead letter
         edge.metrics().deadLettered(reason);
       }
-      return EdgeErrors.json(StatusCodes.OK, receipt);
+      return EdgeErrors.json(StatusCodes.OK, appended.receipt());
     });
-  }
-
-  /**
-   * Whether the ledger wrote {@code draft} rather than answer with the receipt already stored under its key: sealing
-   * adds only id, seq and hashes (a shared store may re-link them), so everything else of a new one is the draft's.
-   * An original differs at least in its timestamp, delivery attempt or body, unless two deliveries of one message
-   * came in the same millisecond with the same body: then they are indistinguishable and counted as two.
-   */
-  static boolean writtenFrom(Receipt draft, Receipt receipt) {
-    return receipt.timestamp() == draft.timestamp() && Objects.equals(receipt.delivery(), draft.delivery())
-        && Objects.equals(receipt.deadLetter(), draft.deadLetter()) && Objects.equals(receipt.reason(), draft.reason());
   }
 
   private static String detail(String route, String detail) {

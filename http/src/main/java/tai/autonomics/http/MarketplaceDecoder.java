@@ -52,7 +52,8 @@ public final class MarketplaceDecoder {
           + " is not a Google Cloud Marketplace event type (it is one of the node's own)");
     }
     return new EntitlementEvent.Procurement(eventId, eventType, optional(event, "providerId"), entitlementId,
-        optional(event.path("entitlement"), "newPlan"), accountId, blankToNull(envelope.attributes().get("tenant_id")));
+        optional(event.path("entitlement"), "newPlan"), accountId,
+        checked("tenant_id", blankToNull(envelope.attributes().get("tenant_id")), SignalDecoder.MAX_NAME));
   }
 
   private static EntitlementEvent.Flat flat(JsonNode body, String requestId) {
@@ -70,7 +71,8 @@ public final class MarketplaceDecoder {
     }
     String eventId = optional(body, "event_id");
     return new EntitlementEvent.Flat(tenantId, entitlementId, type, optional(body, "sku"),
-        optional(body, "customer_id"), optional(body, "reason"), eventId != null ? eventId : blankToNull(requestId));
+        optional(body, "customer_id"), optional(body, "reason"),
+        eventId != null ? eventId : checked("X-Request-ID", blankToNull(requestId), SignalDecoder.MAX_NAME));
   }
 
   /** A string field, null when absent or blank; a present non-string is malformed. */
@@ -82,12 +84,27 @@ public final class MarketplaceDecoder {
     if (!value.isTextual()) {
       throw ClientError.badRequest("invalid_event", field + " is not a string");
     }
-    String text = value.textValue();
     int max = field.equals("signature") ? 16_384 : field.equals("reason") ? 1024 : SignalDecoder.MAX_NAME;
+    return blankToNull(checked(field, value.textValue(), max));
+  }
+
+  /**
+   * {@code text}, or a refusal when it is longer than {@code max} or holds U+0000. Every string of an event ends up
+   * in PostgreSQL in cluster mode: ids in {@code text} columns, which refuse a NUL (every write of it would fail:
+   * 503), and the whole entitlement receipt, which the entitlements read back at start as {@code jsonb}, and
+   * {@code jsonb} refuses an escaped NUL too.
+   */
+  private static String checked(String field, String text, int max) {
+    if (text == null) {
+      return null;
+    }
     if (text.length() > max) {
       throw ClientError.badRequest("invalid_event", field + " is longer than " + max + " characters");
     }
-    return blankToNull(text);
+    if (SignalDecoder.holdsNul(text)) {
+      throw ClientError.badRequest("invalid_event", field + " contains U+0000");
+    }
+    return text;
   }
 
   private static String blankToNull(String text) {

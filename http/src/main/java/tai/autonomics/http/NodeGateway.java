@@ -11,7 +11,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import tai.autonomics.entitlement.EntitlementEvent;
-import tai.autonomics.entitlement.EntitlementView;
 import tai.autonomics.entitlement.Entitlements;
 import tai.autonomics.entitlement.MarketplaceCommand;
 import tai.autonomics.governor.Governor;
@@ -65,9 +64,12 @@ public final class NodeGateway {
         replyTo -> new Governors.Deliver(tenantId, command.apply(replyTo)), timeout, system.scheduler()));
   }
 
-  /** Appends a receipt the edge itself writes (a dead letter); answered once durable, or fails like a signal. */
-  public CompletionStage<Receipt> record(Receipt draft) {
-    return onDispatcher(AskPattern.askWithStatus(node.ledger(), replyTo -> new Ledger.Append(draft, replyTo),
+  /**
+   * Appends a receipt the edge itself writes (a dead letter); answered once durable, saying whether it was written or
+   * found stored under its MessageKey (a redelivery), or fails like a signal.
+   */
+  public CompletionStage<Ledger.Appended> record(Receipt draft) {
+    return onDispatcher(AskPattern.askWithStatus(node.ledger(), replyTo -> new Ledger.AppendOrFind(draft, replyTo),
         timeout, system.scheduler()));
   }
 
@@ -91,11 +93,10 @@ public final class NodeGateway {
         timeout, system.scheduler()));
   }
 
-  /** The tenant's entitlements with what Google said of them and their pending approvals. */
-  public CompletionStage<List<EntitlementView>> entitlements(String tenantId) {
-    return onDispatcher(AskPattern.<Entitlements.Command, MarketplaceCommand.Overview>ask(node.entitlements(),
-        replyTo -> new MarketplaceCommand.Describe(tenantId, replyTo), timeout, system.scheduler()))
-        .thenApply(MarketplaceCommand.Overview::entitlements);
+  /** The tenant's entitlements with what Google said of them and their pending approvals, and its sign-ups. */
+  public CompletionStage<MarketplaceCommand.Overview> entitlements(String tenantId) {
+    return onDispatcher(AskPattern.ask(node.entitlements(),
+        replyTo -> new MarketplaceCommand.Describe(tenantId, replyTo), timeout, system.scheduler()));
   }
 
   /** An operator's settlement of a held approval: the decision's receipt once durable. */
@@ -130,23 +131,30 @@ public final class NodeGateway {
     return read(() -> node.store().findByMessageId(messageId));
   }
 
+  /** An id with U+0000 is no tenant's (no decoder accepts one, and PostgreSQL could not look it up): no receipts. */
   public CompletionStage<List<Receipt>> page(String tenantId, long afterSeq, int limit) {
+    if (SignalDecoder.holdsNul(tenantId)) {
+      return CompletableFuture.completedFuture(List.of());
+    }
     return read(() -> node.store().page(tenantId, afterSeq, limit));
   }
 
   /**
-   * Where the tenant's chain ends. An id no decoder accepts (blank, longer than 256 characters) is no tenant's but
-   * may be a reserved chain's (the dead letters, the policy records): none, so the tenant routes answer 404 for it
-   * and never start a governor on it.
+   * Where the tenant's chain ends. An id no decoder accepts (blank, longer than 256 characters, with U+0000) is no
+   * tenant's but may be a reserved chain's (the dead letters, the policy records): none, so the tenant routes answer
+   * 404 for it and never start a governor on it.
    */
   public CompletionStage<Optional<ReceiptStore.TenantHead>> head(String tenantId) {
-    if (tenantId.isBlank() || tenantId.length() > SignalDecoder.MAX_NAME) {
+    if (!SignalDecoder.isName(tenantId)) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     return read(() -> node.store().head(tenantId));
   }
 
   public CompletionStage<ChainVerifier.Result> verify(String tenantId) {
+    if (SignalDecoder.holdsNul(tenantId)) {
+      return CompletableFuture.completedFuture(new ChainVerifier.Result(true, 0, null, null, null, null));
+    }
     return read(() -> ChainVerifier.verifyTenant(node.store(), tenantId));
   }
 

@@ -27,6 +27,7 @@ public final class SignalDecoder {
     if (fromAttributes != null && fromAttributes.isBlank()) {
       fromAttributes = null;
     }
+    refuseNul("tenant_id", fromAttributes);
     if (fromData != null && fromAttributes != null && !fromData.equals(fromAttributes)) {
       throw ClientError.badRequest("invalid_signal", "tenant_id in the data and in the attributes differ");
     }
@@ -53,7 +54,8 @@ public final class SignalDecoder {
    * permanent failure is then receipted under (docs/API.md, ack policy). Never throws.
    */
   public static String knownTenant(PushEnvelope envelope) {
-    String fromAttributes = valid(envelope.attributes().get("tenant_id"));
+    String attribute = envelope.attributes().get("tenant_id");
+    String fromAttributes = valid(attribute);
     String fromData = null;
     if (envelope.data() != null) {
       try {
@@ -63,7 +65,9 @@ public final class SignalDecoder {
         fromData = null;
       }
     }
-    if (fromAttributes != null && fromData != null && !fromAttributes.equals(fromData)) {
+    if (fromAttributes != null && fromData != null && !fromAttributes.equals(fromData)
+        || holdsNul(attribute) && fromData != null) {
+      // two tenants named, or the attribute names one that cannot be (U+0000): no tenant for certain
       return null;
     }
     return fromAttributes != null ? fromAttributes : fromData;
@@ -87,7 +91,26 @@ public final class SignalDecoder {
   }
 
   private static String valid(String tenantId) {
-    return tenantId == null || tenantId.isBlank() || tenantId.length() > MAX_NAME ? null : tenantId;
+    return isName(tenantId) ? tenantId : null;
+  }
+
+  /**
+   * Whether {@code name} could be a tenant id: not blank, at most {@link #MAX_NAME} characters, no U+0000. A NUL is
+   * refused at decode time because PostgreSQL cannot store it: its {@code text} columns (tenant ids, message ids and
+   * their scopes) refuse the byte, so every write of it would fail (503, and Pub/Sub would redeliver it for days).
+   */
+  static boolean isName(String name) {
+    return name != null && !name.isBlank() && name.length() <= MAX_NAME && !holdsNul(name);
+  }
+
+  static boolean holdsNul(String value) {
+    return value != null && value.indexOf('\0') >= 0;
+  }
+
+  private static void refuseNul(String field, String value) {
+    if (holdsNul(value)) {
+      throw ClientError.badRequest("invalid_signal", field + " contains U+0000");
+    }
   }
 
   private static String name(JsonNode data, String field) {
@@ -99,6 +122,7 @@ public final class SignalDecoder {
       throw ClientError.badRequest("invalid_signal", field + " is not a string");
     }
     String text = node.textValue();
+    refuseNul(field, text);
     return text.isBlank() ? null : text;
   }
 

@@ -11,7 +11,6 @@ import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static tai.autonomics.http.ReceiptRoutes.guarded;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +19,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
-import tai.autonomics.entitlement.EntitlementView;
+import tai.autonomics.entitlement.MarketplaceCommand;
 import tai.autonomics.entitlement.Entitlements;
 import tai.autonomics.governor.Governor;
 import tai.autonomics.ledger.ChainVerifier;
@@ -74,14 +73,15 @@ public final class TenantRoutes {
   }
 
   private static Map<String, Object> body(Governor.View view, Entitlements.Status status,
-      List<EntitlementView> entitlements) {
+      MarketplaceCommand.Overview overview) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("tenant_id", view.tenantId());
     body.put("state", view.state().wireName());
     body.put("action_id", view.actionId());
     body.put("entitled", view.entitled());
     body.put("entitlement", status.entitlement());
-    body.put("entitlements", entitlements);
+    body.put("entitlements", overview.entitlements());
+    body.put("pending_sign_ups", overview.signUps());
     body.put("policy", view.policy());
     Map<String, Object> counters = new LinkedHashMap<>();
     counters.put("signals", view.signals());

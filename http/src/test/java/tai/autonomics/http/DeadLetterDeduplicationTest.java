@@ -21,7 +21,8 @@ import tai.autonomics.Json;
  * across a restart on the same data directory: a poison push redelivered with the same subscription and messageId
  * is answered 200 with the same dead letter, on {@code /pubsub} and {@code /marketplace}; another subscription's
  * message with that id, and pushes without a messageId, are records of their own. The chain pages and verifies
- * across the restart, and {@code tai_dead_letters_total} counts records, not redeliveries.
+ * across the restart, and {@code tai_dead_letters_total} counts records, not redeliveries (the ledger says which it
+ * wrote), also of deliveries that arrive at once.
  */
 class DeadLetterDeduplicationTest {
   private static final String CONFIG = """
@@ -81,6 +82,40 @@ class DeadLetterDeduplicationTest {
       JsonNode verified = json(node.get("/dead-letters/verify", READ));
       assertTrue(verified.path("valid").asBoolean(), verified::toString);
       assertEquals(7, verified.path("count").asInt());
+    }
+  }
+
+  /**
+   * Deliveries of one message that arrive at once with the same attempt are drafted alike, often in the same
+   * millisecond; no field tells the written one from the repeats, only the ledger knows (it answered the repeats
+   * with the original). One dead letter per message, counted once, however many arrive together (a warm node, and
+   * several rounds, so that drafts of one millisecond do occur; LedgerTest shows it for one draft sent twice).
+   */
+  @Test
+  void deliveriesArrivingTogetherInTheSameMillisecondAreCountedOnce() throws Exception {
+    try (TestNode node = start()) {
+      for (int i = 0; i < 50; i++) {
+        ok(node.post("/pubsub", undecodable(SUB, "warm-" + i, 1)));
+      }
+      double before = counters(node).get("decode_failed");
+      List<String> letters = new ArrayList<>(deadLetters(node));
+      int rounds = 12;
+      for (int round = 0; round < rounds; round++) {
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> together = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+          together.add(node.client.sendAsync(java.net.http.HttpRequest.newBuilder(node.uri("/pubsub"))
+              .header("Content-Type", "application/json")
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(undecodable(SUB, "at-once-" + round, 1)))
+              .build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        JsonNode first = ok(together.get(0).get(30, java.util.concurrent.TimeUnit.SECONDS));
+        for (var answer : together) {
+          assertEquals(first, ok(answer.get(30, java.util.concurrent.TimeUnit.SECONDS)), "one dead letter for all");
+        }
+        letters.add(first.path("id").asText());
+      }
+      assertEquals(before + rounds, counters(node).get("decode_failed"), "each written once, counted once");
+      assertEquals(letters, deadLetters(node));
     }
   }
 

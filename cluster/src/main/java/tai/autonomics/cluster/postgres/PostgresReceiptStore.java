@@ -164,8 +164,11 @@ public final class PostgresReceiptStore implements ReceiptStore, SignedHeadsStor
 
   @Override
   public List<Receipt> latestEntitlements() {
-    return many("SELECT DISTINCT ON (tenant_id, body::jsonb->>'entitlement_id') body FROM receipts WHERE type = '"
-        + ReceiptType.ENTITLEMENT.wireName() + "' ORDER BY tenant_id, body::jsonb->>'entitlement_id', seq DESC");
+    // a receipt without entitlement id is kept per action id: each sign-up's job has a slot of its own
+    String slot = "body::jsonb->>'entitlement_id', CASE WHEN body::jsonb->>'entitlement_id' IS NULL "
+        + "THEN body::jsonb->>'action_id' END";
+    return many("SELECT DISTINCT ON (tenant_id, " + slot + ") body FROM receipts WHERE type = '"
+        + ReceiptType.ENTITLEMENT.wireName() + "' ORDER BY tenant_id, " + slot + ", seq DESC");
   }
 
   @Override

@@ -269,6 +269,26 @@ class PostgresReceiptStoreTest {
     assertEquals(java.util.Set.of(a, b), java.util.Set.copyOf(store.latestEntitlements()));
   }
 
+  /**
+   * Each sign-up's link has a slot of its own among the latest entitlement receipts: neither the tenant's later
+   * account event nor another account's link hides it; its close takes its place.
+   */
+  @Test
+  void eachSignUpKeepsItsOwnLatestReceiptBesideTheTenantsAccountEvents() {
+    Receipt linkA = commitOne(signUp("acc-a", null, "approving"));
+    Receipt linkB = commitOne(signUp("acc-b", null, "approving"));
+    Receipt event = commitOne(Receipt.draft(ReceiptType.ENTITLEMENT, "su").reason("ACCOUNT_CREATION_REQUESTED")
+        .entitlementDetails("acc-a", null).build());
+    assertEquals(java.util.Set.of(linkA, linkB, event), java.util.Set.copyOf(store.latestEntitlements()));
+    Receipt closeA = commitOne(signUp("acc-a", "approving", "approved"));
+    assertEquals(java.util.Set.of(closeA, linkB, event), java.util.Set.copyOf(store.latestEntitlements()));
+  }
+
+  private static Receipt signUp(String account, String from, String to) {
+    return Receipt.draft(ReceiptType.ENTITLEMENT, "su").states(from, to).reason("signup")
+        .action("account:" + account, "accounts.approve").entitlementDetails(account, null).build();
+  }
+
   @Test
   void reopeningKeepsEverythingAndUnsealedReceiptsAreRejected() {
     List<Receipt> batch = sealChain(0, Receipt.GENESIS_HASH, transition("t6", "stable", "keep"));
