@@ -27,9 +27,8 @@ final class CanonicalReceipt {
 
   /** The canonical JSON of {@code receipt} without its {@code hash}: the text that is hashed. */
   static String write(Receipt receipt) {
-    return writeWithHash(withoutHash(receipt));
+    return writeWithHash(receipt.hash() == null ? receipt : withoutHash(receipt));
   }
-
 
   /** The canonical JSON of {@code receipt} with its {@code hash} (when sealed): the receipt as the API shows it. */
   static String writeWithHash(Receipt receipt) {
