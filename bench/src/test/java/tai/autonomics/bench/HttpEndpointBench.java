@@ -281,7 +281,7 @@ class HttpEndpointBench {
         if (response.status() >= 500) {
           serverErrors.incrementAndGet();
         }
-        return rejectedWithJson(response);
+        return rejectedWithJson(response) || deadLettered(response);
       });
     };
     LoadResult load = ClosedLoad.run(ClosedLoad.Settings.of("closed, 10 workers, malformed", 10, duration),
@@ -295,10 +295,20 @@ class HttpEndpointBench {
       return bare.sendPost("/pubsub", kind % 50 == 49 ? oversize : Payloads.malformed((int) kind))
           .thenApply(response -> is2xx(response.status()));
     });
-    r.above("> 90 % rejected with a 4xx and a JSON error", "success_rate", load.successRate(), 0.90);
+    r.above("> 90 % rejected with a 4xx and a JSON error, or (a push) acknowledged with its dead letter",
+        "success_rate", load.successRate(), 0.90);
     r.holds("zero 5xx", "server_errors", serverErrors.get() == 0);
     r.holds("node healthy afterwards", "health_after", healthAfter == 200);
     r.finish();
+  }
+
+  /**
+   * A poison push under {@code autonomics.http.pubsub.poison = acknowledge}, the default: answered 200 with the
+   * dead letter recorded for it, so Pub/Sub does not redeliver it for a week (docs/API.md).
+   */
+  private static boolean deadLettered(HttpLoadClient.Response response) {
+    String body = response.body() == null ? "" : response.body();
+    return response.status() == 200 && body.contains("\"type\":\"dead_letter\"") && body.contains("\"reason\"");
   }
 
   private static boolean rejectedWithJson(HttpLoadClient.Response response) {

@@ -27,7 +27,8 @@ final class CanonicalReceipt {
 
   /** The canonical JSON of {@code receipt} without its {@code hash}: the text that is hashed. */
   static String write(Receipt receipt) {
-    return writeWithHash(receipt.sealed(receipt.id(), receipt.seq(), receipt.prevHash(), null));
+    return writeWithHash(receipt.hash() == null ? receipt
+        : receipt.sealed(receipt.id(), receipt.seq(), receipt.prevHash(), null));
   }
 
   /** The canonical JSON of {@code receipt} with its {@code hash} (when sealed): the receipt as the API shows it. */

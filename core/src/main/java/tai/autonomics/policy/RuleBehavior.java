@@ -49,7 +49,9 @@ public record RuleBehavior(int actAfter, Duration actFor, double tolerance, Stri
     if (relax != null) {
       require(config.hasPath("relax-below") || fallback.relax() != null, where, "relax-below",
           "is required with relax");
-      require(relaxBelow <= warnAbove, where, "relax-below", "must not exceed warn-above (" + warnAbove + ")");
+      // with a larger one a relax could run while the tolerance still holds the metric in warning
+      require(relaxBelow <= warnAbove - tolerance, where, "relax-below",
+          "must not exceed warn-above minus tolerance (" + (warnAbove - tolerance) + ")");
     } else {
       require(!config.hasPath("relax-below") && !config.hasPath("relax-for"), where, "relax",
           "is required with relax-below and relax-for");

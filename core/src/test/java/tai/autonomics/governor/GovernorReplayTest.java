@@ -54,7 +54,7 @@ class GovernorReplayTest {
           cooldown = 5s, max-actions = 5, per = 1h, max-signal-age = 3650d
           default-rule { warn-above = 60, act-above = 80, action = scale, act-after = 2, tolerance = 5
             relax = scale-in, relax-below = 30, relax-for = 3s }
-          rules { errors { warn-above = 1, act-above = 5, action = rollback, relax-below = 0.5 } }
+          rules { errors { warn-above = 1, act-above = 5, action = rollback, tolerance = 0.2, relax-below = 0.5 } }
         }
         drymix { mode = dry-run, max-signal-age = 3650d, default-rule { act-after = 2 } }
       }

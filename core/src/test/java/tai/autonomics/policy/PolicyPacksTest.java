@@ -134,6 +134,8 @@ class PolicyPacksTest {
         {"default-rule.tolerance = -1", "autonomics.policy.packs.p.default-rule.tolerance"},
         {"default-rule { relax = scale-in }", "autonomics.policy.packs.p.default-rule.relax-below"},
         {"default-rule { relax = scale-in, relax-below = 70 }", "autonomics.policy.packs.p.default-rule.relax-below"},
+        {"default-rule { tolerance = 10, relax = scale-in, relax-below = 55 }",
+            "autonomics.policy.packs.p.default-rule.relax-below"},
         {"default-rule { relax-below = 20 }", "autonomics.policy.packs.p.default-rule.relax"},
         {"default-rule.no-data = maybe", "autonomics.policy.packs.p.default-rule.no-data"},
         {"mode = dryrun", "autonomics.policy.packs.p.mode"},
