@@ -103,7 +103,7 @@ public record Receipt(
    * {@code "hash"} (docs/RECEIPTS.md).
    */
   public String toCanonicalJson() {
-    return CanonicalReceipt.writeWithHash(this);
+    return ReceiptHasher.canonicalJsonWithHash(this);
   }
 
   /**
