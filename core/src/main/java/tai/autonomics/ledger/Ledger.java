@@ -26,9 +26,9 @@ import tai.autonomics.ledger.PendingAppends.Waiter;
  * is durable. Unsynced writes, and those of a store that never blocks, run on the Ledger's own thread; synced ones on
  * {@code autonomics.ledger.io-dispatcher}, one at a time. A draft whose messageId is stored is answered with the
  * original (and {@link AppendOrFind} says that it was). A failed write answers every waiting appender with an error
- * and restarts the actor, which reloads seq and heads from the store; a restart first waits for the write in flight, so two incarnations never write at once. In
- * cluster mode every node's Ledger writes to one shared store, which re-links receipts sealed on a stale seq or head
- * ({@link ReceiptStore#commit}).
+ * and restarts the actor, which reloads seq and heads from the store; a restart first waits for the write in flight,
+ * so two incarnations never write at once. In cluster mode every node's Ledger writes to one shared store, which
+ * re-links receipts sealed on a stale seq or head ({@link ReceiptStore#commit}).
  */
 public final class Ledger extends AbstractBehavior<Ledger.Command> {
   public sealed interface Command extends CborSerializable

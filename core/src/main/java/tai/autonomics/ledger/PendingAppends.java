@@ -128,9 +128,7 @@ final class PendingAppends {
         relinked.add(sealed.tenantId());
       }
       lastSeq = Math.max(lastSeq, written.seq());
-      if (sealed.messageId() != null) {
-        uncommittedByMessageId.remove(MessageKey.of(sealed));
-      }
+      uncommittedByMessageId.remove(MessageKey.of(sealed)); // null without a messageId: never put
     }
     // receipts still pending are re-linked when they are written; without any, the head is reloaded on next use
     relinked.removeIf(pendingByTenant::containsKey);
