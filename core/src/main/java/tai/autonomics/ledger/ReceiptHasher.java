@@ -28,8 +28,8 @@ public final class ReceiptHasher {
   private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(ReceiptHasher::newDigest);
   private static final ObjectWriter WRITER = Json.MAPPER.copy()
       .registerModule(new SimpleModule("jcs-numbers")
-          .addSerializer(Long.class, new LongForm()).addSerializer(long.class, new LongForm())
-          .addSerializer(Double.class, new DoubleForm()).addSerializer(double.class, new DoubleForm()))
+          .addSerializer(Long.class, new JcsNumber()).addSerializer(long.class, new JcsNumber())
+          .addSerializer(Double.class, new JcsNumber()).addSerializer(double.class, new JcsNumber()))
       .writer().without(JsonGenerator.Feature.WRITE_HEX_UPPER_CASE);
 
   private ReceiptHasher() {}
@@ -86,41 +86,29 @@ public final class ReceiptHasher {
     }
   }
 
-  /** Integers up to 2^53 are exact doubles and JCS prints their digits; beyond, they round as doubles do. */
-  private static final class LongForm extends StdSerializer<Long> {
-    LongForm() {
-      super(Long.class);
-    }
-
-    @Override
-    public void serialize(Long value, JsonGenerator out, SerializerProvider provider) throws IOException {
-      if (isExactInJson(value)) {
-        out.writeNumber(value);
-      } else {
-        out.writeNumber(NumberToJSON.serializeNumber(value.doubleValue()));
-      }
-    }
-  }
-
   /**
-   * The ES6 form of a finite double; JCS has no NaN or infinities, so they are written as the strings Jackson gives
-   * them ("NaN", "Infinity", "-Infinity").
+   * A number in JCS's ES6 form. Integers up to 2^53 are exact doubles and JCS prints their digits; beyond, they round
+   * as doubles do. JCS has no NaN or infinities, so they are written as the strings Jackson gives them ("NaN",
+   * "Infinity", "-Infinity").
    */
-  private static final class DoubleForm extends StdSerializer<Double> {
-    DoubleForm() {
-      super(Double.class);
+  private static final class JcsNumber extends StdSerializer<Number> {
+    JcsNumber() {
+      super(Number.class);
     }
 
     @Override
-    public void serialize(Double value, JsonGenerator out, SerializerProvider provider) throws IOException {
-      if (value.isNaN() || value.isInfinite()) {
+    public void serialize(Number value, JsonGenerator out, SerializerProvider provider) throws IOException {
+      double asDouble = value.doubleValue();
+      if (value instanceof Long exact && isExactInJson(exact)) {
+        out.writeNumber(exact.longValue());
+      } else if (Double.isNaN(asDouble) || Double.isInfinite(asDouble)) {
         out.writeString(value.toString());
-      } else if (value == Math.rint(value) && Math.abs(value) < 1L << 53) {
+      } else if (asDouble == Math.rint(asDouble) && Math.abs(asDouble) < 1L << 53) {
         // ES6 writes an integral double below 2^53 as its digits; most metric values are such, and writing them
         // as a long skips the general formatter, the costliest step of a seal (LedgerBenchmark's seal line)
-        out.writeNumber(value.longValue());
+        out.writeNumber((long) asDouble);
       } else {
-        out.writeNumber(NumberToJSON.serializeNumber(value));
+        out.writeNumber(NumberToJSON.serializeNumber(asDouble));
       }
     }
   }
