@@ -48,7 +48,8 @@ final class Keys {
   /** A messageId index key: the tenant prefix, the scope's length (4 bytes) and bytes, then the id. */
   static byte[] message(MessageKey key) {
     byte[] scope = utf8(key.scope());
-    return concat(tenantPrefix(key.tenantId()), ByteBuffer.allocate(4).putInt(scope.length).array(), scope, utf8(key.messageId()));
+    return concat(tenantPrefix(key.tenantId()), ByteBuffer.allocate(4).putInt(scope.length).array(), scope,
+        utf8(key.messageId()));
   }
 
   /**

@@ -26,9 +26,9 @@ import tai.autonomics.ledger.PendingAppends.Waiter;
  * is durable. Unsynced writes, and those of a store that never blocks, run on the Ledger's own thread; synced ones on
  * {@code autonomics.ledger.io-dispatcher}, one at a time. A draft whose messageId is stored is answered with the
  * original (and {@link AppendOrFind} says that it was). A failed write answers every waiting appender with an error
- * and restarts the actor, which reloads seq and heads from the store; a restart first waits for the write in flight, so two incarnations never write at once. In
- * cluster mode every node's Ledger writes to one shared store, which re-links receipts sealed on a stale seq or head
- * ({@link ReceiptStore#commit}).
+ * and restarts the actor, which reloads seq and heads from the store; a restart first waits for the write in flight,
+ * so two incarnations never write at once. In cluster mode every node's Ledger writes to one shared store, which
+ * re-links receipts sealed on a stale seq or head ({@link ReceiptStore#commit}).
  */
 public final class Ledger extends AbstractBehavior<Ledger.Command> {
   public sealed interface Command extends CborSerializable
@@ -120,11 +120,12 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   }
 
   private Behavior<Command> onAppend(Append append) {
-    return enqueueAll(List.of(append.draft()), LedgerReply.single(append.replyTo()));
+    return enqueueAll(List.of(append.draft()), LedgerReply.answering(append.replyTo(), 1, (done, own) -> done.get(0)));
   }
 
   private Behavior<Command> onAppendOrFind(AppendOrFind append) {
-    return enqueueAll(List.of(append.draft()), LedgerReply.telling(append.replyTo()));
+    return enqueueAll(List.of(append.draft()), LedgerReply.answering(append.replyTo(), 1,
+        (done, written) -> new Appended(done.get(0), written)));
   }
 
   private Behavior<Command> onAppendBatch(AppendBatch append) {
@@ -132,7 +133,8 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
       append.replyTo().tell(StatusReply.success(List.of()));
       return this;
     }
-    return enqueueAll(append.drafts(), LedgerReply.batch(append.replyTo(), append.drafts().size()));
+    return enqueueAll(append.drafts(), LedgerReply.answering(append.replyTo(), append.drafts().size(),
+        (done, written) -> done));
   }
 
   private Behavior<Command> onRecord(Record record) {
@@ -161,7 +163,7 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
   }
 
   private Behavior<Command> flushIfIdle() {
-    if (inFlight != null || pending.isEmpty()) {
+    if (inFlight != null || pending.size() == 0) {
       return this;
     }
     if (inlineWrites && !inlineWriteDue) {
@@ -173,12 +175,13 @@ public final class Ledger extends AbstractBehavior<Ledger.Command> {
 
   private Behavior<Command> onWriteInline(WriteInline write) {
     inlineWriteDue = false;
-    return pending.isEmpty() ? this : writeNextBatch();
+    return pending.size() == 0 ? this : writeNextBatch();
   }
 
   private Behavior<Command> writeNextBatch() {
     List<Waiter> batch = pending.takeBatch(settings.maxBatch());
-    List<Receipt> toWrite = PendingAppends.toWrite(batch);
+    // duplicates wait for a receipt written by someone else
+    List<Receipt> toWrite = batch.stream().filter(Waiter::write).map(Waiter::receipt).toList();
     if (toWrite.isEmpty()) {
       // only duplicates of receipts made durable by the write that just finished
       return onBatchWritten(new BatchWritten(batch, List.of(), this));

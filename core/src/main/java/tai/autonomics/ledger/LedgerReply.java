@@ -2,6 +2,7 @@ package tai.autonomics.ledger;
 
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
@@ -26,19 +27,10 @@ final class LedgerReply {
     this.onFailed = onFailed;
   }
 
-  static LedgerReply single(ActorRef<StatusReply<Receipt>> replyTo) {
-    return new LedgerReply(1, (done, written) -> replyTo.tell(StatusReply.success(done.get(0))),
-        reason -> replyTo.tell(StatusReply.error(reason)));
-  }
-
-  static LedgerReply telling(ActorRef<StatusReply<Ledger.Appended>> replyTo) {
-    return new LedgerReply(1,
-        (done, written) -> replyTo.tell(StatusReply.success(new Ledger.Appended(done.get(0), written))),
-        reason -> replyTo.tell(StatusReply.error(reason)));
-  }
-
-  static LedgerReply batch(ActorRef<StatusReply<List<Receipt>>> replyTo, int size) {
-    return new LedgerReply(size, (done, written) -> replyTo.tell(StatusReply.success(done)),
+  /** Answers {@code replyTo} with {@code answer}, made of the receipts and whether every one is its draft's own. */
+  static <T> LedgerReply answering(ActorRef<StatusReply<T>> replyTo, int size,
+      BiFunction<List<Receipt>, Boolean, T> answer) {
+    return new LedgerReply(size, (done, written) -> replyTo.tell(StatusReply.success(answer.apply(done, written))),
         reason -> replyTo.tell(StatusReply.error(reason)));
   }
 
@@ -46,10 +38,7 @@ final class LedgerReply {
     return new LedgerReply(size, (done, written) -> {}, reason -> failures.tell(new Ledger.NotRecorded(reason)));
   }
 
-  /**
-   * The receipt at {@code index} is durable: {@code written} true when it is the draft's own, false when it is the
-   * original stored under the draft's MessageKey.
-   */
+  /** The receipt at {@code index} is durable; {@code written} false: it is an original found by MessageKey. */
   void done(int index, Receipt receipt, boolean written) {
     if (missing > 0 && results[index] == null) {
       results[index] = receipt;

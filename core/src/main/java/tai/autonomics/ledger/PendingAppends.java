@@ -38,10 +38,6 @@ final class PendingAppends {
     return next.size();
   }
 
-  boolean isEmpty() {
-    return next.isEmpty();
-  }
-
   /** Seals the draft and queues it, or answers it at once when its messageId is already stored. */
   void enqueue(Receipt draft, int index, LedgerReply reply) {
     MessageKey messageId = MessageKey.of(draft);
@@ -80,11 +76,6 @@ final class PendingAppends {
   void failAll(String reason) {
     next.forEach(waiter -> waiter.reply().failed(reason));
     next = new ArrayList<>();
-  }
-
-  /** The receipts the batch writes: duplicates wait for a receipt written by someone else. */
-  static List<Receipt> toWrite(List<Waiter> batch) {
-    return batch.stream().filter(Waiter::write).map(Waiter::receipt).toList();
   }
 
   /** Gives the draft the next seq and links it to its tenant's head, which it then is. */
@@ -137,9 +128,7 @@ final class PendingAppends {
         relinked.add(sealed.tenantId());
       }
       lastSeq = Math.max(lastSeq, written.seq());
-      if (sealed.messageId() != null) {
-        uncommittedByMessageId.remove(MessageKey.of(sealed));
-      }
+      uncommittedByMessageId.remove(MessageKey.of(sealed)); // null without a messageId: never put
     }
     // receipts still pending are re-linked when they are written; without any, the head is reloaded on next use
     relinked.removeIf(pendingByTenant::containsKey);

@@ -12,10 +12,10 @@ import java.util.TreeMap;
 import tai.autonomics.CborSerializable;
 
 /**
- * One entry of the tamper-evident ledger (docs/RECEIPTS.md). A receipt is created as a draft by whoever decides something
- * (governor, entitlements, executor) with {@code id}, {@code seq}, {@code prev_hash} and {@code hash} unset; the
- * Ledger actor, the single writer, fills them in {@link #sealed}. Fields that do not apply are null and absent from
- * the JSON, and so absent from the canonical form that is hashed.
+ * One entry of the tamper-evident ledger (docs/RECEIPTS.md). A receipt is created as a draft by whoever decides
+ * something (governor, entitlements, executor) with {@code id}, {@code seq}, {@code prev_hash} and {@code hash} unset;
+ * the Ledger actor, the single writer, fills them in {@link #sealed}. Fields that do not apply are null and absent
+ * from the JSON, and so absent from the canonical form that is hashed.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder(alphabetic = true)
@@ -103,7 +103,7 @@ public record Receipt(
    * {@code "hash"} (docs/RECEIPTS.md).
    */
   public String toCanonicalJson() {
-    return CanonicalReceipt.writeWithHash(this);
+    return ReceiptHasher.canonicalJsonWithHash(this);
   }
 
   /**

@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Durable home of the receipts (docs/RECEIPTS.md). Only the Ledger actor appends; reads are thread-safe and may be called
- * from any thread (HTTP routes read straight from the store, without an actor hop).
+ * Durable home of the receipts (docs/RECEIPTS.md). Only the Ledger actor appends; reads are thread-safe and may be
+ * called from any thread (HTTP routes read straight from the store, without an actor hop).
  */
 public interface ReceiptStore extends AutoCloseable {
   /**

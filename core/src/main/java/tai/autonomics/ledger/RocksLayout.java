@@ -119,7 +119,6 @@ final class RocksLayout implements AutoCloseable {
     return db.newIterator(handle(family));
   }
 
-  /** The seq of the last stored receipt, 0 for an empty ledger. */
   long lastKeySeq() {
     try (RocksIterator it = iterator(Family.BY_SEQ)) {
       it.seekToLast();
@@ -127,7 +126,6 @@ final class RocksLayout implements AutoCloseable {
     }
   }
 
-  /** The live SST files of every family plus the WAL. */
   long bytesOnDisk() throws RocksDBException {
     long bytes = db.getAggregatedLongProperty("rocksdb.live-sst-files-size");
     for (LogFile wal : db.getSortedWalFiles()) {
@@ -144,7 +142,6 @@ final class RocksLayout implements AutoCloseable {
     return sizes;
   }
 
-  /** A consistent copy of the whole database in {@code target}, which must not exist yet; its parent is created. */
   void checkpoint(Path target) throws RocksDBException {
     if (Files.exists(target)) {
       throw new ReceiptStoreException("the checkpoint directory " + target.toAbsolutePath() + " exists already");

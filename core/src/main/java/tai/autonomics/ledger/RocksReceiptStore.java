@@ -103,7 +103,6 @@ public final class RocksReceiptStore implements ReceiptStore {
     });
   }
 
-  /** From the memtables' and files' bloom filters: a new message is told apart without a disk read. */
   @Override
   public boolean mayContainMessageId(MessageKey message) {
     return read(() -> db.mayExist(Family.BY_MESSAGE_ID, Keys.message(message)));
