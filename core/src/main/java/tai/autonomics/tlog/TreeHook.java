@@ -24,7 +24,8 @@ import tai.autonomics.ledger.ReceiptStore;
  * of reading it back from the tiles in every write cut the ledger's CPU per receipt with the tree by 39 %
  * (LedgerBenchmark 8 durable -Dbench.tlog=true: 65.8 to 40.0 µs, 14,220 to 27,094 receipts/s). Keeping the tree's
  * state too, while the writes follow each other (see {@link #nextSeq}), saves a read per tenant and write: the
- * tree's extra CPU per receipt went from +10.4..12.7 µs to +7.5..7.9 (same benchmark, alternated, 2026-12-03). It
+ * tree's extra CPU per receipt went from +10.1 to +7.9 µs (same benchmark, medians of 5 alternated rounds on a
+ * shared machine, 2026-12-03; most of the rest is RocksDB's, inserting the tile and state rows in its memtable). It
  * remembers which tenants grew, for the next signing.
  */
 final class TreeHook implements CommitHook {
