@@ -17,6 +17,10 @@ import java.util.function.BiConsumer;
  * plain class, not an actor: callers run it on a blocking dispatcher (it reads tiles and forces a file).
  */
 public final class Checkpointer {
+  private static final String RESTORED = ": the ledger was restored from a backup older than that checkpoint, or"
+      + " changed behind the node's back; signing it would fork the log, which then needs a new log name"
+      + " (docs/OPERATIONS.md, Backup and restore)";
+
   private final NoteSigner key;
   private final SignedHeads heads;
 
@@ -91,12 +95,15 @@ public final class Checkpointer {
 
   private static void checkConsistent(Checkpoint last, Checkpoint next, HashReader reader)
       throws IOException, CheckpointRefusedException {
+    // the messages name the log and the likely cause: an operator reads them in the node's log
     if (next.size() < last.size()) {
-      throw new CheckpointRefusedException("size " + next.size() + " is below the last signed size " + last.size());
+      throw new CheckpointRefusedException("the tree of " + next.origin() + " (size " + next.size()
+          + ") is behind its last signed checkpoint (size " + last.size() + ")" + RESTORED);
     }
     List<byte[]> proof = MerkleProofs.consistencyProof(last.size(), next.size(), reader);
     if (!MerkleVerifier.verifyConsistency(last.size(), next.size(), last.root(), next.root(), proof)) {
-      throw new CheckpointRefusedException(next + " is not consistent with the last signed " + last);
+      throw new CheckpointRefusedException("the tree of " + next.origin() + " (size " + next.size()
+          + ") is not consistent with its last signed checkpoint (size " + last.size() + ")" + RESTORED);
     }
   }
 }

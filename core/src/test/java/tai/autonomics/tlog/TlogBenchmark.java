@@ -34,6 +34,8 @@ public final class TlogBenchmark {
     int count = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     String tenant = "tenant-big";
     Path root = Files.createTempDirectory("tlog-bench");
+    // the machine is shared: the load average says how much of it the figures had
+    System.out.println("load average at start: " + loadAverage());
     try (RocksReceiptStore store = RocksReceiptStore.open(root.resolve("ledger"))) {
       NoteSigner key = NoteSigner.of("bench", Ed25519Key.generate());
       TransparencyLog log = TransparencyLog.attach(store, "bench", key, new FileSignedHeads(root.resolve("heads")))
@@ -93,10 +95,21 @@ public final class TlogBenchmark {
         System.out.printf("audit of %d receipts (round %d): %s in %.1f s%n", result.receipts(), round,
             result.ok() ? "ok" : result.problem(), (System.nanoTime() - t0) / 1e9);
       }
+      System.out.println("load average at end: " + loadAverage());
     } finally {
       try (Stream<Path> files = Files.walk(root)) {
         files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
       }
+    }
+  }
+
+  /** 1, 5 and 15 minutes, from /proc/loadavg; "unknown" where there is none. */
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
     }
   }
 }

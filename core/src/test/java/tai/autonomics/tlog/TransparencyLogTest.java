@@ -2,6 +2,7 @@ package tai.autonomics.tlog;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -96,6 +97,38 @@ class TransparencyLogTest {
       TransparencyLog log = attach(store);
       store.append(chains.batch(10, 2), true);
       check(log, chains);
+    }
+  }
+
+  /**
+   * The hook keeps each tenant's tree in memory between writes. A write that fails after the hook gave its rows (the
+   * disk, here a wrapper that throws) stores nothing, and the next write, the same receipts again at the same seqs,
+   * must grow the trees from what is stored, not from what the failed write would have made.
+   */
+  @Test
+  void aFailedWriteLeavesNoTreeBehindInMemory() throws Exception {
+    Chains chains = new Chains();
+    try (RocksReceiptStore store = RocksReceiptStore.open(dir.resolve("ledger"))) {
+      TransparencyLog log = attach(store);
+      TreeHook hook = new TreeHook(store);
+      boolean[] fail = {false};
+      store.attach((stored, side) -> {
+        List<tai.autonomics.ledger.CommitHook.Write> rows = hook.adding(stored, side);
+        if (fail[0]) {
+          throw new IllegalStateException("the disk failed");
+        }
+        return rows;
+      });
+      for (int n : new int[] {5, 300, 1, 40}) {
+        List<Receipt> batch = chains.batch(n, 3);
+        fail[0] = true;
+        assertThrows(RuntimeException.class, () -> store.append(batch, true));
+        fail[0] = false;
+        store.append(batch, true);
+        check(log, chains);
+        store.append(chains.batch(7, 3), true);
+        check(log, chains);
+      }
     }
   }
 

@@ -33,7 +33,8 @@ import tai.autonomics.tlog.TransparencyLog;
  * (c2sp.org/tlog-tiles), {@code proof/inclusion?index=&size=} or {@code ?receipt=} (c2sp.org/tlog-proof@v1) and
  * {@code proof/consistency?old=&new=} (base64 hashes, one per line). Behind the read token; every read runs on the
  * blocking dispatcher. Bad parameters 400 ({@code invalid_parameter}, {@code invalid_tile_path}); a size or tile
- * beyond the tree 404 ({@code beyond_tree}); a tenant without receipts 404 ({@code not_found}).
+ * beyond the tree 404 ({@code beyond_tree}); a tenant without receipts 404 ({@code not_found}); a tree the log
+ * refuses to sign, as signing it would fork the log, 409 ({@code checkpoint_refused}, the reason in the detail).
  */
 public final class LogRoutes {
   private final EdgeContext edge;
@@ -74,7 +75,9 @@ public final class LogRoutes {
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         } catch (CheckpointRefusedException e) {
-          throw new IllegalStateException("the log refused to sign: " + e.getMessage(), e);
+          // the tree cannot be signed without forking the log (e.g. a ledger restored behind its last checkpoint):
+          // a state of the node, not a failure of this request, and retrying does not help
+          throw new ClientError(StatusCodes.CONFLICT, "checkpoint_refused", e.getMessage());
         }
       });
       return answer;

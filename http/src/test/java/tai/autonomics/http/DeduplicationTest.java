@@ -11,7 +11,6 @@ import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tai.autonomics.Json;
-import tai.autonomics.ledger.RocksReceiptStore;
 
 /**
  * Tenant-safe de-duplication (issue 15, point 2) over real HTTP and a real RocksDB ledger, across a restart: a
@@ -82,9 +81,9 @@ class DeduplicationTest {
     }
 
     static Node start(Path dir) {
-      return new Node(TestNode.start("""
+      return new Node(TestNode.startRocks("""
           autonomics.entitlements.seed = [{tenant-id = alpha}, {tenant-id = beta}, {tenant-id = gamma}]
-          """, RocksReceiptStore.open(dir.resolve("ledger"))));
+          """, dir.resolve("ledger")));
     }
 
     JsonNode push(String subscription, String messageId, String tenant, String metric, double value) {

@@ -12,7 +12,6 @@ import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tai.autonomics.Json;
-import tai.autonomics.ledger.RocksReceiptStore;
 
 /**
  * Entitlements keyed by entitlement id (issue 15, point 7), over real HTTP and a real RocksDB ledger, across a
@@ -105,7 +104,7 @@ class EntitlementOrdersTest {
   }
 
   private TestNode start() {
-    return TestNode.start("", RocksReceiptStore.open(dir.resolve("ledger")));
+    return TestNode.startRocks("", dir.resolve("ledger"));
   }
 
   private static JsonNode procurement(TestNode node, String eventId, String type, String entitlement, String plan) {

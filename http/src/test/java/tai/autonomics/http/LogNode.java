@@ -35,7 +35,12 @@ final class LogNode implements AutoCloseable {
   }
 
   static LogNode start(Path dataDir) throws Exception {
-    Config config = ConfigFactory.parseString("""
+    return start(dataDir, "");
+  }
+
+  /** As {@link #start(Path)}, with {@code overrides} (HOCON) over the test's settings. */
+  static LogNode start(Path dataDir, String overrides) throws Exception {
+    Config config = ConfigFactory.parseString(overrides).withFallback(ConfigFactory.parseString("""
         autonomics.http.interface = "127.0.0.1"
         autonomics.http.port = 0
         autonomics.http.read-token = "%s"
@@ -44,7 +49,7 @@ final class LogNode implements AutoCloseable {
         autonomics.executor.simulated.latency = 1ms
         autonomics.entitlements.seed = [{ tenant-id = "tenant-001", sku = "base" },
           { tenant-id = "tenant-002", sku = "base" }, { tenant-id = "%s", sku = "base" }]
-        """.formatted(TOKEN, dataDir, LOG_NAME, SPACED)).withFallback(ConfigFactory.load()).resolve();
+        """.formatted(TOKEN, dataDir, LOG_NAME, SPACED))).withFallback(ConfigFactory.load()).resolve();
     RocksReceiptStore store = RocksReceiptStore.open(dataDir.resolve("ledger"));
     return new LogNode(Main.startNode(config, NodeSettings.create(config), PolicyPacks.create(config), store)
         .get(30, TimeUnit.SECONDS));

@@ -31,9 +31,14 @@ final class TestNode implements AutoCloseable {
     return start(overrides, new MemoryReceiptStore());
   }
 
-  /** A node over a RocksDB ledger in {@code ledgerDir}, closed with the node. */
+  /**
+   * A node over a RocksDB ledger in {@code ledgerDir}, closed with the node. Its data directory (the logs' key and
+   * signed heads) is the ledger's parent unless {@code overrides} say otherwise: the default, {@code ./data}, would
+   * carry one test's signed heads into the next, whose trees then conflict with them.
+   */
   static TestNode startRocks(String overrides, java.nio.file.Path ledgerDir) {
-    return start(overrides, RocksReceiptStore.open(ledgerDir));
+    String dataDir = ledgerDir.toAbsolutePath().getParent().toString().replace("\\", "\\\\");
+    return start("autonomics.ledger.data-dir = \"" + dataDir + "\"\n" + overrides, RocksReceiptStore.open(ledgerDir));
   }
 
   /** A node over {@code store}, which it closes when it stops. */
@@ -107,12 +112,11 @@ final class TestNode implements AutoCloseable {
   public void close() {
     running.system().terminate();
     try {
-      running.system().getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      // the node signs its trees once more after termination and then closes its store: a restarted node may open
+      // the same RocksDB directory once that is done (closing the store here, sooner, failed that last signing)
+      running.closed().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("node did not stop", e);
     }
-    // the node closes its store once terminated, on another thread: closed here too (twice is harmless), so a
-    // restarted node can open the same RocksDB directory at once
-    store.close();
   }
 }
