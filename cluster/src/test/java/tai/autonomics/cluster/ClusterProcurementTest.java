@@ -41,7 +41,8 @@ import tai.autonomics.procurement.ProcurementStandIn;
  * sent to one node is approved at Google exactly once (the outbox is a child of the entitlements singleton, not one
  * per node) and the activation is seen on the other node; then, with Google refusing the approval, the node hosting
  * the singleton is stopped and the survivor's outbox, re-derived from the shared ledger, makes the approval once
- * Google answers again.
+ * Google answers again. A third node that joins while the call is pending does not call Google: its Authorization
+ * (each outbox's client has its own access token) never shows at the stand-in.
  */
 class ClusterProcurementTest {
   private static final String PROVIDER = "DEMO-provider";
@@ -55,10 +56,9 @@ class ClusterProcurementTest {
 
   @AfterEach
   void stop() throws Exception {
+    // one at a time: two members leaving together wait out the cluster-exiting phase's 10 s
     for (Main.Running node : nodes) {
       node.system().terminate();
-    }
-    for (Main.Running node : nodes) {
       node.closed().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
     if (google != null) {
@@ -96,6 +96,7 @@ class ClusterProcurementTest {
     // an outbox per node would make its own approve, at once or on its next retry (retry-min 50 ms): give it 2 s
     Thread.sleep(2000);
     assertEquals(1, approves("ent-1", 0), "exactly one node drains the outbox: " + google.calls());
+    assertEquals(1, callers(0), "one client called Google: " + google.calls());
     ok(push(host, "c2", "ENTITLEMENT_ACTIVE", "ent-1", "acct-1"));
     JsonNode tenant = ok(get(other, "/tenants/acct-1"));
     assertEquals("active", tenant.path("entitlement").path("state").asText(), tenant.toString());
@@ -111,6 +112,14 @@ class ClusterProcurementTest {
           && r.path("reason").asText().startsWith("retrying")), "the approve is pending, retried");
       return null;
     });
+    // a node that joins now would, with an outbox of its own, re-derive the pending job from PostgreSQL and call
+    // too: each node's client has its own access token, so the calls' Authorization tells the callers apart
+    int joined = google.calls().size();
+    nodes.add(start(TestClusterNode.freePorts(1)[0], remote[0], postgres, credentials, dir.resolve("data"))
+        .get(90, TimeUnit.SECONDS));
+    Thread.sleep(2000);
+    assertTrue(approves("ent-2", joined) >= 2, "the approve is still retried: " + google.calls());
+    assertEquals(1, callers(0), "only the singleton's node calls Google: " + google.calls());
     // the singleton's node leaves and stops: once it is gone, nothing it ran can call Google any more
     host.system().terminate();
     host.closed().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -122,6 +131,7 @@ class ClusterProcurementTest {
     // faults were cleared, or the stopped node's last attempt may have landed unanswered: a repeated approve is
     // allowed, as Google's approve of an entitlement it activated changes nothing
     assertTrue(approves("ent-2", before) >= 1, "the survivor made the approve: " + google.calls());
+    assertEquals(1, callers(before), "one of the two survivors drains the outbox: " + google.calls());
     waiter.awaitAssert(WAIT, () -> {
       assertTrue(hasReceipt(other, "acct-2", "done", "entitlements.approve"), "the survivor recorded the result");
       return null;
@@ -167,6 +177,12 @@ class ClusterProcurementTest {
     List<ProcurementStandIn.Call> calls = google.calls();
     return calls.subList(from, calls.size()).stream()
         .filter(call -> call.path().endsWith(entitlementId + ":approve")).count();
+  }
+
+  /** How many clients (one per outbox: each has its own access token) made the API calls from {@code from} on. */
+  private long callers(int from) {
+    List<ProcurementStandIn.Call> calls = google.calls();
+    return calls.subList(from, calls.size()).stream().map(ProcurementStandIn.Call::authorization).distinct().count();
   }
 
   private void awaitGoogle(TestProbe<Void> waiter, String entitlementId, String state) {
