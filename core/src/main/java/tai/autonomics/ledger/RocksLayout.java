@@ -42,8 +42,11 @@ final class RocksLayout implements AutoCloseable {
   }
 
   private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
-  /** Layout 4: receipts keyed by tenant + seq, values in {@link ReceiptCodec}'s form (CBOR arrays). */
-  private static final byte[] FORMAT = {4};
+  /**
+   * Layout 5: receipts keyed by tenant + seq, values in {@link ReceiptCodec}'s form (CBOR arrays); a tenant's tree
+   * stored up to its last full level-0 tile (layout 4 stored the partial one too).
+   */
+  private static final byte[] FORMAT = {5};
   static {
     RocksDB.loadLibrary();
   }

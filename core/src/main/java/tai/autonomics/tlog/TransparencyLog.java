@@ -30,6 +30,7 @@ public final class TransparencyLog {
   /** The last note signed per tenant: one per tenant that has receipts, a few hundred bytes each. */
   private final Map<String, String> notes = new ConcurrentHashMap<>();
   private final SubtreeCache subtrees = new SubtreeCache();
+  private final TreeTail.Cache tails = new TreeTail.Cache();
 
   private TransparencyLog(ReceiptStore store, CommitHook.Reader side, TreeHook hook, String logName, NoteSigner key,
       SignedHeads heads) {
@@ -80,7 +81,7 @@ public final class TransparencyLog {
 
   /** The number of the tenant's receipts the tree covers (0 for a tenant without receipts). */
   public long size(String tenant) {
-    return state(tenant).size();
+    return tree(tenant).size();
   }
 
   /**
@@ -94,8 +95,8 @@ public final class TransparencyLog {
       Optional<Checkpoint> head = heads.last(origin(tenant));
       return Optional.of(head.isPresent() && head.get().size() > sizeOf(note) ? sign(tenant, head.get().size()) : note);
     }
-    TreeState state = state(tenant);
-    return state.size() == 0 ? Optional.empty() : Optional.of(sign(tenant, state.size()));
+    long size = size(tenant);
+    return size == 0 ? Optional.empty() : Optional.of(sign(tenant, size));
   }
 
   /**
@@ -108,10 +109,11 @@ public final class TransparencyLog {
     Map<String, String> tenantOf = new java.util.HashMap<>();
     List<Exception> failed = new ArrayList<>();
     for (String tenant : hook.drainGrown()) {
-      long size = state(tenant).size();
+      TreeTail tree = tree(tenant);
+      long size = tree.size();
       try {
         if (size > 0) {
-          HashReader reader = reader(tenant, size);
+          HashReader reader = reader(tenant, tree, size);
           requests.add(new Checkpointer.Request(origin(tenant), size, MerkleProofs.treeHash(size, reader), reader));
           tenantOf.put(origin(tenant), tenant);
         }
@@ -161,9 +163,10 @@ public final class TransparencyLog {
 
   /** Hash tile {@code path}, or entry bundle, as the tree of the current size has it; empty when it has not. */
   public Optional<byte[]> tile(String tenant, TilePath path) throws IOException {
-    long size = size(tenant);
+    TreeTail tree = tree(tenant);
+    long size = tree.size();
     if (!path.isEntries()) {
-      return Tiles.serve(tiles(tenant), path, size);
+      return Tiles.serve(tree.tiles(tiles(tenant)), path, size);
     }
     if (TilePath.widthIn(0, path.index(), size) < path.width()) {
       return Optional.empty();
@@ -181,13 +184,13 @@ public final class TransparencyLog {
   /** The index of {@code receipt} in its tenant's log, or empty when the tree does not cover it (yet). */
   public OptionalLong indexOf(Receipt receipt) throws IOException {
     String tenant = receipt.tenantId();
-    TreeState state = state(tenant);
-    if (state.size() == 0 || receipt.seq() > state.lastSeq()) {
+    TreeTail tree = tree(tenant);
+    if (tree.size() == 0 || receipt.seq() > tree.lastSeq()) {
       return OptionalLong.empty();
     }
     // the last bundle that starts at or before the receipt's seq holds it
     long lo = 0;
-    long hi = (state.size() - 1) / TilePath.FULL_WIDTH;
+    long hi = (tree.size() - 1) / TilePath.FULL_WIDTH;
     while (lo < hi) {
       long mid = (lo + hi + 1) >>> 1;
       if (bundleStart(tenant, mid) <= receipt.seq()) {
@@ -200,7 +203,7 @@ public final class TransparencyLog {
     for (int i = 0; i < bundle.size(); i++) {
       if (bundle.get(i).id().equals(receipt.id())) {
         long index = lo * TilePath.FULL_WIDTH + i;
-        return index < state.size() ? OptionalLong.of(index) : OptionalLong.empty();
+        return index < tree.size() ? OptionalLong.of(index) : OptionalLong.empty();
       }
     }
     return OptionalLong.empty();
@@ -218,16 +221,21 @@ public final class TransparencyLog {
     notes.merge(tenant, note, (old, now) -> sizeOf(now) >= sizeOf(old) ? now : old);
   }
 
-  private TreeState state(String tenant) {
-    return TreeState.decode(side.get(TreeState.Keys.state(tenant)));
+  private TreeTail tree(String tenant) {
+    return tails.of(tenant, side, store);
   }
 
   private TileStore tiles(String tenant) {
     return (level, index) -> side.get(TreeState.Keys.tile(tenant, level, index));
   }
 
+  /** The hashes of the tenant's tree of {@code size} leaves (at most its size now). */
   private HashReader reader(String tenant, long size) {
-    return subtrees.reader(tenant, tiles(tenant), size);
+    return reader(tenant, tree(tenant), size);
+  }
+
+  private HashReader reader(String tenant, TreeTail tree, long size) {
+    return subtrees.reader(tenant, tree.tiles(tiles(tenant)), size);
   }
 
   private long bundleStart(String tenant, long bundle) throws IOException {

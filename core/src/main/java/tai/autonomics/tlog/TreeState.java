@@ -6,20 +6,15 @@ import java.util.HexFormat;
 import tai.autonomics.ledger.Receipt;
 
 /**
- * Where a tenant's tree stands, stored beside its tiles in the same write: its size and the seq and hash (the entry)
- * of the last receipt it covers. The root is not kept: it is computed from the tiles when a checkpoint is signed,
- * once a second, rather than in every write (up to ~250 SHA-256 per tenant and commit, which tripled the ledger's
- * CPU per receipt in LedgerBenchmark). The last entry is what tells the next append whether the tree and the
- * chain still meet: a receipt whose {@code prev_hash} is not it follows receipts the tree does not cover yet (a ledger
- * written before the tree existed), which the append then covers first.
+ * Where the stored part of a tenant's tree ends, written beside its tiles in the write that completes a level-0 tile:
+ * its size (a multiple of 256) and the seq and hash (the entry) of the last receipt it covers. The tail after it is
+ * read from the receipts ({@link TreeTail}). The root is not kept: it is computed from the tiles when a checkpoint is
+ * signed, once a second, rather than in every write (up to ~250 SHA-256 per tenant and commit, which tripled the
+ * ledger's CPU per receipt in LedgerBenchmark).
  */
 record TreeState(long size, long lastSeq, byte[] lastEntry) {
   static final TreeState EMPTY = new TreeState(0, 0, HexFormat.of().parseHex(Receipt.GENESIS_HASH));
   private static final int LENGTH = 16 + Merkle.HASH_SIZE;
-
-  String lastHash() {
-    return HexFormat.of().formatHex(lastEntry);
-  }
 
   byte[] encode() {
     return ByteBuffer.allocate(LENGTH).putLong(size).putLong(lastSeq).put(lastEntry).array();

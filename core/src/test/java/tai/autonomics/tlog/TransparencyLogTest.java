@@ -72,6 +72,7 @@ class TransparencyLogTest {
     // reopened: the trees continue where they were, and the next checkpoints extend the signed ones
     try (RocksReceiptStore store = RocksReceiptStore.open(dir.resolve("ledger"))) {
       TransparencyLog log = attach(store);
+      check(log, chains); // read cold: the partial tiles from the receipts, with nothing in memory
       store.append(chains.batch(300, 3), true);
       check(log, chains);
       for (String tenant : chains.entries.keySet()) {
