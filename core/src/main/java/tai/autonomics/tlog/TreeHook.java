@@ -76,9 +76,12 @@ final class TreeHook implements CommitHook {
       for (Map.Entry<String, List<Receipt>> e : byTenant.entrySet()) {
         append(e.getKey(), e.getValue(), side, writes);
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
       trees.clear(); // an append that throws half-way may leave a tree changed: the next writes re-read them all
-      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      trees.clear();
+      throw e;
     }
     grown.addAll(byTenant.keySet());
     return writes;

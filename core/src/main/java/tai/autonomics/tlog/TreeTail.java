@@ -56,7 +56,9 @@ record TreeTail(TreeState base, long lastSeq, byte[] leaves) {
       // written before its tree existed, which the next append covers: either way a prefix of the chain, a tree
       List<Receipt> added = room == 0 ? List.of() : store.page(tenant, tail.lastSeq(), room);
       if (added.isEmpty()) {
-        tails.put(tenant, tail);
+        if (tail.size() > 0) { // a tenant without receipts (any id a reader asks for) takes no room
+          tails.put(tenant, tail);
+        }
         return tail;
       }
       byte[] leaves = Arrays.copyOf(tail.leaves(), tail.leaves().length + added.size() * Merkle.HASH_SIZE);
