@@ -29,7 +29,17 @@ public final class RocksReceiptStore implements ReceiptStore {
 
   private RocksReceiptStore(RocksLayout db) {
     this.db = db;
-    this.tlog = key -> read(() -> db.get(Family.TLOG, key));
+    this.tlog = new CommitHook.Reader() {
+      @Override
+      public byte[] get(byte[] key) {
+        return read(() -> db.get(Family.TLOG, key));
+      }
+
+      @Override
+      public List<Receipt> page(String tenantId, long afterSeq, int limit) {
+        return RocksReceiptStore.this.page(tenantId, afterSeq, limit);
+      }
+    };
     this.lastSeq = db.lastKeySeq();
   }
 

@@ -49,7 +49,7 @@ public final class TransparencyLog {
    */
   public static Optional<TransparencyLog> attach(ReceiptStore store, String logName, NoteSigner key,
       SignedHeads heads) {
-    TreeHook hook = new TreeHook(store);
+    TreeHook hook = new TreeHook();
     return store.attach(hook).map(side -> new TransparencyLog(store, side, hook, logName, key, heads));
   }
 
@@ -222,7 +222,7 @@ public final class TransparencyLog {
   }
 
   private TreeTail tree(String tenant) {
-    return tails.of(tenant, side, store);
+    return tails.of(tenant, side);
   }
 
   private TileStore tiles(String tenant) {

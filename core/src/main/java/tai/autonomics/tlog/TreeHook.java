@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import tai.autonomics.ledger.CommitHook;
 import tai.autonomics.ledger.Receipt;
-import tai.autonomics.ledger.ReceiptStore;
 
 /**
  * Grows each tenant's tree inside the ledger's write of its receipts. Per tenant it keeps the tree's {@link TreeEdge}
@@ -27,7 +26,6 @@ import tai.autonomics.ledger.ReceiptStore;
  * receipts/s), where writing both rows took 28 % off. It remembers which tenants grew, for the next signing.
  */
 final class TreeHook implements CommitHook {
-  private final ReceiptStore store;
   private final Set<String> grown = ConcurrentHashMap.newKeySet();
   /** Trees by tenant, as the writer left them; bounded (LRU): a tenant's edge and partial tile take 10 KiB at most. */
   private final Map<String, CachedTree> trees = new LinkedHashMap<>(1024, 0.75f, true) {
@@ -52,10 +50,6 @@ final class TreeHook implements CommitHook {
       this.edge = edge;
       this.lastHash = lastHash;
     }
-  }
-
-  TreeHook(ReceiptStore store) {
-    this.store = store;
   }
 
   /** The tenants whose tree grew since the last call (a failed write may leave one here: signing re-reads). */
@@ -97,7 +91,7 @@ final class TreeHook implements CommitHook {
           HexFormat.of().formatHex(state.lastEntry()));
       trees.put(tenant, tree);
       // the tail after the stored tree (and, for a ledger written before its tree existed, the rest)
-      covered = new ArrayList<>(after(tenant, state.lastSeq()));
+      covered = new ArrayList<>(before(receipts.get(0), state.lastSeq(), side));
       covered.addAll(receipts);
     }
     // hashes of stored levels above 0 (every 8th) go to their tiles: appended to a tile, or a new tile put
@@ -145,12 +139,17 @@ final class TreeHook implements CommitHook {
     }
   }
 
-  // the tenant's stored receipts after seq
-  private List<Receipt> after(String tenant, long seq) {
+  // the tenant's stored receipts after seq and before the batch's first (a transaction may already hold the batch)
+  private static List<Receipt> before(Receipt first, long seq, Reader side) {
     List<Receipt> out = new ArrayList<>();
     for (long after = seq; ; ) {
-      List<Receipt> page = store.page(tenant, after, 1000);
-      out.addAll(page);
+      List<Receipt> page = side.page(first.tenantId(), after, 1000);
+      for (Receipt r : page) {
+        if (r.seq() >= first.seq()) {
+          return out;
+        }
+        out.add(r);
+      }
       if (page.size() < 1000) {
         return out;
       }

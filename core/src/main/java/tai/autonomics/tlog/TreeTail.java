@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import tai.autonomics.ledger.CommitHook;
 import tai.autonomics.ledger.Receipt;
-import tai.autonomics.ledger.ReceiptStore;
 
 /**
  * A tenant's tree as it stands for a reader: the stored part ({@link TreeState}, up to its last full level-0 tile) and
@@ -46,7 +45,7 @@ record TreeTail(TreeState base, long lastSeq, byte[] leaves) {
         });
 
     /** The tenant's tree as committed now. */
-    TreeTail of(String tenant, CommitHook.Reader side, ReceiptStore store) {
+    TreeTail of(String tenant, CommitHook.Reader side) {
       TreeState base = TreeState.decode(side.get(TreeState.Keys.state(tenant)));
       TreeTail cached = tails.get(tenant);
       TreeTail tail = cached != null && cached.base().size() == base.size() && cached.base().lastSeq() == base.lastSeq()
@@ -54,7 +53,7 @@ record TreeTail(TreeState base, long lastSeq, byte[] leaves) {
       int room = TilePath.FULL_WIDTH - 1 - tail.leaves().length / Merkle.HASH_SIZE;
       // more than fit means the next tile was stored since the state was read (the next read sees it), or a ledger
       // written before its tree existed, which the next append covers: either way a prefix of the chain, a tree
-      List<Receipt> added = room == 0 ? List.of() : store.page(tenant, tail.lastSeq(), room);
+      List<Receipt> added = room == 0 ? List.of() : side.page(tenant, tail.lastSeq(), room);
       if (added.isEmpty()) {
         if (tail.size() > 0) { // a tenant without receipts (any id a reader asks for) takes no room
           tails.put(tenant, tail);

@@ -111,7 +111,7 @@ class TransparencyLogTest {
     Chains chains = new Chains();
     try (RocksReceiptStore store = RocksReceiptStore.open(dir.resolve("ledger"))) {
       TransparencyLog log = attach(store);
-      TreeHook hook = new TreeHook(store);
+      TreeHook hook = new TreeHook();
       boolean[] fail = {false};
       store.attach((stored, side) -> {
         List<tai.autonomics.ledger.CommitHook.Write> rows = hook.adding(stored, side);

@@ -41,6 +41,7 @@ import tai.autonomics.tlog.SignedHeadsStore;
  */
 public final class PostgresReceiptStore implements ReceiptStore, SignedHeadsStore {
   private static final String RECEIPT_COLUMNS = "SELECT body FROM receipts ";
+  private static final String PAGE = RECEIPT_COLUMNS + "WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?";
 
   private final HikariDataSource pool;
   private final int maxRetries;
@@ -130,7 +131,7 @@ public final class PostgresReceiptStore implements ReceiptStore, SignedHeadsStor
 
   @Override
   public List<Receipt> page(String tenantId, long afterSeq, int limit) {
-    return many(RECEIPT_COLUMNS + "WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?", tenantId, afterSeq, limit);
+    return many(PAGE, tenantId, afterSeq, limit);
   }
 
   @Override
@@ -210,8 +211,20 @@ public final class PostgresReceiptStore implements ReceiptStore, SignedHeadsStor
   }
 
   private List<Receipt> many(String sql, Object... parameters) {
-    try (Connection connection = pool.getConnection();
-        PreparedStatement select = connection.prepareStatement(sql)) {
+    try (Connection connection = pool.getConnection()) {
+      return many(connection, sql, parameters);
+    } catch (SQLException e) {
+      throw readFailed(e);
+    }
+  }
+
+  /** {@link #page}, on {@code connection} (inside its transaction, if it has one). */
+  static List<Receipt> page(Connection connection, String tenantId, long afterSeq, int limit) throws SQLException {
+    return many(connection, PAGE, tenantId, afterSeq, limit);
+  }
+
+  private static List<Receipt> many(Connection connection, String sql, Object... parameters) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
       for (int i = 0; i < parameters.length; i++) {
         select.setObject(i + 1, parameters[i]);
       }
@@ -222,8 +235,6 @@ public final class PostgresReceiptStore implements ReceiptStore, SignedHeadsStor
         }
       }
       return List.copyOf(out);
-    } catch (SQLException e) {
-      throw readFailed(e);
     }
   }
 

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.List;
 import javax.sql.DataSource;
 import tai.autonomics.ledger.CommitHook;
+import tai.autonomics.ledger.Receipt;
 
 /**
  * The side keyspace of the PostgreSQL ledger: table {@code tlog (key, value)}, written in the commit's own
@@ -29,24 +30,56 @@ final class PostgresTlog {
 
   /** Reads what is committed, each call on a pooled connection. */
   static CommitHook.Reader reader(DataSource pool) {
-    return key -> {
-      try (Connection connection = pool.getConnection()) {
-        return get(connection, key);
-      } catch (SQLException e) {
-        throw new IllegalStateException("PostgreSQL tlog read failed: " + e.getMessage(), e);
+    return new CommitHook.Reader() {
+      @Override
+      public byte[] get(byte[] key) {
+        try (Connection connection = pool.getConnection()) {
+          return PostgresTlog.get(connection, key);
+        } catch (SQLException e) {
+          throw readFailed(e);
+        }
+      }
+
+      @Override
+      public List<Receipt> page(String tenantId, long afterSeq, int limit) {
+        try (Connection connection = pool.getConnection()) {
+          return PostgresReceiptStore.page(connection, tenantId, afterSeq, limit);
+        } catch (SQLException e) {
+          throw readFailed(e);
+        }
       }
     };
   }
 
-  /** Reads inside the transaction of {@code connection}: the state before this commit's writes. */
+  /**
+   * Reads inside the transaction of {@code connection}: the tiles before this commit's writes, the receipts with
+   * those it inserted. A read on another connection could wait, behind a lock queued after this transaction's, for
+   * this transaction to end.
+   */
   static CommitHook.Reader reader(Connection connection) {
-    return key -> {
-      try {
-        return get(connection, key);
-      } catch (SQLException e) {
-        throw new IllegalStateException("PostgreSQL tlog read failed: " + e.getMessage(), e);
+    return new CommitHook.Reader() {
+      @Override
+      public byte[] get(byte[] key) {
+        try {
+          return PostgresTlog.get(connection, key);
+        } catch (SQLException e) {
+          throw readFailed(e);
+        }
+      }
+
+      @Override
+      public List<Receipt> page(String tenantId, long afterSeq, int limit) {
+        try {
+          return PostgresReceiptStore.page(connection, tenantId, afterSeq, limit);
+        } catch (SQLException e) {
+          throw readFailed(e);
+        }
       }
     };
+  }
+
+  private static IllegalStateException readFailed(SQLException e) {
+    return new IllegalStateException("PostgreSQL tlog read failed: " + e.getMessage(), e);
   }
 
   /** Writes what the hook returned, in the commit's transaction, as one JDBC batch per kind. */
