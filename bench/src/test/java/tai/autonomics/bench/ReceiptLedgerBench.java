@@ -327,9 +327,8 @@ class ReceiptLedgerBench {
     fill(opened, count);
     // flush the memtables and compact every family: what the receipts cost once settled, WAL included
     RocksReceiptStore rocks = (RocksReceiptStore) opened.store().store();
-    rocks.compact();
+    Map<String, Long> byFamily = rocks.compactedBytesByFamily();
     ReceiptStore.Stats stats = rocks.stats();
-    Map<String, Long> byFamily = rocks.sstBytesByFamily();
     long directory = directorySize(dataDir.resolve("store-" + (names.get() - 1)));
     double perReceipt = stats.count() == 0 ? 0 : (double) stats.bytesOnDisk() / stats.count();
     CaseResult r = result("bench_storage_efficiency", opened.store()).param("receipts", count)

@@ -42,10 +42,7 @@ final class RocksLayout implements AutoCloseable {
   }
 
   private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
-  /**
-   * Layout 5: receipts keyed by tenant + seq, values in {@link ReceiptCodec}'s form (CBOR arrays); a tenant's tree
-   * stored up to its last full level-0 tile (layout 4 stored the partial one too).
-   */
+  /** Layout 5: receipts by tenant + seq in {@link ReceiptCodec}'s form; trees up to their last full level-0 tile. */
   private static final byte[] FORMAT = {5};
   static {
     RocksDB.loadLibrary();

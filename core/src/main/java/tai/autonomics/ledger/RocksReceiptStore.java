@@ -171,16 +171,11 @@ public final class RocksReceiptStore implements ReceiptStore {
 
   private Optional<TenantHead> readHead(String tenantId) throws RocksDBException {
     TenantHead cached = heads.get(tenantId);
-    if (cached != null) {
-      return Optional.of(cached);
+    if (cached == null) {
+      byte[] value = db.get(Family.TENANT_HEADS, Keys.utf8(tenantId));
+      cached = value == null ? null : heads.computeIfAbsent(tenantId, t -> ReceiptCodec.decodeHead(t, value));
     }
-    byte[] value = db.get(Family.TENANT_HEADS, Keys.utf8(tenantId));
-    if (value == null) {
-      return Optional.empty();
-    }
-    TenantHead stored = ReceiptCodec.decodeHead(tenantId, value);
-    heads.putIfAbsent(tenantId, stored);
-    return Optional.of(stored);
+    return Optional.ofNullable(cached);
   }
 
   @Override
@@ -209,22 +204,18 @@ public final class RocksReceiptStore implements ReceiptStore {
   }
 
   /**
-   * A consistent copy of the ledger as it is now, taken while it runs, in {@code target}, a directory that must not
-   * exist yet (its parent is created). Every receipt acknowledged before the call is in it; on the same file system
-   * its files are hard links. {@link #open} opens it as a ledger of its own.
+   * A consistent copy of the ledger, taken while it runs, in {@code target} (which must not exist; its parent is
+   * created): it holds every receipt acknowledged before the call, as hard links on one file system; {@link #open}
+   * opens it as a ledger of its own.
    */
   @Override
   public void checkpoint(Path target) {
     db.guarded("checkpoint", () -> db.checkpoint(target));
   }
 
-  /** Flushes the memtables and compacts every family fully: for measuring bytes per receipt, and for operators. */
-  public void compact() {
+  /** Flushes the memtables, compacts every family fully and gives each one's SST bytes: the real cost of an index. */
+  public Map<String, Long> compactedBytesByFamily() {
     db.guarded("compaction", db::compactAll);
-  }
-
-  /** SST bytes per column family, after {@link #compact} the real cost of each index. */
-  public Map<String, Long> sstBytesByFamily() {
     return read(db::sstBytesByFamily);
   }
 

@@ -43,10 +43,7 @@ public final class TransparencyLog {
     this.checkpointer = new Checkpointer(this.key, heads);
   }
 
-  /**
-   * Attaches the logs to {@code store}, before anything writes to it; empty when the store keeps no side data (the
-   * memory store).
-   */
+  /** Attaches the logs to {@code store} before anything writes to it; empty for a store without side data (memory). */
   public static Optional<TransparencyLog> attach(ReceiptStore store, String logName, NoteSigner key,
       SignedHeads heads) {
     TreeHook hook = new TreeHook();

@@ -55,8 +55,7 @@ public final class TlogBenchmark {
       }
       System.out.printf("appended %d receipts (sealing included) in %.1f s%n", count,
           (System.nanoTime() - started) / 1e9);
-      store.compact();
-      var sst = store.sstBytesByFamily();
+      var sst = store.compactedBytesByFamily();
       System.out.printf("after compaction: tlog family %.1f B per receipt; all families %.1f B per receipt %s%n",
           sst.get("tlog") / (double) count,
           sst.values().stream().mapToLong(Long::longValue).sum() / (double) count, sst);

@@ -24,15 +24,14 @@ import tai.autonomics.tlog.SignedHeadsStore;
 /**
  * The ledger every node of a cluster shares (docs/OPERATIONS.md, cluster mode), in PostgreSQL through a HikariCP pool.
  *
- * <p>Each node's Ledger actor seals receipts from what it last knew, but other nodes write meanwhile, so one group
- * commit is one transaction that makes the batch true to the database ({@link #commit}): drafts whose message key
- * ({@link MessageKey}) is already stored give way to the stored receipt; the rows of the batch's tenants in {@code tenant_heads} are locked
- * (in tenant order, so two nodes cannot deadlock); the ledger-wide seq range is taken from the single-row counter,
- * which also orders the commits of all nodes; every receipt whose seq or prev_hash is not what the database says is
- * re-linked and re-hashed (same id); the receipts go in with one multi-row insert and the heads follow. A chain can
- * therefore not fork even when two nodes write to one tenant (a governor that moved, entitlements on another node),
- * and the seq stays gap-free because a failed transaction takes its counter update with it. A transaction that lost a
- * race (unique violation, deadlock) is retried; anything else fails the batch and the Ledger restarts.
+ * <p>Each node's Ledger seals receipts from what it last knew, but other nodes write meanwhile, so one group commit is
+ * one transaction that makes the batch true to the database ({@link #commit}): a draft whose {@link MessageKey} is
+ * stored gives way to the stored receipt; the batch's tenants' {@code tenant_heads} rows are locked in tenant order
+ * (no deadlock between nodes); the seq range comes from the single-row counter, which orders all nodes' commits; a
+ * receipt whose seq or prev_hash differs from the database's is re-linked and re-hashed (same id); one multi-row
+ * insert writes the receipts, then the heads. So a chain cannot fork even when two nodes write to one tenant, and
+ * the seq stays gap-free (a failed transaction takes its counter update with it). A transaction that lost a race
+ * (unique violation, deadlock) is retried; anything else fails the batch and the Ledger restarts.
  *
  * <p>Durability: a synced commit runs with {@code synchronous_commit = on} whatever the server default, so an
  * acknowledged receipt is in the WAL on disk; an unsynced one (durability off) with {@code off}.
@@ -88,11 +87,9 @@ public final class PostgresReceiptStore implements ReceiptStore, SignedHeadsStor
     if (batch.isEmpty()) {
       return List.of();
     }
-    for (Receipt receipt : batch) {
-      if (!receipt.isSealed()) {
-        throw new IllegalArgumentException("receipt is not sealed: " + receipt);
-      }
-    }
+    batch.stream().filter(receipt -> !receipt.isSealed()).findFirst().ifPresent(receipt -> {
+      throw new IllegalArgumentException("receipt is not sealed: " + receipt);
+    });
     for (int attempt = 0; ; attempt++) {
       try (Connection connection = pool.getConnection()) {
         return PostgresCommit.run(connection, batch, sync, hook);
@@ -147,10 +144,9 @@ public final class PostgresReceiptStore implements ReceiptStore, SignedHeadsStor
 
   @Override
   public Optional<TenantHead> head(String tenantId) {
-    try (Connection connection = pool.getConnection();
-        PreparedStatement select = connection.prepareStatement(
-            "SELECT seq, hash, governor_state, governor_reason, governor_since FROM tenant_heads "
-                + "WHERE tenant_id = ?")) {
+    String sql = "SELECT seq, hash, governor_state, governor_reason, governor_since FROM tenant_heads "
+        + "WHERE tenant_id = ?";
+    try (Connection connection = pool.getConnection(); PreparedStatement select = connection.prepareStatement(sql)) {
       select.setString(1, tenantId);
       try (ResultSet rows = select.executeQuery()) {
         return rows.next()
@@ -206,8 +202,7 @@ public final class PostgresReceiptStore implements ReceiptStore, SignedHeadsStor
   }
 
   private Optional<Receipt> one(String sql, Object... parameters) {
-    List<Receipt> found = many(sql, parameters);
-    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    return many(sql, parameters).stream().findFirst();
   }
 
   private List<Receipt> many(String sql, Object... parameters) {
