@@ -106,7 +106,7 @@ public final class TransparencyLog {
     Map<String, String> tenantOf = new java.util.HashMap<>();
     List<Exception> failed = new ArrayList<>();
     for (String tenant : hook.drainGrown()) {
-      TreeTail tree = tree(tenant);
+      TreeTail tree = hook.committed(tenant, store.head(tenant)).orElseGet(() -> tree(tenant));
       long size = tree.size();
       try {
         if (size > 0) {

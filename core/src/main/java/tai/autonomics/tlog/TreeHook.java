@@ -5,15 +5,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import tai.autonomics.ledger.CommitHook;
 import tai.autonomics.ledger.Receipt;
+import tai.autonomics.ledger.ReceiptStore;
 
 /**
  * Grows each tenant's tree inside the ledger's write of its receipts. Per tenant it keeps the tree's {@link TreeEdge}
@@ -44,11 +47,15 @@ final class TreeHook implements CommitHook {
   private static final class CachedTree {
     final TreeEdge edge;
     final byte[] partialTile = new byte[TilePath.FULL_WIDTH * Merkle.HASH_SIZE];
+    TreeState stored;
+    long lastSeq;
     String lastHash;
 
-    CachedTree(TreeEdge edge, String lastHash) {
+    CachedTree(TreeEdge edge, TreeState stored) {
       this.edge = edge;
-      this.lastHash = lastHash;
+      this.stored = stored;
+      this.lastSeq = stored.lastSeq();
+      this.lastHash = HexFormat.of().formatHex(stored.lastEntry());
     }
   }
 
@@ -57,6 +64,23 @@ final class TreeHook implements CommitHook {
     List<String> out = new ArrayList<>(grown);
     grown.removeAll(out);
     return out;
+  }
+
+  /**
+   * The tenant's tree as the hook's last write left it, when the store's {@code head} shows that write committed: a
+   * signing then reads no receipts back (TreeTail's read was half the signing's CPU under /pubsub load). Empty after
+   * a failed write, another node's, or an eviction: the caller reads the stored tree.
+   */
+  synchronized Optional<TreeTail> committed(String tenant, Optional<ReceiptStore.TenantHead> head) {
+    CachedTree tree = trees.get(tenant);
+    boolean written = tree != null && head.isPresent() && head.get().seq() == tree.lastSeq
+        && head.get().hash().equals(tree.lastHash);
+    if (!written) {
+      return Optional.empty();
+    }
+    int leaves = (int) (tree.edge.size() - tree.stored.size());
+    byte[] partial = Arrays.copyOf(tree.partialTile, leaves * Merkle.HASH_SIZE);
+    return Optional.of(new TreeTail(tree.stored, tree.lastSeq, partial));
   }
 
   @Override
@@ -87,8 +111,7 @@ final class TreeHook implements CommitHook {
     if (tree == null || !tree.lastHash.equals(receipts.get(0).prevHash())) {
       TreeState state = TreeState.decode(side.get(TreeState.Keys.state(tenant)));
       TileStore tiles = (level, index) -> side.get(TreeState.Keys.tile(tenant, level, index));
-      tree = new CachedTree(TreeEdge.read(state.size(), new TileHashReader(tiles, state.size())),
-          HexFormat.of().formatHex(state.lastEntry()));
+      tree = new CachedTree(TreeEdge.read(state.size(), new TileHashReader(tiles, state.size())), state);
       trees.put(tenant, tree);
       // the tail after the stored tree (and, for a ledger written before its tree existed, the rest)
       covered = new ArrayList<>(before(receipts.get(0), state.lastSeq(), side));
@@ -119,11 +142,13 @@ final class TreeHook implements CommitHook {
       }
       byte[] entry = entry(r);
       tree.edge.append(entry, added);
+      tree.lastSeq = r.seq();
       tree.lastHash = r.hash();
       if (tree.edge.size() % TilePath.FULL_WIDTH == 0) {
         writes.add(new Write(TreeState.Keys.tile(tenant, 0, index / TilePath.FULL_WIDTH), tree.partialTile.clone(),
             false));
         completed = new TreeState(tree.edge.size(), r.seq(), entry);
+        tree.stored = completed;
       }
     }
     for (Map.Entry<Long, ByteArrayOutputStream> t : tileBytes.entrySet()) {

@@ -133,6 +133,44 @@ class TransparencyLogTest {
     }
   }
 
+  /**
+   * Signing takes the writer's tree from memory only when the store's head shows the write that made it committed:
+   * after a failed write the head is behind the hook's tree, and the stored tree is read instead.
+   */
+  @Test
+  void theWritersTreeIsSignedOnlyOnceItsWriteCommitted() throws Exception {
+    Chains chains = new Chains();
+    try (RocksReceiptStore store = RocksReceiptStore.open(dir.resolve("ledger"))) {
+      TreeHook hook = new TreeHook();
+      boolean[] fail = {false};
+      store.attach((stored, side) -> {
+        List<tai.autonomics.ledger.CommitHook.Write> rows = hook.adding(stored, side);
+        if (fail[0]) {
+          throw new IllegalStateException("the disk failed");
+        }
+        return rows;
+      });
+      for (int n : new int[] {5, 300, 1, 251}) {
+        store.append(chains.batch(n, 2), true);
+        for (String tenant : chains.entries.keySet()) {
+          List<byte[]> entries = chains.entries.get(tenant);
+          TreeTail tree = hook.committed(tenant, store.head(tenant)).orElseThrow();
+          assertEquals(entries.size(), tree.size(), tenant);
+          int width = entries.size() % 256;
+          byte[] partial = width == 0 ? new byte[0]
+              : Tiles.fromScratch(entries).get(TilePath.hashes(0, entries.size() / 256, width));
+          assertArrayEquals(partial, tree.leaves(), tenant);
+        }
+        List<Receipt> lost = chains.batch(3, 1);
+        fail[0] = true;
+        assertThrows(RuntimeException.class, () -> store.append(lost, true));
+        fail[0] = false;
+        assertTrue(hook.committed(lost.get(0).tenantId(), store.head(lost.get(0).tenantId())).isEmpty());
+        store.append(lost, true);
+      }
+    }
+  }
+
   private static void check(TransparencyLog log, Chains chains) throws Exception {
     for (Map.Entry<String, List<byte[]>> e : chains.entries.entrySet()) {
       String tenant = e.getKey();
