@@ -66,7 +66,7 @@ final class TreeHook implements CommitHook {
       int end = (slot + 1) * Merkle.HASH_SIZE;
       if (end > partialTile.length) {
         int full = TilePath.FULL_WIDTH * Merkle.HASH_SIZE;
-        partialTile = Arrays.copyOf(partialTile, Math.min(full, Math.max(end, Math.max(64, partialTile.length * 2))));
+        partialTile = Arrays.copyOf(partialTile, Math.min(full, Math.max(end, partialTile.length * 2)));
       }
       System.arraycopy(hash, 0, partialTile, end - Merkle.HASH_SIZE, Merkle.HASH_SIZE);
     }

@@ -113,13 +113,7 @@ class TransparencyLogTest {
       TransparencyLog log = attach(store);
       TreeHook hook = new TreeHook();
       boolean[] fail = {false};
-      store.attach((stored, side) -> {
-        List<tai.autonomics.ledger.CommitHook.Write> rows = hook.adding(stored, side);
-        if (fail[0]) {
-          throw new IllegalStateException("the disk failed");
-        }
-        return rows;
-      });
+      attachFailing(store, hook, fail);
       for (int n : new int[] {5, 300, 1, 40}) {
         List<Receipt> batch = chains.batch(n, 3);
         fail[0] = true;
@@ -143,13 +137,7 @@ class TransparencyLogTest {
     try (RocksReceiptStore store = RocksReceiptStore.open(dir.resolve("ledger"))) {
       TreeHook hook = new TreeHook();
       boolean[] fail = {false};
-      store.attach((stored, side) -> {
-        List<tai.autonomics.ledger.CommitHook.Write> rows = hook.adding(stored, side);
-        if (fail[0]) {
-          throw new IllegalStateException("the disk failed");
-        }
-        return rows;
-      });
+      attachFailing(store, hook, fail);
       for (int n : new int[] {5, 300, 1, 251}) {
         store.append(chains.batch(n, 2), true);
         for (String tenant : chains.entries.keySet()) {
@@ -169,6 +157,17 @@ class TransparencyLogTest {
         store.append(lost, true);
       }
     }
+  }
+
+  /** Attaches {@code hook} to {@code store} through a write that fails, after the hook gave its rows, while fail[0]. */
+  private static void attachFailing(RocksReceiptStore store, TreeHook hook, boolean[] fail) {
+    store.attach((stored, side) -> {
+      List<tai.autonomics.ledger.CommitHook.Write> rows = hook.adding(stored, side);
+      if (fail[0]) {
+        throw new IllegalStateException("the disk failed");
+      }
+      return rows;
+    });
   }
 
   private static void check(TransparencyLog log, Chains chains) throws Exception {
